@@ -1,0 +1,103 @@
+// The project and environment being looked at, and its flags: loading, optimistic edits, creation.
+import { ApiError, type Api, type Environment, type Flag, type FlagEnvironmentPatch, type FlagInput, type Project } from '../api';
+
+export const DEFAULT_PROJECT = 'default';
+
+export class Workspace {
+	projects = $state<Project[]>([]);
+	environments = $state<Environment[]>([]);
+	flags = $state<Flag[]>([]);
+	projectKey = $state(DEFAULT_PROJECT);
+	envKey = $state('development');
+	loading = $state(false);
+	/** why the project could not be loaded */
+	loadError = $state<string | null>(null);
+	/** the last failed edit of each flag, by flag key, shown beside the flag */
+	flagErrors = $state<Record<string, string>>({});
+	selectedFlagKey = $state<string | null>(null);
+
+	environment = $derived(this.environments.find((e) => e.key === this.envKey) ?? null);
+	selectedFlag = $derived(this.flags.find((f) => f.key === this.selectedFlagKey) ?? null);
+
+	#loadId = 0;
+
+	constructor(private readonly api: Api) {}
+
+	async load(preferred?: { project?: string | null; env?: string | null }) {
+		await this.guard(async () => {
+			this.projects = await this.api.projects();
+			const wanted = preferred?.project ?? this.projectKey;
+			const project = this.projects.find((p) => p.key === wanted) ?? this.projects[0];
+			if (preferred?.env) this.envKey = preferred.env;
+			if (project) await this.selectProject(project.key);
+		});
+	}
+
+	async selectProject(key: string) {
+		this.projectKey = key;
+		this.selectedFlagKey = null;
+		const loadId = ++this.#loadId;
+		await this.guard(async () => {
+			const [environments, flags] = await Promise.all([
+				this.api.environments(key),
+				this.api.flags(key)
+			]);
+			if (loadId !== this.#loadId) return;
+			this.environments = environments;
+			this.flags = flags;
+			this.flagErrors = {};
+			if (!environments.some((e) => e.key === this.envKey)) {
+				this.envKey = environments[0]?.key ?? '';
+			}
+		});
+	}
+
+	selectEnvironment(key: string) {
+		this.envKey = key;
+	}
+
+	/** Applies the change at once and reverts it if the server refuses, keeping the reason beside the flag. */
+	async updateInEnvironment(flagKey: string, patch: FlagEnvironmentPatch, env = this.envKey) {
+		const flag = this.flags.find((f) => f.key === flagKey);
+		const config = flag?.environments[env];
+		if (!flag || !config) return;
+		const before = { ...config };
+		Object.assign(config, patch);
+		delete this.flagErrors[flagKey];
+		try {
+			this.replace(await this.api.updateFlagInEnvironment(this.projectKey, env, flagKey, patch));
+		} catch (error) {
+			Object.assign(config, before);
+			this.flagErrors[flagKey] = `Could not update ${flagKey}: ${messageOf(error)}`;
+		}
+	}
+
+	/** Creates the flag and adds it to the list; throws the ApiError so the form can show it. */
+	async createFlag(input: FlagInput): Promise<Flag> {
+		const flag = await this.api.createFlag(this.projectKey, input);
+		this.flags = [...this.flags.filter((f) => f.key !== flag.key), flag];
+		return flag;
+	}
+
+	private replace(flag: Flag) {
+		const index = this.flags.findIndex((f) => f.key === flag.key);
+		if (index >= 0) this.flags[index] = flag;
+	}
+
+	private async guard(work: () => Promise<void>) {
+		this.loading = true;
+		this.loadError = null;
+		try {
+			await work();
+		} catch (error) {
+			this.loadError = messageOf(error);
+		} finally {
+			this.loading = false;
+		}
+	}
+}
+
+export function messageOf(error: unknown): string {
+	if (error instanceof ApiError) return error.message;
+	return error instanceof Error ? error.message : String(error);
+}
