@@ -1,0 +1,143 @@
+// Evaluates flags of a compiled snapshot for one context: one flag, or all of them (the hot paths).
+
+import type {
+  CompiledFlagSet,
+  EvaluateAllOptions,
+  EvaluateFlagOptions,
+  EvaluationContext,
+  EvaluationResult,
+  FlagSelection,
+  ValueType,
+} from './types';
+import { FlagSnapshot, makeResult, variantResult, type CompiledFlag } from './compile';
+import type { Env } from './rule';
+
+function snapshotOf(set: CompiledFlagSet): FlagSnapshot {
+  if (!(set instanceof FlagSnapshot)) throw new TypeError('not a compiled flag set: use compileFlagSet()');
+  return set;
+}
+
+/** Why a context cannot be used, or null. */
+function contextProblem(context: unknown): string | null {
+  if (typeof context !== 'object' || context === null || Array.isArray(context)) return 'the evaluation context must be an object';
+  const tk = (context as EvaluationContext).targetingKey;
+  if (tk !== undefined && tk !== null && typeof tk !== 'string') return 'targetingKey must be a string';
+  return null;
+}
+
+function newEnv(snapshot: FlagSnapshot, ctx: Record<string, unknown>, now: number): Env {
+  return {
+    ctx,
+    flagKey: '',
+    now,
+    split: undefined,
+    keyMissing: false,
+    depth: 0,
+    variantOf(key, env) {
+      const flag = snapshot.byKey.get(key);
+      if (!flag) return undefined;
+      const { flagKey, split, keyMissing } = env;
+      env.depth++;
+      try {
+        return run(flag, env).variant;
+      } finally {
+        env.depth--;
+        env.flagKey = flagKey;
+        env.split = split;
+        env.keyMissing = keyMissing;
+      }
+    },
+  };
+}
+
+function run(flag: CompiledFlag, env: Env): EvaluationResult {
+  if (flag.fixed) return flag.fixed;
+  env.flagKey = flag.key;
+  env.split = undefined;
+  env.keyMissing = false;
+  let out: unknown;
+  try {
+    out = (flag.rule as NonNullable<CompiledFlag['rule']>)(env.ctx, env);
+  } catch {
+    return makeResult(flag, { reason: 'ERROR', errorCode: 'GENERAL', errorMessage: `error evaluating the targeting of flag "${flag.key}"` });
+  }
+  if (out === null || out === undefined) return env.keyMissing ? flag.keyMissingResult : flag.defaultResult;
+  // flagd names the variant with the result's string form: `true` -> "true".
+  const name = typeof out === 'string' ? out : safeString(out);
+  const split = env.split !== undefined && env.split === out;
+  const cache = split ? flag.splits : flag.matches;
+  let r = cache.get(name);
+  if (r === undefined) {
+    r = variantResult(flag, name, split ? 'SPLIT' : 'TARGETING_MATCH');
+    if (r === undefined) {
+      return makeResult(flag, { reason: 'ERROR', errorCode: 'GENERAL', errorMessage: `targeting of flag "${flag.key}" returned "${name}", which is not one of its variants` });
+    }
+    cache.set(name, r);
+  }
+  return r;
+}
+
+function safeString(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return '';
+  }
+}
+
+function typeMatches(value: unknown, type: ValueType): boolean {
+  return type === 'object' ? typeof value === 'object' && value !== null : typeof value === type;
+}
+
+/** Evaluates one flag. Never throws on data: unknown keys, bad contexts and rule errors come back as results. */
+export function evaluateFlag(set: CompiledFlagSet, key: string, context: EvaluationContext, options: EvaluateFlagOptions): EvaluationResult {
+  const snapshot = snapshotOf(set);
+  const flag = snapshot.byKey.get(key);
+  if (!flag) {
+    const r: EvaluationResult = { key, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND', errorMessage: `flag "${key}" not found` };
+    if (snapshot.notFoundMetadata) r.metadata = snapshot.notFoundMetadata;
+    return r;
+  }
+  const problem = flag.fixed ? null : contextProblem(context);
+  if (problem) return makeResult(flag, { reason: 'ERROR', errorCode: 'INVALID_CONTEXT', errorMessage: problem });
+  const r = run(flag, newEnv(snapshot, context, options.now));
+  if (options.type && r.value !== undefined && !typeMatches(r.value, options.type)) {
+    return makeResult(flag, { reason: 'ERROR', errorCode: 'TYPE_MISMATCH', errorMessage: `flag "${key}" is not of type ${options.type}` });
+  }
+  return r;
+}
+
+/** Picks a subset of a snapshot's flags once, so that `evaluateAll(…, { only })` costs nothing per flag skipped. */
+export function selectFlags(set: CompiledFlagSet, include: (key: string) => boolean): FlagSelection {
+  const snapshot = snapshotOf(set);
+  const flags = snapshot.flags.filter((f) => include(f.key));
+  const selection = { set, keys: Object.freeze(flags.map((f) => f.key)) };
+  selections.set(selection, flags);
+  return Object.freeze(selection);
+}
+
+const selections = new WeakMap<FlagSelection, CompiledFlag[]>();
+
+/** Evaluates every flag (or the selected ones) for one context, in `keys` order. DISABLED flags are included. */
+export function evaluateAll(set: CompiledFlagSet, context: EvaluationContext, options: EvaluateAllOptions): EvaluationResult[] {
+  const snapshot = snapshotOf(set);
+  const only = options.only;
+  let flags = snapshot.flags;
+  if (only && typeof only === 'object') {
+    const picked = selections.get(only);
+    if (!picked || only.set !== set) throw new TypeError('selection made for another snapshot');
+    flags = picked;
+  } else if (typeof only === 'function') flags = flags.filter((f) => only(f.key));
+  const out: EvaluationResult[] = new Array(flags.length);
+  const problem = contextProblem(context);
+  if (problem) {
+    for (let i = 0; i < flags.length; i++) {
+      const f = flags[i];
+      out[i] = f.fixed ?? makeResult(f, { reason: 'ERROR', errorCode: 'INVALID_CONTEXT', errorMessage: problem });
+    }
+    return out;
+  }
+  const env = newEnv(snapshot, context, options.now);
+  for (let i = 0; i < flags.length; i++) out[i] = run(flags[i], env);
+  return out;
+}

@@ -1,0 +1,120 @@
+// JsonLogic data access: `var`, `missing`, `missing_some` (with flagd's injected `$flagd` properties).
+
+import type { JsonValue } from './types';
+import type { CompileScope, Fn, OperatorCompiler } from './rule';
+
+/** Reads a dotted path; `undefined` when absent (null values are returned as null, like JsonLogic). */
+function lookup(data: unknown, parts: string[]): unknown {
+  let v = data;
+  for (let i = 0; i < parts.length; i++) {
+    if (v === null || v === undefined) return undefined;
+    v = (v as Record<string, unknown>)[parts[i]];
+  }
+  return typeof v === 'function' ? undefined : v;
+}
+
+/** A path read, specialised for the common one- and two-segment paths. */
+export function compilePath(path: string, scope: CompileScope): Fn {
+  if (path === '') return (data) => data;
+  if (!scope.inIteration) {
+    // flagd injects `$flagd.flagKey` and `$flagd.timestamp` (unix seconds) into the context.
+    if (path === '$flagd.flagKey') return (_d, env) => env.flagKey;
+    if (path === '$flagd.timestamp') return (_d, env) => Math.floor(env.now / 1000);
+    if (path === '$flagd') return (_d, env) => ({ flagKey: env.flagKey, timestamp: Math.floor(env.now / 1000) });
+    if (path.startsWith('$flagd.')) return () => undefined;
+  }
+  const parts = path.split('.');
+  if (parts.length === 1) {
+    const k = parts[0];
+    return (data) => {
+      if (data === null || data === undefined) return undefined;
+      const v = (data as Record<string, unknown>)[k];
+      return typeof v === 'function' ? undefined : v;
+    };
+  }
+  if (parts.length === 2) {
+    const [a, b] = parts;
+    return (data) => {
+      if (data === null || data === undefined) return undefined;
+      const o = (data as Record<string, unknown>)[a];
+      if (o === null || o === undefined) return undefined;
+      const v = (o as Record<string, unknown>)[b];
+      return typeof v === 'function' ? undefined : v;
+    };
+  }
+  return (data) => lookup(data, parts);
+}
+
+function pathOf(v: JsonValue): string {
+  return v === null || v === undefined ? '' : String(v);
+}
+
+export const dataOperators: Record<string, OperatorCompiler> = {
+  var(args, scope, compile) {
+    const first = args[0];
+    if (first !== null && typeof first === 'object') {
+      // A computed path (JsonLogic allows it; the flagd schema does not).
+      const pathFn = compile(first, scope);
+      const def = args.length > 1 ? compile(args[1], scope) : null;
+      return (data, env) => {
+        const v = compilePath(pathOf(pathFn(data, env) as JsonValue), { ...scope, inIteration: true })(data, env);
+        return v === undefined ? (def ? def(data, env) : null) : v;
+      };
+    }
+    const read = compilePath(pathOf(first), scope);
+    if (args.length < 2 || args[1] === null) {
+      return (data, env) => {
+        const v = read(data, env);
+        return v === undefined ? null : v;
+      };
+    }
+    const fallback = args[1];
+    if (typeof fallback !== 'object') {
+      return (data, env) => {
+        const v = read(data, env);
+        return v === undefined ? fallback : v;
+      };
+    }
+    const def = compile(fallback, scope);
+    return (data, env) => {
+      const v = read(data, env);
+      return v === undefined ? def(data, env) : v;
+    };
+  },
+
+  missing(args, scope, compile) {
+    const keys = args.map((a) => compile(a, scope));
+    return (data, env) => missingKeys(data, env, flattenKeys(keys, data, env), scope);
+  },
+
+  missing_some(args, scope, compile) {
+    const need = compile(args[0], scope);
+    const list = compile(args[1], scope);
+    return (data, env) => {
+      const keys = list(data, env);
+      const options = Array.isArray(keys) ? keys : [keys];
+      const missing = missingKeys(data, env, options, scope);
+      return options.length - missing.length >= Number(need(data, env)) ? [] : missing;
+    };
+  },
+};
+
+function flattenKeys(keys: Fn[], data: unknown, env: Parameters<Fn>[1]): unknown[] {
+  const out: unknown[] = [];
+  for (const k of keys) {
+    const v = k(data, env);
+    if (Array.isArray(v)) out.push(...v);
+    else out.push(v);
+  }
+  return out;
+}
+
+/** JsonLogic `missing`: keys whose value is absent, null or "". */
+function missingKeys(data: unknown, env: Parameters<Fn>[1], keys: unknown[], scope: CompileScope): unknown[] {
+  const out: unknown[] = [];
+  for (const key of keys) {
+    const v = compilePath(pathOf(key as JsonValue), scope)(data, env);
+    if (v === undefined || v === null || v === '') out.push(key);
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+// flagd's custom operators: `fractional`, `sem_ver`, `starts_with`, `ends_with`.
+
+import type { JsonValue } from './types';
+import { bucketOf, murmur3 } from './murmur3';
+import { matchSemVer, parseSemVer } from './sem-ver';
+import type { Fn, OperatorCompiler } from './rule';
+
+const MAX_TOTAL_WEIGHT = 2147483647;
+
+interface Bucket {
+  variant: Fn;
+  /** a constant weight, or a rule computing it (time-based rollouts) */
+  weight: number | Fn;
+}
+
+/** How flagd names a variant from a bucket entry: strings, numbers and booleans (turned into names later), or null. */
+function asVariant(v: unknown): unknown {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
+}
+
+const fractional: OperatorCompiler = (args, scope, compile) => {
+  // The first argument is the bucketing expression unless it is already a bucket (flagd's shorthand).
+  const explicitKey = args.length > 0 && !Array.isArray(args[0]) ? compile(args[0], scope) : null;
+  const entries = (explicitKey ? args.slice(1) : args) as JsonValue[][];
+  const buckets: Bucket[] = entries.map((entry) => {
+    const w = entry.length > 1 ? entry[1] : 1;
+    return { variant: compile(entry[0] ?? null, scope), weight: typeof w === 'number' ? w : compile(w, scope) };
+  });
+  const dynamic = buckets.some((b) => typeof b.weight !== 'number');
+  const staticWeights = dynamic ? null : buckets.map((b) => Math.max(0, b.weight as number));
+  const staticTotal = staticWeights ? staticWeights.reduce((s, w) => s + w, 0) : 0;
+
+  return (data, env) => {
+    let key: string;
+    if (explicitKey) {
+      const k = explicitKey(data, env);
+      if (typeof k !== 'string') return null;
+      key = k;
+    } else {
+      const tk = env.ctx.targetingKey;
+      if (typeof tk !== 'string' || tk === '') {
+        env.keyMissing = true;
+        return null;
+      }
+      key = env.flagKey + tk;
+    }
+    let weights = staticWeights;
+    let total = staticTotal;
+    if (!weights) {
+      weights = new Array(buckets.length);
+      total = 0;
+      for (let i = 0; i < buckets.length; i++) {
+        const w = buckets[i].weight;
+        const n = typeof w === 'number' ? w : w(data, env);
+        if (typeof n !== 'number' || !Number.isInteger(n)) return null;
+        weights[i] = Math.max(0, n);
+        total += weights[i];
+      }
+    }
+    if (total > MAX_TOTAL_WEIGHT) return null;
+    const bucket = bucketOf(murmur3(key), total);
+    let sum = 0;
+    for (let i = 0; i < weights.length; i++) {
+      sum += weights[i];
+      if (sum > bucket) {
+        const v = asVariant(buckets[i].variant(data, env));
+        if (v !== null) env.split = v;
+        return v;
+      }
+    }
+    return null;
+  };
+};
+
+function stringTest(test: (a: string, b: string) => boolean): OperatorCompiler {
+  return (args, scope, compile) => {
+    const a = compile(args[0] ?? null, scope);
+    const lit = args[1];
+    if (typeof lit === 'string') {
+      return (d, e) => { const s = a(d, e); return typeof s === 'string' ? test(s, lit) : null; };
+    }
+    const b = compile(lit ?? null, scope);
+    return (d, e) => {
+      const s = a(d, e);
+      const t = b(d, e);
+      return typeof s === 'string' && typeof t === 'string' ? test(s, t) : null;
+    };
+  };
+}
+
+const semVer: OperatorCompiler = (args, scope, compile) => {
+  const a = compile(args[0] ?? null, scope);
+  const op = String(args[1]);
+  const lit = args[2];
+  const fixed = typeof lit === 'string' || typeof lit === 'number' ? parseSemVer(lit) : undefined;
+  const b = fixed === undefined ? compile(lit ?? null, scope) : null;
+  return (d, e) => {
+    const x = parseSemVer(a(d, e));
+    const y = b ? parseSemVer(b(d, e)) : fixed;
+    return x && y ? matchSemVer(x, op, y) : null;
+  };
+};
+
+export const flagdOperators: Record<string, OperatorCompiler> = {
+  fractional,
+  sem_ver: semVer,
+  starts_with: stringTest((a, b) => a.startsWith(b)),
+  ends_with: stringTest((a, b) => a.endsWith(b)),
+};

@@ -1,0 +1,199 @@
+// JsonLogic's core operators (jsonlogic.com semantics): comparison, logic, arithmetic, strings and arrays.
+
+import type { JsonValue } from './types';
+import { truthy, type Env, type Fn, type OperatorCompiler } from './rule';
+
+type Compare = (a: any, b: any) => boolean;
+
+function comparator(test: Compare, between: boolean): OperatorCompiler {
+  return (args, scope, compile) => {
+    const [a, b, c] = args.map((x) => compile(x, scope));
+    if (between && c) return (d, e) => { const y = b(d, e); return test(a(d, e), y) && test(y, c(d, e)); };
+    const right = args[1];
+    if (right === null || typeof right !== 'object') {
+      // the common `{"op": [{"var": …}, literal]}`: skip a closure call
+      return (d, e) => test(a(d, e), right);
+    }
+    return (d, e) => test(a(d, e), b(d, e));
+  };
+}
+
+function toNumber(v: unknown): number {
+  return typeof v === 'number' ? v : parseFloat(v as string);
+}
+
+function allArgs(args: JsonValue[], scope: Parameters<OperatorCompiler>[1], compile: Parameters<OperatorCompiler>[2]) {
+  const fns = args.map((x) => compile(x, scope));
+  return (d: unknown, e: Env): unknown[] => {
+    const out = new Array(fns.length);
+    for (let i = 0; i < fns.length; i++) out[i] = fns[i](d, e);
+    return out;
+  };
+}
+
+/** JsonLogic substr: a negative start counts from the end; a negative length drops characters from the end. */
+function substr(source: unknown, start: unknown, len: unknown): string {
+  const s = String(source);
+  let from = Math.trunc(Number(start)) || 0;
+  if (from < 0) from = Math.max(s.length + from, 0);
+  if (from > s.length) return '';
+  if (len === undefined) return s.slice(from);
+  const n = Math.trunc(Number(len)) || 0;
+  return n < 0 ? s.slice(from, Math.max(s.length + n, from)) : s.slice(from, from + n);
+}
+
+/** Arguments of map/filter/…: the array, and the body compiled to read each element. */
+function iteration(args: JsonValue[], scope: Parameters<OperatorCompiler>[1], compile: Parameters<OperatorCompiler>[2]) {
+  const list = compile(args[0], scope);
+  const body = compile(args[1] ?? null, { ...scope, inIteration: true });
+  return { list, body };
+}
+
+export const logicOperators: Record<string, OperatorCompiler> = {
+  '==': comparator((a, b) => a == b, false), // eslint-disable-line eqeqeq
+  '===': comparator((a, b) => a === b, false),
+  '!=': comparator((a, b) => a != b, false), // eslint-disable-line eqeqeq
+  '!==': comparator((a, b) => a !== b, false),
+  '>': comparator((a, b) => a > b, false),
+  '>=': comparator((a, b) => a >= b, false),
+  '<': comparator((a, b) => a < b, true),
+  '<=': comparator((a, b) => a <= b, true),
+
+  '!'(args, scope, compile) {
+    const a = compile(args[0] ?? null, scope);
+    return (d, e) => !truthy(a(d, e));
+  },
+  '!!'(args, scope, compile) {
+    const a = compile(args[0] ?? null, scope);
+    return (d, e) => truthy(a(d, e));
+  },
+  and(args, scope, compile) {
+    const fns = args.map((x) => compile(x, scope));
+    if (fns.length === 2) {
+      const [a, b] = fns;
+      return (d, e) => { const x = a(d, e); return truthy(x) ? b(d, e) : x; };
+    }
+    return (d, e) => {
+      let v: unknown = null;
+      for (let i = 0; i < fns.length; i++) if (!truthy((v = fns[i](d, e)))) return v;
+      return v;
+    };
+  },
+  or(args, scope, compile) {
+    const fns = args.map((x) => compile(x, scope));
+    return (d, e) => {
+      let v: unknown = null;
+      for (let i = 0; i < fns.length; i++) if (truthy((v = fns[i](d, e)))) return v;
+      return v;
+    };
+  },
+  if: ifOperator,
+  '?:': ifOperator,
+
+  in(args, scope, compile) {
+    const item = compile(args[0], scope);
+    const list = args[1];
+    if (Array.isArray(list) && list.every((x) => x === null || typeof x !== 'object')) {
+      const values = list as unknown[];
+      if (values.length > 8) {
+        const set = new Set(values);
+        return (d, e) => set.has(item(d, e));
+      }
+      return (d, e) => values.indexOf(item(d, e)) !== -1;
+    }
+    const container = compile(list, scope);
+    return (d, e) => {
+      const c = container(d, e);
+      if (typeof c === 'string') return c.indexOf(item(d, e) as string) !== -1;
+      return Array.isArray(c) ? c.indexOf(item(d, e)) !== -1 : false;
+    };
+  },
+  cat(args, scope, compile) {
+    const all = allArgs(args, scope, compile);
+    return (d, e) => all(d, e).join('');
+  },
+  substr(args, scope, compile) {
+    const [s, from, len] = args.map((x) => compile(x, scope));
+    return (d, e) => substr(s(d, e), from(d, e), len ? len(d, e) : undefined);
+  },
+
+  '+'(args, scope, compile) {
+    const all = allArgs(args, scope, compile);
+    return (d, e) => all(d, e).reduce((sum: number, x) => sum + toNumber(x), 0);
+  },
+  '*'(args, scope, compile) {
+    const all = allArgs(args, scope, compile);
+    return (d, e) => { const xs = all(d, e); return xs.length === 1 ? xs[0] : xs.reduce((p, x) => toNumber(p) * toNumber(x)); };
+  },
+  '-'(args, scope, compile) {
+    const [a, b] = args.map((x) => compile(x, scope));
+    return b ? (d, e) => (a(d, e) as number) - (b(d, e) as number) : (d, e) => -(a(d, e) as number);
+  },
+  '/'(args, scope, compile) {
+    const [a, b] = args.map((x) => compile(x, scope));
+    return (d, e) => (a(d, e) as number) / (b(d, e) as number);
+  },
+  '%'(args, scope, compile) {
+    const [a, b] = args.map((x) => compile(x, scope));
+    return (d, e) => (a(d, e) as number) % (b(d, e) as number);
+  },
+  min(args, scope, compile) {
+    const all = allArgs(args, scope, compile);
+    return (d, e) => Math.min(...(all(d, e) as number[]));
+  },
+  max(args, scope, compile) {
+    const all = allArgs(args, scope, compile);
+    return (d, e) => Math.max(...(all(d, e) as number[]));
+  },
+
+  merge(args, scope, compile) {
+    const all = allArgs(args, scope, compile);
+    return (d, e) => ([] as unknown[]).concat(...all(d, e));
+  },
+  map(args, scope, compile) {
+    const { list, body } = iteration(args, scope, compile);
+    return (d, e) => { const xs = list(d, e); return Array.isArray(xs) ? xs.map((x) => body(x, e)) : []; };
+  },
+  filter(args, scope, compile) {
+    const { list, body } = iteration(args, scope, compile);
+    return (d, e) => { const xs = list(d, e); return Array.isArray(xs) ? xs.filter((x) => truthy(body(x, e))) : []; };
+  },
+  all(args, scope, compile) {
+    const { list, body } = iteration(args, scope, compile);
+    return (d, e) => { const xs = list(d, e); return Array.isArray(xs) && xs.length > 0 && xs.every((x) => truthy(body(x, e))); };
+  },
+  some(args, scope, compile) {
+    const { list, body } = iteration(args, scope, compile);
+    return (d, e) => { const xs = list(d, e); return Array.isArray(xs) && xs.some((x) => truthy(body(x, e))); };
+  },
+  none(args, scope, compile) {
+    const { list, body } = iteration(args, scope, compile);
+    return (d, e) => { const xs = list(d, e); return !Array.isArray(xs) || !xs.some((x) => truthy(body(x, e))); };
+  },
+  reduce(args, scope, compile) {
+    const { list, body } = iteration(args, scope, compile);
+    const initial = compile(args[2] ?? null, scope);
+    return (d, e) => {
+      const xs = list(d, e);
+      const init = initial(d, e);
+      if (!Array.isArray(xs)) return init;
+      return xs.reduce((accumulator, current) => body({ current, accumulator }, e), init);
+    };
+  },
+};
+
+/** `if` / `?:`: [cond, then, cond, then, …, else]; a missing else is null. */
+function ifOperator(args: JsonValue[], scope: Parameters<OperatorCompiler>[1], compile: Parameters<OperatorCompiler>[2]): Fn {
+  const fns = args.map((x) => compile(x, scope));
+  if (fns.length === 1) return fns[0];
+  if (fns.length === 3) {
+    const [c, t, f] = fns;
+    return (d, e) => (truthy(c(d, e)) ? t(d, e) : f(d, e));
+  }
+  const pairs = fns.length >> 1;
+  const otherwise = fns.length % 2 === 1 ? fns[fns.length - 1] : null;
+  return (d, e) => {
+    for (let i = 0; i < pairs; i++) if (truthy(fns[2 * i](d, e))) return fns[2 * i + 1](d, e);
+    return otherwise ? otherwise(d, e) : null;
+  };
+}

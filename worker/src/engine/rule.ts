@@ -1,0 +1,47 @@
+// The shapes shared by the rule compiler and its operators: compiled closures and their run-time environment.
+
+import type { JsonValue } from './types';
+
+/** Per-evaluation state handed to every compiled closure (never shared across evaluations in flight). */
+export interface Env {
+  /** the caller's evaluation context: the root of `var` */
+  ctx: Record<string, unknown>;
+  flagKey: string;
+  /** evaluation time, ms since the epoch */
+  now: number;
+  /** set by `fractional` when it picked a bucket */
+  split: unknown;
+  /** set by `fractional` when it needed the targeting key and there was none */
+  keyMissing: boolean;
+  /** how many prerequisite evaluations are in progress (a guard; cycles are rejected at save) */
+  depth: number;
+  /** resolves a prerequisite flag to its variant for this same context and time */
+  variantOf(flagKey: string, env: Env): string | undefined;
+}
+
+/** A compiled rule: `data` is what `var` reads (the context, or the element inside map/filter/…). */
+export type Fn = (data: unknown, env: Env) => unknown;
+
+export interface CompileScope {
+  /** flagd `$evaluators`, inlined where referenced */
+  evaluators: Record<string, JsonValue>;
+  /** compiled Curtain segments by name (compiled once per snapshot) */
+  segment(name: string): Fn | undefined;
+  /** true inside the body of map/filter/reduce/all/some/none, where `var` reads the element */
+  inIteration: boolean;
+  /** `$ref` names being expanded (a guard; cycles are rejected at save) */
+  refStack: string[];
+}
+
+export type OperatorCompiler = (args: JsonValue[], scope: CompileScope, compile: (node: JsonValue, scope: CompileScope) => Fn) => Fn;
+
+export class RuleError extends Error {}
+
+/** JsonLogic truthiness: JavaScript's, except that an empty array is false. */
+export function truthy(v: unknown): boolean {
+  return Array.isArray(v) ? v.length > 0 : !!v;
+}
+
+export function isPlainObject(v: unknown): v is Record<string, JsonValue> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

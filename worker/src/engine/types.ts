@@ -1,0 +1,103 @@
+// The engine's public data types: flag definitions (a superset of flagd's format) and evaluation results.
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Flag or flag-set metadata, as flagd and OFREP define it: flat scalar values. */
+export type Metadata = Record<string, string | number | boolean>;
+
+export type FlagStateName = 'ENABLED' | 'DISABLED';
+
+/** One flag as it appears in a flagd file, plus Curtain's extensions (documented in docs/flag-format.md). */
+export interface FlagDefinition {
+  state: FlagStateName;
+  variants: Record<string, JsonValue>;
+  /** `null` or absent: the caller's code default. */
+  defaultVariant?: string | null;
+  /** JsonLogic; `{}` or absent means no targeting. */
+  targeting?: JsonValue;
+  metadata?: Metadata;
+}
+
+/** A whole flag set (one environment): a flagd file plus Curtain's top-level extensions. */
+export interface FlagSetDocument {
+  $schema?: string;
+  flags: Record<string, FlagDefinition>;
+  /** flagd shared rules, referenced with `{"$ref": "name"}`. */
+  $evaluators?: Record<string, JsonValue>;
+  /** Curtain extension: reusable segments, referenced from targeting with `{"segment": "name"}`. */
+  segments?: Record<string, JsonValue>;
+  metadata?: Metadata;
+}
+
+export type Reason = 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DEFAULT' | 'DISABLED' | 'ERROR';
+
+export type ErrorCode =
+  | 'FLAG_NOT_FOUND'
+  | 'PARSE_ERROR'
+  | 'TYPE_MISMATCH'
+  | 'TARGETING_KEY_MISSING'
+  | 'INVALID_CONTEXT'
+  | 'GENERAL';
+
+/** Evaluation context: OpenFeature's, `targetingKey` plus arbitrary attributes. */
+export type EvaluationContext = { targetingKey?: string } & Record<string, unknown>;
+
+/** An evaluation result is data, never a throw. `value` is absent when the caller's code default applies. */
+export interface EvaluationResult {
+  key: string;
+  value?: JsonValue;
+  variant?: string;
+  reason: Reason;
+  errorCode?: ErrorCode;
+  errorMessage?: string;
+  /** flag-set metadata merged under the flag's own metadata */
+  metadata?: Metadata;
+}
+
+export interface ValidationIssue {
+  /** JSON-pointer-like path to the offending node, e.g. `/flags/new-ui/targeting/if/0` */
+  path: string;
+  message: string;
+}
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
+
+export interface EvaluateOptions {
+  /** Evaluation time in milliseconds since the epoch (the engine never reads the clock itself). */
+  now: number;
+}
+
+/** The type of a flag, from its variants (numbers split into integer and float). */
+export type FlagType = 'boolean' | 'string' | 'integer' | 'float' | 'object';
+
+/** OpenFeature's value types, for a caller that expects one (`TYPE_MISMATCH` otherwise). */
+export type ValueType = 'boolean' | 'string' | 'number' | 'object';
+
+export interface EvaluateFlagOptions extends EvaluateOptions {
+  /** the type the caller expects; a value of another type is reported as `TYPE_MISMATCH` */
+  type?: ValueType;
+}
+
+/** A precomputed subset of a snapshot's flags (see `selectFlags`): the cheap way to filter `evaluateAll`. */
+export interface FlagSelection {
+  readonly set: CompiledFlagSet;
+  readonly keys: readonly string[];
+}
+
+export interface EvaluateAllOptions extends EvaluateOptions {
+  /** only these flags: a selection made once per snapshot, or a predicate called per flag */
+  only?: FlagSelection | ((key: string) => boolean);
+}
+
+/** An environment's flags compiled once (closures, no eval): the snapshot evaluations run against. */
+export interface CompiledFlagSet {
+  /** flag keys in document order */
+  readonly keys: readonly string[];
+  /** flag-set metadata */
+  readonly metadata: Readonly<Metadata>;
+  has(key: string): boolean;
+  /** the flag's type inferred from its variants; undefined for an unknown key */
+  typeOf(key: string): FlagType | null | undefined;
+}
