@@ -1,0 +1,22 @@
+// Worker integration tests: the real worker in workerd (Workers vitest integration), real local D1, KV
+// and Durable Objects, the migrations in migrations/ applied by worker/test/apply-migrations.ts.
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const migrations = await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url)));
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: { TEST_MIGRATIONS: migrations, CURTAIN_ADMIN_TOKEN: 'test-admin-token' },
+      },
+    }),
+  ],
+  test: {
+    include: ['worker/test/**/*.test.ts'],
+    setupFiles: ['./worker/test/apply-migrations.ts'],
+  },
+});

@@ -1,0 +1,77 @@
+// Builds the Hono app used by the worker and by the tests: routes, authentication, errors, OpenAPI.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import type { AppEnv } from './context';
+import { requireAdmin } from './auth/admin';
+import { ApiError, renderError } from './errors';
+import { auditRoutes } from './routes/audit';
+import { bootstrapRoutes } from './routes/bootstrap';
+import { flagdRoutes } from './routes/flagd';
+import { flagRoutes } from './routes/flags';
+import { lookupRoutes } from './routes/lookup';
+import { ofrepRoutes } from './routes/ofrep';
+import { projectRoutes } from './routes/projects';
+import { propagationRoutes } from './routes/propagation';
+import { sdkKeyRoutes } from './routes/sdk-keys';
+import { openDb } from './store/db';
+
+/** Browsers call OFREP and lookups from any origin with an SDK key (no cookies), so `*` is safe. */
+const edgeCors = cors({
+  origin: '*',
+  allowMethods: ['GET', 'POST', 'OPTIONS'],
+  allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'If-None-Match'],
+  exposeHeaders: ['ETag', 'Retry-After'],
+  maxAge: 86400,
+});
+
+export function createApp() {
+  const api = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issues = result.error.issues.map((i) => ({ path: '/' + i.path.join('/'), message: i.message }));
+        throw new ApiError('VALIDATION_FAILED', `Invalid input: ${issues[0].path} ${issues[0].message}`, issues);
+      }
+    },
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'AdminToken', { type: 'http', scheme: 'bearer', description: 'An admin token' });
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    servers: [{ url: '/api/v1' }],
+    info: {
+      title: 'Curtain admin API',
+      version: '1.0.0',
+      description: 'Projects, environments, flags, SDK keys, audit. Evaluation is OFREP at /ofrep/v1 (see the OFREP specification) and plain lookups at /v1/flags.',
+    },
+  });
+  api.use('*', async (c, next) => {
+    c.set('db', openDb(c.env.DB));
+    if (c.req.path.endsWith('/openapi.json')) return next();
+    return requireAdmin(c, next);
+  });
+  api.get('/me', (c) => c.json({ token: c.var.actor }));
+  api.route('/', bootstrapRoutes);
+  api.route('/', projectRoutes);
+  api.route('/', flagRoutes);
+  api.route('/', flagdRoutes);
+  api.route('/', sdkKeyRoutes);
+  api.route('/', auditRoutes);
+  api.route('/', propagationRoutes);
+  api.onError(renderError);
+
+  const app = new OpenAPIHono<AppEnv>();
+  app.route('/api/v1', api);
+  app.use('/ofrep/*', edgeCors);
+  app.use('/v1/*', edgeCors);
+  app.route('/ofrep/v1', ofrepRoutes);
+  app.route('/v1', lookupRoutes);
+  app.onError((err, c) => {
+    console.error('curtain: unhandled error', err instanceof Error ? err.message : String(err));
+    return c.json({ errorDetails: 'An internal error occurred' }, 500);
+  });
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/')) return c.json(new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`).body(), 404);
+    if (/^\/(ofrep|v1)\//.test(c.req.path) || !c.env.ASSETS) return c.json({ errorDetails: 'Not found' }, 404);
+    return c.env.ASSETS.fetch(c.req.raw);
+  });
+  return app;
+}

@@ -1,0 +1,18 @@
+// SDK-key authentication for OFREP and lookups: the key names its environment; its hash is in the snapshot.
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../context';
+import { edgeRequest, liveSnapshot } from '../edge/live-snapshots';
+import { parseSdkKey } from '../store/sdk-keys';
+import { digestsEqual, presentedCredential, sha256Hex } from './secrets';
+
+/** 401 with no body, as OFREP expects, for a missing, malformed, unknown or revoked key. */
+export const requireSdkKey = createMiddleware<AppEnv>(async (c, next) => {
+  const key = presentedCredential(c.req.raw.headers, true);
+  const parsed = key ? parseSdkKey(key) : null;
+  if (!key || !parsed) return c.body(null, 401);
+  const live = await liveSnapshot(edgeRequest(c), parsed.environmentId);
+  const entry = live?.snapshot.sdkKeys[parsed.keyId];
+  if (!live || !entry || entry.kind !== parsed.kind || !digestsEqual(await sha256Hex(key), entry.hash)) return c.body(null, 401);
+  c.set('sdk', { kind: entry.kind, keyId: parsed.keyId, live });
+  return next();
+});

@@ -1,0 +1,40 @@
+// Secrets (admin tokens, SDK keys): generation, hashing and constant-time comparison.
+const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A random identifier of `length` characters from [a-z0-9], unbiased. */
+export function randomId(length = 16): string {
+  const out: string[] = [];
+  while (out.length < length) {
+    const bytes = crypto.getRandomValues(new Uint8Array(length * 2));
+    for (const b of bytes) {
+      if (b < 252 && out.length < length) out.push(alphabet[b % 36]);
+    }
+  }
+  return out.join('');
+}
+
+const encoder = new TextEncoder();
+
+export async function sha256Hex(value: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(value));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Compares two hex digests in constant time (both are SHA-256, so equal length when well-formed). */
+export function digestsEqual(a: string, b: string): boolean {
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  if (x.byteLength !== y.byteLength) return false;
+  return crypto.subtle.timingSafeEqual(x, y);
+}
+
+/** Reads a credential from `Authorization: Bearer …` or, for OFREP, `X-API-Key`. */
+export function presentedCredential(headers: Headers, allowApiKeyHeader: boolean): string | null {
+  const auth = headers.get('authorization');
+  if (auth) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    return match ? match[1] : null;
+  }
+  if (allowApiKeyHeader) return headers.get('x-api-key')?.trim() || null;
+  return null;
+}

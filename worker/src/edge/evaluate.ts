@@ -1,0 +1,62 @@
+// Evaluation at the edge for one SDK caller: context parsing, visibility of flags to client keys, ETags.
+import { evaluateAll, evaluateFlag } from '../engine';
+import type { EvaluationContext, EvaluationResult } from '../engine/types';
+import type { SdkCaller } from '../context';
+import { notFound } from './ofrep-results';
+
+export type ParsedContext = { ok: true; context: EvaluationContext } | { ok: false; errorCode: 'PARSE_ERROR' | 'INVALID_CONTEXT'; errorDetails: string };
+
+/** Reads `{"context": {...}}`; a context without targetingKey is accepted (real web clients send `{}`). */
+export function parseEvaluationRequest(text: string): ParsedContext {
+  let body: unknown;
+  try {
+    body = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    return { ok: false, errorCode: 'PARSE_ERROR', errorDetails: 'The request body is not valid JSON' };
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, errorCode: 'PARSE_ERROR', errorDetails: 'The request body must be a JSON object with a "context" object' };
+  }
+  const context = (body as { context?: unknown }).context ?? {};
+  return checkContext(context);
+}
+
+export function checkContext(context: unknown): ParsedContext {
+  if (typeof context !== 'object' || context === null || Array.isArray(context)) {
+    return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: '"context" must be an object' };
+  }
+  const tk = (context as { targetingKey?: unknown }).targetingKey;
+  if (tk !== undefined && typeof tk !== 'string') {
+    return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: '"targetingKey" must be a string' };
+  }
+  return { ok: true, context: context as EvaluationContext };
+}
+
+const visibleTo = (sdk: SdkCaller, key: string) => sdk.kind === 'server' || sdk.live.clientVisible.has(key);
+
+export function evaluateOne(sdk: SdkCaller, key: string, context: EvaluationContext, now = Date.now()): EvaluationResult {
+  if (!visibleTo(sdk, key) || !sdk.live.compiled.has(key)) return notFound(key);
+  return evaluateFlag(sdk.live.compiled, key, context, { now });
+}
+
+export function evaluateVisible(sdk: SdkCaller, context: EvaluationContext, now = Date.now()): EvaluationResult[] {
+  if (sdk.kind === 'server') return evaluateAll(sdk.live.compiled, context, { now });
+  const visible = sdk.live.clientVisible;
+  return evaluateAll(sdk.live.compiled, context, { now, only: (k: string) => visible.has(k) });
+}
+
+/** A strong ETag over the exact response body: unchanged results keep their ETag whatever else changed. */
+export async function etagOf(body: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
+  const hex = [...new Uint8Array(digest, 0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `"${hex}"`;
+}
+
+/** Whether an If-None-Match header names this ETag (handles lists, weak validators and `*`). */
+export function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((t) => {
+    const v = t.trim();
+    return v === '*' || v === etag || v === `W/${etag}`;
+  });
+}

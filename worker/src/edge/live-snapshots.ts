@@ -1,0 +1,151 @@
+// The edge's view of each environment: compiled once, kept in isolate memory, revalidated every second
+// through the location's cache and the environment's channel, with KV as the fallback. Never waits on
+// propagation when it already has a snapshot to serve.
+import type { Context } from 'hono';
+import type { AppEnv } from '../context';
+import { compileFlagSet, type CompiledFlagSet } from '../engine';
+import type { Bindings } from '../bindings';
+import { randomId } from '../auth/secrets';
+import { kvKey, type Snapshot } from '../snapshot/format';
+import { channelOf, publishSnapshot } from '../snapshot/publish';
+import { buildSnapshot } from '../store/snapshots';
+import { openDb } from '../store/db';
+
+/** How often an isolate asks whether its snapshot is still current. */
+export const REVALIDATE_MS = 1000;
+/** Past this age a request waits for revalidation instead of serving what it has (the propagation bound). */
+export const MAX_STALE_MS = 4000;
+/** How long a location caches an environment's head version, shared by all its isolates. */
+const HEAD_CACHE_SECONDS = 1;
+
+export interface LiveSnapshot {
+  snapshot: Snapshot;
+  compiled: CompiledFlagSet;
+  clientVisible: ReadonlySet<string>;
+  /** when this isolate last confirmed the version */
+  checkedAt: number;
+}
+
+const live = new Map<string, LiveSnapshot>();
+/** Identifies this isolate in propagation reports. */
+export const isolateId = randomId(12);
+
+export interface EdgeRequest {
+  env: Bindings;
+  waitUntil(promise: Promise<unknown>): void;
+  location: string;
+}
+
+export function edgeRequest(c: Context<AppEnv>): EdgeRequest {
+  return {
+    env: c.env,
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+    location: (c.req.raw.cf?.colo as string | undefined) ?? 'local',
+  };
+}
+
+export async function liveSnapshot(req: EdgeRequest, environmentId: string, now = Date.now()): Promise<LiveSnapshot | null> {
+  const current = live.get(environmentId);
+  if (current && now - current.checkedAt < REVALIDATE_MS) return current;
+  if (current && now - current.checkedAt < MAX_STALE_MS) {
+    current.checkedAt = now; // one revalidation at a time per isolate
+    req.waitUntil(revalidate(req, environmentId, current, now));
+    return current;
+  }
+  return (await revalidate(req, environmentId, current, now)) ?? current ?? null;
+}
+
+async function revalidate(req: EdgeRequest, environmentId: string, current: LiveSnapshot | undefined, now: number) {
+  try {
+    const have = current?.snapshot.version ?? -1;
+    const head = await headVersion(req.env, environmentId);
+    if (current && head !== null && head <= have) {
+      current.checkedAt = now;
+      return current;
+    }
+    const text = (await readFromChannel(req.env, environmentId, have)) ?? (await req.env.SNAPSHOTS.get(kvKey(environmentId)));
+    let snapshot = text ? (JSON.parse(text) as Snapshot) : null;
+    if (!snapshot && !current) snapshot = await rebuild(req.env, environmentId);
+    if (!snapshot || snapshot.version <= have) {
+      if (current) current.checkedAt = now;
+      return current ?? null;
+    }
+    const next: LiveSnapshot = {
+      snapshot,
+      compiled: compileFlagSet(snapshot.document),
+      clientVisible: new Set(snapshot.clientVisible),
+      checkedAt: now,
+    };
+    live.set(environmentId, next);
+    req.waitUntil(reportApplied(req, environmentId, snapshot.version));
+    return next;
+  } catch (err) {
+    console.error('curtain: snapshot revalidation failed, serving the last good one', environmentId, String(err));
+    return current ?? null;
+  }
+}
+
+/**
+ * Read-your-writes: the isolate that committed a change serves it at once, and tells its location's
+ * cache the new version so the other isolates here pick it up on their next revalidation.
+ */
+export async function adoptSnapshot(snapshot: Snapshot, now = Date.now()): Promise<void> {
+  const current = live.get(snapshot.environmentId);
+  if (current && current.snapshot.version >= snapshot.version) return;
+  live.set(snapshot.environmentId, {
+    snapshot,
+    compiled: compileFlagSet(snapshot.document),
+    clientVisible: new Set(snapshot.clientVisible),
+    checkedAt: now,
+  });
+  const cache = await caches.open('curtain-heads').catch(() => null);
+  await cache?.put(headUrl(snapshot.environmentId), headResponse(snapshot.version)).catch(() => {});
+}
+
+const headUrl = (environmentId: string) => `https://curtain.internal/head/${environmentId}`;
+const headResponse = (version: number) => new Response(String(version), { headers: { 'cache-control': `max-age=${HEAD_CACHE_SECONDS}` } });
+
+/** The environment's current version, from the location's cache or (once a second per location) its channel. */
+async function headVersion(env: Bindings, environmentId: string): Promise<number | null> {
+  const url = headUrl(environmentId);
+  const cache = await caches.open('curtain-heads').catch(() => null);
+  const hit = await cache?.match(url).catch(() => undefined);
+  if (hit) return Number(await hit.text());
+  try {
+    const head = await channelOf(env, environmentId).getHead();
+    if (!head) return null;
+    await cache?.put(url, headResponse(head.version)).catch(() => {});
+    return head.version;
+  } catch {
+    return null;
+  }
+}
+
+async function readFromChannel(env: Bindings, environmentId: string, have: number): Promise<string | null> {
+  try {
+    return await channelOf(env, environmentId).read(have);
+  } catch (err) {
+    console.error('curtain: channel unreachable, falling back to KV', environmentId, String(err));
+    return null;
+  }
+}
+
+/** Cold start with neither channel nor KV holding the environment: build it from D1 and publish it. */
+async function rebuild(env: Bindings, environmentId: string): Promise<Snapshot | null> {
+  const snapshot = await buildSnapshot(openDb(env.DB), environmentId);
+  if (snapshot) await publishSnapshot(env, snapshot);
+  return snapshot;
+}
+
+async function reportApplied(req: EdgeRequest, environmentId: string, version: number) {
+  try {
+    await channelOf(req.env, environmentId).reportApplied({ location: req.location, isolate: isolateId, version, appliedAt: Date.now() });
+  } catch {
+    // best effort: propagation status is informational
+  }
+}
+
+/** For tests: forget what this isolate holds. */
+export function dropLiveSnapshots() {
+  live.clear();
+}

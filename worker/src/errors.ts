@@ -1,0 +1,53 @@
+// The admin API's one error type: a closed set of codes, each with its HTTP status.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export const errorStatus = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  INVALID_DEFINITION: 400,
+  CONFLICT: 409,
+  INTERNAL: 500,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: Issue[],
+  ) {
+    super(message);
+  }
+
+  get status(): ContentfulStatusCode {
+    return errorStatus[this.code];
+  }
+
+  body() {
+    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) } };
+  }
+}
+
+export const notFound = (what: string) => new ApiError('NOT_FOUND', `${what} was not found`);
+
+/** Renders any error thrown in an admin route; unknown errors become INTERNAL and are logged without request data. */
+export function renderError(err: unknown, c: Context): Response {
+  if (err instanceof ApiError) return c.json(err.body(), err.status);
+  if (err instanceof HTTPException) {
+    if (err.status === 400) return c.json(new ApiError('INVALID_JSON', 'The request body is not valid JSON').body(), 400);
+    return err.getResponse();
+  }
+  console.error('curtain: unhandled error', err instanceof Error ? err.stack : String(err));
+  return c.json(new ApiError('INTERNAL', 'An internal error occurred').body(), 500);
+}

@@ -1,0 +1,62 @@
+// /api/v1/projects/{project}/environments/{env}/flagd: an environment as a flagd file, out and in.
+// Caller: an admin token.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../context';
+import { publishEnvironments } from '../snapshot/publish';
+import { exportEnvironment, importEnvironment } from '../store/flagd-import';
+import { loadProjectState } from '../store/flag-set';
+import { getProject } from '../store/projects';
+import { envParams, errorResponses, json } from './schemas';
+import { notFound } from '../errors';
+
+const security = [{ AdminToken: [] }];
+const flagdFile = z.record(z.string(), z.unknown()).openapi('FlagdFile', {
+  description: 'A flagd flag-definition file (https://flagd.dev/schema/v0/flags.json), with Curtain extensions (docs/flag-format.md)',
+});
+const reportSchema = z
+  .object({
+    dryRun: z.boolean(),
+    report: z.object({
+      created: z.array(z.string()),
+      updated: z.array(z.string()),
+      unchanged: z.array(z.string()),
+      deleted: z.array(z.string()),
+      notInFile: z.array(z.string()),
+      sharedRulesChanged: z.boolean(),
+    }),
+  })
+  .openapi('ImportReport');
+const flag = (description: string) => z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe(description);
+
+export const flagdRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
+    createRoute({ method: 'get', path: '/projects/{project}/environments/{env}/flagd', security, request: { params: envParams }, responses: { 200: json(flagdFile, 'The environment as a flagd file'), ...errorResponses } }),
+    async (c) => {
+      const params = c.req.valid('param');
+      const state = await loadProjectState(c.var.db, (await getProject(c.var.db, params.project)).id);
+      const env = state.environments.find((e) => e.key === params.env);
+      if (!env) throw notFound(`Environment '${params.env}'`);
+      return c.json(exportEnvironment(state, env) as unknown as Record<string, unknown>, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'put',
+      path: '/projects/{project}/environments/{env}/flagd',
+      security,
+      description: 'Imports a flagd file into the environment, all or nothing. Flags of the project missing from the file are left alone unless `prune=true`, which deletes them. `dryRun=true` reports without writing.',
+      request: {
+        params: envParams,
+        query: z.object({ dryRun: flag('report without writing'), prune: flag('delete flags absent from the file') }),
+        body: { content: { 'application/json': { schema: flagdFile } }, required: true },
+      },
+      responses: { 200: json(reportSchema, 'What changed (or would change)'), ...errorResponses },
+    }),
+    async (c) => {
+      const params = c.req.valid('param');
+      const project = await getProject(c.var.db, params.project);
+      const result = await importEnvironment(c.var.db, c.var.actor.name, project, params.env, c.req.valid('json'), c.req.valid('query'));
+      await publishEnvironments(c.env, c.var.db, result.affected);
+      return c.json({ dryRun: result.dryRun, report: result.report }, 200);
+    },
+  );

@@ -1,0 +1,85 @@
+// /api/v1/projects/{project}/flags and per-environment flag config. Caller: an admin token.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../context';
+import { publishEnvironments } from '../snapshot/publish';
+import { createFlag, deleteFlag, flagView, getFlag, listFlags, updateFlag, updateFlagConfig } from '../store/flags';
+import { getProject } from '../store/projects';
+import { envConfigPatchSchema, envParams, errorResponses, flagInputSchema, flagPatchSchema, flagSchema, json, keySchema, projectParams } from './schemas';
+
+const security = [{ AdminToken: [] }];
+const flagParams = projectParams.extend({ flag: keySchema });
+const envFlagParams = envParams.extend({ flag: keySchema });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
+export const flagRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{project}/flags',
+      security,
+      request: { params: projectParams },
+      responses: { 200: json(z.object({ flags: z.array(flagSchema) }), 'Every flag, with its config in every environment'), ...errorResponses },
+    }),
+    async (c) => {
+      const project = await getProject(c.var.db, c.req.valid('param').project);
+      return c.json({ flags: await listFlags(c.var.db, project) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{project}/flags',
+      security,
+      description: 'Creates a flag, DISABLED in every environment unless `environments` says otherwise. A boolean flag without variants gets `{on: true, off: false}` and default variant `on`.',
+      request: { params: projectParams, ...body(flagInputSchema) },
+      responses: { 201: json(flagSchema, 'Created'), ...errorResponses, 409: errorResponses[400] },
+    }),
+    async (c) => {
+      const project = await getProject(c.var.db, c.req.valid('param').project);
+      const { view, affected } = await createFlag(c.var.db, c.var.actor.name, project, c.req.valid('json'));
+      await publishEnvironments(c.env, c.var.db, affected);
+      return c.json(view, 201);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'get', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams }, responses: { 200: json(flagSchema, 'The flag'), ...errorResponses } }),
+    async (c) => {
+      const { project, flag } = c.req.valid('param');
+      const found = await getFlag(c.var.db, await getProject(c.var.db, project), flag);
+      return c.json(flagView(found.flag, found.state), 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'patch', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams, ...body(flagPatchSchema) }, responses: { 200: json(flagSchema, 'Updated'), ...errorResponses } }),
+    async (c) => {
+      const { project, flag } = c.req.valid('param');
+      const { view, affected } = await updateFlag(c.var.db, c.var.actor.name, await getProject(c.var.db, project), flag, c.req.valid('json'));
+      await publishEnvironments(c.env, c.var.db, affected);
+      return c.json(view, 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'delete', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams }, responses: { 204: { description: 'Deleted' }, ...errorResponses } }),
+    async (c) => {
+      const { project, flag } = c.req.valid('param');
+      const { affected } = await deleteFlag(c.var.db, c.var.actor.name, await getProject(c.var.db, project), flag);
+      await publishEnvironments(c.env, c.var.db, affected);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/projects/{project}/environments/{env}/flags/{flag}',
+      security,
+      description: "Changes a flag's state, default variant or targeting in one environment; live at the edge within seconds.",
+      request: { params: envFlagParams, ...body(envConfigPatchSchema) },
+      responses: { 200: json(flagSchema, 'Updated'), ...errorResponses },
+    }),
+    async (c) => {
+      const { project, env, flag } = c.req.valid('param');
+      const { view, affected } = await updateFlagConfig(c.var.db, c.var.actor.name, await getProject(c.var.db, project), env, flag, c.req.valid('json'));
+      await publishEnvironments(c.env, c.var.db, affected);
+      return c.json(view, 200);
+    },
+  );

@@ -1,0 +1,37 @@
+// Plain lookups for scripts and curl: GET /v1/flags[/{key}]?targetingKey=…&attr=… (OFREP's result objects).
+// Caller: an SDK key. Attributes arrive as strings; `context=<JSON object>` carries typed values.
+import { Hono } from 'hono';
+import type { AppEnv } from '../context';
+import { requireSdkKey } from '../auth/sdk-key';
+import { checkContext, evaluateOne, evaluateVisible, type ParsedContext } from '../edge/evaluate';
+import { bulkEntry, singleResponse } from '../edge/ofrep-results';
+
+function contextFromQuery(url: string): ParsedContext {
+  const params = new URL(url).searchParams;
+  const context: Record<string, unknown> = {};
+  const json = params.get('context');
+  if (json !== null) {
+    try {
+      Object.assign(context, JSON.parse(json));
+    } catch {
+      return { ok: false, errorCode: 'PARSE_ERROR', errorDetails: 'The "context" query parameter is not valid JSON' };
+    }
+  }
+  for (const [name, value] of params) if (name !== 'context') context[name] = value;
+  return checkContext(context);
+}
+
+export const lookupRoutes = new Hono<AppEnv>()
+  .use('*', requireSdkKey)
+  .get('/flags/:key', (c) => {
+    const key = c.req.param('key');
+    const parsed = contextFromQuery(c.req.url);
+    if (!parsed.ok) return c.json({ key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }, 400);
+    const { status, body } = singleResponse(evaluateOne(c.var.sdk, key, parsed.context));
+    return c.json(body, status);
+  })
+  .get('/flags', (c) => {
+    const parsed = contextFromQuery(c.req.url);
+    if (!parsed.ok) return c.json({ errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }, 400);
+    return c.json({ flags: evaluateVisible(c.var.sdk, parsed.context).map(bulkEntry) }, 200);
+  });

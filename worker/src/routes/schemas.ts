@@ -1,0 +1,93 @@
+// Shared request and response schemas of the admin API (zod), which also feed the OpenAPI document.
+import { z } from '@hono/zod-openapi';
+
+export const keySchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/, 'must be 1–64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const jsonValue: z.ZodType<unknown> = z.unknown();
+export const metadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+export const flagTypeSchema = z.enum(['boolean', 'string', 'integer', 'float', 'object']);
+export const stateSchema = z.enum(['ENABLED', 'DISABLED']);
+
+export const envConfigSchema = z
+  .object({
+    state: stateSchema,
+    defaultVariant: z.string().nullable(),
+    targeting: jsonValue.nullable(),
+  })
+  .openapi('FlagEnvironmentConfig');
+
+export const projectSchema = z.object({ id: z.string(), key: z.string(), name: z.string(), createdAt: z.string() }).openapi('Project');
+export const environmentSchema = z.object({ id: z.string(), key: z.string(), name: z.string(), version: z.number() }).openapi('Environment');
+
+export const flagSchema = z
+  .object({
+    key: z.string(),
+    type: flagTypeSchema,
+    description: z.string(),
+    tags: z.array(z.string()),
+    variants: z.record(z.string(), jsonValue),
+    clientVisible: z.boolean(),
+    metadata: metadataSchema,
+    environments: z.record(z.string(), envConfigSchema),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Flag');
+
+export const flagInputSchema = z
+  .object({
+    key: keySchema,
+    type: flagTypeSchema.optional(),
+    description: z.string().max(2000).optional(),
+    tags: z.array(z.string().min(1).max(64)).max(50).optional(),
+    variants: z.record(z.string().min(1).max(128), jsonValue).optional(),
+    clientVisible: z.boolean().optional(),
+    metadata: metadataSchema.optional(),
+    environments: z.record(z.string(), envConfigSchema.partial().strict()).optional(),
+  })
+  .strict()
+  .openapi('FlagInput');
+
+export const flagPatchSchema = flagInputSchema.omit({ key: true, type: true, environments: true }).strict().openapi('FlagPatch');
+export const envConfigPatchSchema = envConfigSchema.partial().strict().openapi('FlagEnvironmentPatch');
+
+export const sdkKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(['server', 'client']),
+    prefix: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('SdkKey');
+
+export const auditEntrySchema = z
+  .object({ id: z.number(), at: z.string(), actor: z.string(), action: z.string(), resource: z.string(), before: jsonValue, after: jsonValue })
+  .openapi('AuditEntry');
+
+export const errorResponses = {
+  400: { description: 'Invalid input; nothing was written', content: { 'application/json': { schema: errorSchema } } },
+  401: { description: 'Missing or invalid admin token', content: { 'application/json': { schema: errorSchema } } },
+  404: { description: 'Unknown resource', content: { 'application/json': { schema: errorSchema } } },
+} as const;
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const projectParams = z.object({ project: keySchema });
+export const envParams = projectParams.extend({ env: keySchema });

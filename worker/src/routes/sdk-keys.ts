@@ -1,0 +1,63 @@
+// /api/v1/projects/{project}/environments/{env}/sdk-keys. Caller: an admin token.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../context';
+import { publishEnvironments } from '../snapshot/publish';
+import { getEnvironment, getProject } from '../store/projects';
+import { createSdkKey, listSdkKeys, revokeSdkKey } from '../store/sdk-keys';
+import { envParams, errorResponses, json, sdkKeySchema } from './schemas';
+
+const security = [{ AdminToken: [] }];
+const newKey = z.object({ name: z.string().min(1).max(200), kind: z.enum(['server', 'client']) }).strict();
+
+async function resolve(c: { var: AppEnv['Variables'] }, params: { project: string; env: string }) {
+  const project = await getProject(c.var.db, params.project);
+  return { project, env: await getEnvironment(c.var.db, project.id, params.env) };
+}
+
+export const sdkKeyRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{project}/environments/{env}/sdk-keys',
+      security,
+      request: { params: envParams },
+      responses: { 200: json(z.object({ sdkKeys: z.array(sdkKeySchema) }), 'Keys of the environment, without their secrets'), ...errorResponses },
+    }),
+    async (c) => {
+      const { env } = await resolve(c, c.req.valid('param'));
+      return c.json({ sdkKeys: await listSdkKeys(c.var.db, env) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{project}/environments/{env}/sdk-keys',
+      security,
+      description: 'Creates a server key (evaluates every flag) or a client key (safe in a browser: only client-visible flags). The secret is in this response only.',
+      request: { params: envParams, body: { content: { 'application/json': { schema: newKey } }, required: true } },
+      responses: { 201: json(sdkKeySchema.extend({ secret: z.string() }), 'Created'), ...errorResponses },
+    }),
+    async (c) => {
+      const { project, env } = await resolve(c, c.req.valid('param'));
+      const created = await createSdkKey(c.var.db, c.var.actor.name, project, env, c.req.valid('json'));
+      await publishEnvironments(c.env, c.var.db, [env.id]);
+      return c.json(created, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/projects/{project}/environments/{env}/sdk-keys/{id}',
+      security,
+      description: 'Revokes a key; it stops working at the edge within the same bound as any other change.',
+      request: { params: envParams.extend({ id: z.string().regex(/^[a-z0-9]{16}$/) }) },
+      responses: { 204: { description: 'Revoked' }, ...errorResponses },
+    }),
+    async (c) => {
+      const params = c.req.valid('param');
+      const { project, env } = await resolve(c, params);
+      await revokeSdkKey(c.var.db, c.var.actor.name, project, env, params.id);
+      await publishEnvironments(c.env, c.var.db, [env.id]);
+      return c.body(null, 204);
+    },
+  );

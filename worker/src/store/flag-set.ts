@@ -1,0 +1,81 @@
+// Builds flag-set documents (flagd + Curtain extensions) from D1 rows, per environment.
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { FlagDefinition, FlagSetDocument, JsonValue, Metadata } from '../engine/types';
+import type { Db, EnvironmentRow, FlagConfigRow, FlagRow } from './db';
+import { environments, flagConfigs, flags } from './schema';
+
+export interface EnvConfig {
+  state: 'ENABLED' | 'DISABLED';
+  defaultVariant: string | null;
+  targeting: unknown;
+}
+
+/** A new flag's default variant: "on" for booleans, so switching the flag on serves true; else the first variant. */
+export function initialDefaultVariant(type: FlagRow['type'], variants: Record<string, unknown>): string | null {
+  if (type === 'boolean' && 'on' in variants) return 'on';
+  return Object.keys(variants)[0] ?? null;
+}
+
+/** Config for a flag in an environment that has no row yet (e.g. an environment created after the flag). */
+export function effectiveConfig(flag: FlagRow, row: FlagConfigRow | undefined): EnvConfig {
+  if (row) return { state: row.state, defaultVariant: row.defaultVariant, targeting: row.targeting ?? null };
+  return { state: 'DISABLED', defaultVariant: initialDefaultVariant(flag.type, flag.variants), targeting: null };
+}
+
+export function flagDefinition(flag: Pick<FlagRow, 'variants' | 'metadata'>, cfg: EnvConfig): FlagDefinition {
+  const def: FlagDefinition = {
+    state: cfg.state,
+    variants: flag.variants as Record<string, JsonValue>,
+    defaultVariant: cfg.defaultVariant,
+  };
+  if (cfg.targeting !== null && cfg.targeting !== undefined) def.targeting = cfg.targeting as JsonValue;
+  if (Object.keys(flag.metadata).length > 0) def.metadata = flag.metadata as Metadata;
+  return def;
+}
+
+/** Everything a project's write path needs to validate a change against every environment. */
+export interface ProjectState {
+  environments: EnvironmentRow[];
+  flags: FlagRow[];
+  /** environmentId → flagId → row */
+  configs: Map<string, Map<string, FlagConfigRow>>;
+}
+
+/** Reads a project's environments, flags and configs in one batch, so the three agree with each other. */
+export async function loadProjectState(db: Db, projectId: string): Promise<ProjectState> {
+  const envIds = db.select({ id: environments.id }).from(environments).where(eq(environments.projectId, projectId));
+  const [envRows, flagRows, configRows] = await db.batch([
+    db.select().from(environments).where(eq(environments.projectId, projectId)).orderBy(asc(environments.createdAt)),
+    db.select().from(flags).where(eq(flags.projectId, projectId)).orderBy(asc(flags.key)),
+    db.select().from(flagConfigs).where(inArray(flagConfigs.environmentId, envIds)),
+  ]);
+  const configs = new Map<string, Map<string, FlagConfigRow>>(envRows.map((e) => [e.id, new Map()]));
+  for (const row of configRows) configs.get(row.environmentId)?.set(row.flagId, row);
+  return { environments: envRows, flags: flagRows, configs };
+}
+
+/**
+ * The flag-set document of one environment. `override` replaces (or, with null, removes) one flag's
+ * definition, so a write can be validated before it is committed.
+ */
+export function environmentDocument(
+  state: ProjectState,
+  env: EnvironmentRow,
+  override?: { key: string; flag: Pick<FlagRow, 'variants' | 'metadata'> | null; config?: EnvConfig },
+): FlagSetDocument {
+  const doc: FlagSetDocument = { flags: {} };
+  const rows = state.configs.get(env.id) ?? new Map();
+  for (const flag of state.flags) {
+    if (override && flag.key === override.key) continue;
+    doc.flags[flag.key] = flagDefinition(flag, effectiveConfig(flag, rows.get(flag.id)));
+  }
+  if (override?.flag) {
+    const existing = state.flags.find((f) => f.key === override.key);
+    const cfg = override.config ?? (existing ? effectiveConfig(existing, rows.get(existing.id)) : undefined);
+    if (cfg) doc.flags[override.key] = flagDefinition(override.flag, cfg);
+  }
+  if (Object.keys(env.evaluators).length) doc.$evaluators = env.evaluators as Record<string, JsonValue>;
+  if (Object.keys(env.segments).length) doc.segments = env.segments as Record<string, JsonValue>;
+  if (Object.keys(env.metadata).length) doc.metadata = env.metadata;
+  return doc;
+}

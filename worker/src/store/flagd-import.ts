@@ -1,0 +1,113 @@
+// Whole-environment import from a flagd file: all or nothing, validated, with a report of what changed.
+import { eq, inArray, sql } from 'drizzle-orm';
+import { inferFlagType, validateFlagSet } from '../engine';
+import type { FlagSetDocument } from '../engine/types';
+import { randomId } from '../auth/secrets';
+import { ApiError } from '../errors';
+import { auditInsert } from './audit';
+import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
+import { effectiveConfig, environmentDocument, loadProjectState, type EnvConfig, type ProjectState } from './flag-set';
+import { assertValid } from './flags';
+import { environments, flagConfigs, flags } from './schema';
+
+export interface ImportReport {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+  deleted: string[];
+  /** flags of the project absent from the file, left as they were (pass prune to delete them) */
+  notInFile: string[];
+  sharedRulesChanged: boolean;
+}
+
+/** JSON with sorted keys, to compare definitions whatever their key order. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function exportEnvironment(state: ProjectState, env: EnvironmentRow): FlagSetDocument {
+  return { $schema: 'https://flagd.dev/schema/v0/flags.json', ...environmentDocument(state, env) };
+}
+
+export async function importEnvironment(db: Db, actor: string, project: ProjectRow, envKey: string, input: unknown, options: { dryRun: boolean; prune: boolean }) {
+  const validated = validateFlagSet(input);
+  if (!validated.ok) throw new ApiError('INVALID_DEFINITION', `The flagd file is not valid: ${validated.issues[0].path} ${validated.issues[0].message}`, validated.issues);
+  const doc = validated.value;
+  const state = await loadProjectState(db, project.id);
+  const env = state.environments.find((e) => e.key === envKey);
+  if (!env) throw new ApiError('NOT_FOUND', `Environment '${envKey}' was not found`);
+
+  const now = Date.now();
+  const report: ImportReport = { created: [], updated: [], unchanged: [], deleted: [], notInFile: [], sharedRulesChanged: false };
+  const byKey = new Map(state.flags.map((f) => [f.key, f]));
+  const nextFlags: FlagRow[] = [];
+  const flagWrites = [];
+  const configWrites: { flagId: string; environmentId: string; updatedAt: number; state: EnvConfig['state']; defaultVariant: string | null; targeting: unknown }[] = [];
+  let variantsChanged = false;
+
+  for (const [key, def] of Object.entries(doc.flags)) {
+    const type = inferFlagType(def.variants)!;
+    const config: EnvConfig = { state: def.state, defaultVariant: def.defaultVariant ?? null, targeting: def.targeting ?? null };
+    const existing = byKey.get(key);
+    if (!existing) {
+      const row: FlagRow = { id: randomId(), projectId: project.id, key, type, description: '', tags: [], variants: def.variants, clientVisible: false, metadata: def.metadata ?? {}, createdAt: now, updatedAt: now };
+      nextFlags.push(row);
+      flagWrites.push(db.insert(flags).values(row));
+      configWrites.push({ flagId: row.id, environmentId: env.id, ...config, updatedAt: now });
+      report.created.push(key);
+      continue;
+    }
+    const flagChanged = canonical(existing.variants) !== canonical(def.variants) || canonical(existing.metadata) !== canonical(def.metadata ?? {});
+    const current = effectiveConfig(existing, state.configs.get(env.id)?.get(existing.id));
+    const configChanged = canonical(current) !== canonical(config);
+    const next = flagChanged ? { ...existing, type, variants: def.variants, metadata: def.metadata ?? {}, updatedAt: now } : existing;
+    nextFlags.push(next);
+    if (flagChanged) {
+      variantsChanged ||= canonical(existing.variants) !== canonical(def.variants);
+      flagWrites.push(db.update(flags).set({ type, variants: def.variants, metadata: def.metadata ?? {}, updatedAt: now }).where(eq(flags.id, existing.id)));
+    }
+    if (configChanged) configWrites.push({ flagId: existing.id, environmentId: env.id, ...config, updatedAt: now });
+    (flagChanged || configChanged ? report.updated : report.unchanged).push(key);
+  }
+  const absent = state.flags.filter((f) => !(f.key in doc.flags));
+  if (options.prune) report.deleted = absent.map((f) => f.key);
+  else {
+    report.notInFile = absent.map((f) => f.key);
+    nextFlags.push(...absent);
+  }
+
+  const shared = { evaluators: doc.$evaluators ?? {}, segments: doc.segments ?? {}, metadata: doc.metadata ?? {} };
+  report.sharedRulesChanged = canonical(shared) !== canonical({ evaluators: env.evaluators, segments: env.segments, metadata: env.metadata });
+
+  // The state after the import, validated in every environment (variants are shared by all of them).
+  const nextEnv: EnvironmentRow = { ...env, ...shared };
+  const nextState: ProjectState = {
+    environments: state.environments.map((e) => (e.id === env.id ? nextEnv : e)),
+    flags: nextFlags.sort((a, b) => a.key.localeCompare(b.key)),
+    configs: new Map([...state.configs].map(([id, m]) => [id, new Map(m)])),
+  };
+  for (const c of configWrites) nextState.configs.get(env.id)!.set(c.flagId, c);
+  const affected = variantsChanged || report.deleted.length ? nextState.environments : [nextEnv];
+  for (const e of affected) assertValid(nextState, e);
+
+  const changed = report.created.length + report.updated.length + report.deleted.length > 0 || report.sharedRulesChanged;
+  if (options.dryRun || !changed) return { report, affected: [] as string[], dryRun: options.dryRun };
+
+  const deletedIds = absent.filter(() => options.prune).map((f) => f.id);
+  await db.batch([
+    db.update(environments).set({ ...shared, version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
+    ...flagWrites,
+    ...configWrites.map((c) => db.insert(flagConfigs).values(c).onConflictDoUpdate({ target: [flagConfigs.flagId, flagConfigs.environmentId], set: { state: c.state, defaultVariant: c.defaultVariant, targeting: c.targeting, updatedAt: now } })),
+    ...(deletedIds.length ? [db.delete(flagConfigs).where(inArray(flagConfigs.flagId, deletedIds)), db.delete(flags).where(inArray(flags.id, deletedIds))] : []),
+    ...(affected.length > 1 ? [db.update(environments).set({ version: sql`${environments.version} + 1` }).where(inArray(environments.id, affected.filter((e) => e.id !== env.id).map((e) => e.id)))] : []),
+    auditInsert(db, { actor, action: 'environment.import', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}`, before: environmentDocument(state, env), after: { report, document: doc } }, now),
+  ]);
+  return { report, affected: affected.map((e) => e.id), dryRun: false };
+}

@@ -1,0 +1,166 @@
+// Flags: the audited write path (validate every affected environment, one batch, bump versions) and reads.
+import { eq, inArray, sql } from 'drizzle-orm';
+import { inferFlagType, validateFlagSet } from '../engine';
+import { randomId } from '../auth/secrets';
+import { ApiError, notFound } from '../errors';
+import { auditInsert } from './audit';
+import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
+import { effectiveConfig, environmentDocument, initialDefaultVariant, loadProjectState, type EnvConfig, type ProjectState } from './flag-set';
+import { environments, flagConfigs, flags } from './schema';
+
+export type FlagType = FlagRow['type'];
+
+export function flagView(flag: FlagRow, state: ProjectState) {
+  const envs: Record<string, EnvConfig> = {};
+  for (const env of state.environments) envs[env.key] = effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id));
+  return {
+    key: flag.key,
+    type: flag.type,
+    description: flag.description,
+    tags: flag.tags,
+    variants: flag.variants,
+    clientVisible: flag.clientVisible,
+    metadata: flag.metadata,
+    environments: envs,
+    createdAt: new Date(flag.createdAt).toISOString(),
+    updatedAt: new Date(flag.updatedAt).toISOString(),
+  };
+}
+export type FlagView = ReturnType<typeof flagView>;
+
+export async function listFlags(db: Db, project: ProjectRow) {
+  const state = await loadProjectState(db, project.id);
+  return state.flags.map((f) => flagView(f, state));
+}
+
+export async function getFlag(db: Db, project: ProjectRow, key: string) {
+  const state = await loadProjectState(db, project.id);
+  const flag = state.flags.find((f) => f.key === key);
+  if (!flag) throw notFound(`Flag '${key}'`);
+  return { state, flag };
+}
+
+/** Rejects the write unless the environment's whole flag set, with the change applied, is valid. */
+export function assertValid(state: ProjectState, env: EnvironmentRow, override?: Parameters<typeof environmentDocument>[2]) {
+  const result = validateFlagSet(environmentDocument(state, env, override));
+  if (!result.ok) {
+    const where = state.environments.length > 1 ? ` in environment '${env.key}'` : '';
+    throw new ApiError('INVALID_DEFINITION', `The flag definition is not valid${where}: ${result.issues[0].path} ${result.issues[0].message}`, result.issues);
+  }
+}
+
+export function resolveType(variants: Record<string, unknown>, declared: FlagType | undefined): FlagType {
+  const inferred = inferFlagType(variants as never);
+  if (!inferred) {
+    throw new ApiError('INVALID_DEFINITION', 'Variants must be non-empty and all of one type', [{ path: '/variants', message: 'expected one or more variants of a single type' }]);
+  }
+  if (declared && declared !== inferred && !(declared === 'float' && inferred === 'integer')) {
+    throw new ApiError('INVALID_DEFINITION', `Variants are of type ${inferred}, not ${declared}`, [{ path: '/variants', message: `expected ${declared} values` }]);
+  }
+  return declared ?? inferred;
+}
+
+const bumpVersions = (db: Db, envIds: string[]) =>
+  db.update(environments).set({ version: sql`${environments.version} + 1` }).where(inArray(environments.id, envIds));
+
+export interface FlagInput {
+  key: string;
+  type?: FlagType;
+  description?: string;
+  tags?: string[];
+  variants?: Record<string, unknown>;
+  clientVisible?: boolean;
+  metadata?: Record<string, string | number | boolean>;
+  environments?: Record<string, Partial<EnvConfig>>;
+}
+
+export async function createFlag(db: Db, actor: string, project: ProjectRow, input: FlagInput) {
+  const state = await loadProjectState(db, project.id);
+  if (state.flags.some((f) => f.key === input.key)) throw new ApiError('CONFLICT', `Flag '${input.key}' already exists`);
+  for (const envKey of Object.keys(input.environments ?? {})) {
+    if (!state.environments.some((e) => e.key === envKey)) throw notFound(`Environment '${envKey}'`);
+  }
+  const variants = input.variants ?? (input.type === undefined || input.type === 'boolean' ? { on: true, off: false } : {});
+  const type = resolveType(variants, input.type);
+  const now = Date.now();
+  const flag: FlagRow = {
+    id: randomId(),
+    projectId: project.id,
+    key: input.key,
+    type,
+    description: input.description ?? '',
+    tags: input.tags ?? [],
+    variants,
+    clientVisible: input.clientVisible ?? false,
+    metadata: input.metadata ?? {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  const configs = state.environments.map((env) => {
+    const given = input.environments?.[env.key] ?? {};
+    const config: EnvConfig = {
+      state: given.state ?? 'DISABLED',
+      defaultVariant: given.defaultVariant !== undefined ? given.defaultVariant : initialDefaultVariant(type, variants),
+      targeting: given.targeting ?? null,
+    };
+    assertValid(state, env, { key: flag.key, flag, config });
+    return { flagId: flag.id, environmentId: env.id, ...config, updatedAt: now };
+  });
+  const view = flagView(flag, { ...state, configs: new Map(configs.map((c) => [c.environmentId, new Map([[flag.id, c]])])) });
+  await db.batch([
+    db.insert(flags).values(flag),
+    ...(configs.length ? [db.insert(flagConfigs).values(configs)] : []),
+    bumpVersions(db, state.environments.map((e) => e.id)),
+    auditInsert(db, { actor, action: 'flag.create', projectId: project.id, resource: `projects/${project.key}/flags/${flag.key}`, after: view }, now),
+  ]);
+  return { view, affected: state.environments.map((e) => e.id) };
+}
+
+export type FlagPatch = Partial<Pick<FlagRow, 'description' | 'tags' | 'variants' | 'clientVisible' | 'metadata'>>;
+
+export async function updateFlag(db: Db, actor: string, project: ProjectRow, key: string, patch: FlagPatch) {
+  const { state, flag } = await getFlag(db, project, key);
+  const next: FlagRow = { ...flag, ...patch, updatedAt: Date.now() };
+  if (patch.variants) next.type = resolveType(patch.variants, flag.type === 'integer' || flag.type === 'float' ? undefined : flag.type);
+  for (const env of state.environments) assertValid(state, env, { key, flag: next });
+  const before = flagView(flag, state);
+  const after = flagView(next, state);
+  await db.batch([
+    db.update(flags).set({ ...patch, type: next.type, updatedAt: next.updatedAt }).where(eq(flags.id, flag.id)),
+    bumpVersions(db, state.environments.map((e) => e.id)),
+    auditInsert(db, { actor, action: 'flag.update', projectId: project.id, resource: `projects/${project.key}/flags/${key}`, before, after }, next.updatedAt),
+  ]);
+  return { view: after, affected: state.environments.map((e) => e.id) };
+}
+
+export async function deleteFlag(db: Db, actor: string, project: ProjectRow, key: string) {
+  const { state, flag } = await getFlag(db, project, key);
+  for (const env of state.environments) assertValid(state, env, { key, flag: null });
+  const now = Date.now();
+  await db.batch([
+    db.delete(flagConfigs).where(eq(flagConfigs.flagId, flag.id)),
+    db.delete(flags).where(eq(flags.id, flag.id)),
+    bumpVersions(db, state.environments.map((e) => e.id)),
+    auditInsert(db, { actor, action: 'flag.delete', projectId: project.id, resource: `projects/${project.key}/flags/${key}`, before: flagView(flag, state) }, now),
+  ]);
+  return { affected: state.environments.map((e) => e.id) };
+}
+
+export async function updateFlagConfig(db: Db, actor: string, project: ProjectRow, envKey: string, key: string, patch: Partial<EnvConfig>) {
+  const { state, flag } = await getFlag(db, project, key);
+  const env = state.environments.find((e) => e.key === envKey);
+  if (!env) throw notFound(`Environment '${envKey}'`);
+  const current = effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id));
+  const config: EnvConfig = { ...current, ...patch };
+  assertValid(state, env, { key, flag, config });
+  const now = Date.now();
+  const row = { flagId: flag.id, environmentId: env.id, ...config, updatedAt: now };
+  await db.batch([
+    db.insert(flagConfigs).values(row).onConflictDoUpdate({ target: [flagConfigs.flagId, flagConfigs.environmentId], set: { ...config, updatedAt: now } }),
+    bumpVersions(db, [env.id]),
+    auditInsert(db, { actor, action: 'flag.configure', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${envKey}/flags/${key}`, before: current, after: config }, now),
+  ]);
+  state.configs.get(env.id)!.set(flag.id, row);
+  return { view: flagView(flag, state), affected: [env.id] };
+}
+

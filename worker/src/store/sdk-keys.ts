@@ -1,0 +1,87 @@
+// SDK keys: one project and environment each, server or client; stored as SHA-256, shown once.
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { randomId, sha256Hex } from '../auth/secrets';
+import { notFound } from '../errors';
+import { auditInsert } from './audit';
+import type { Db, EnvironmentRow, ProjectRow, SdkKeyRow } from './db';
+import { environments, sdkKeys } from './schema';
+import { sql } from 'drizzle-orm';
+
+export type SdkKeyKind = SdkKeyRow['kind'];
+
+/**
+ * `crt_<s|c>_<environmentId>_<keyId>_<secret>`: the environment and key ids let the edge find the
+ * snapshot and the stored hash without a database; the 32-character secret carries ~165 bits.
+ */
+export function formatSdkKey(kind: SdkKeyKind, environmentId: string, keyId: string, secret: string) {
+  return `${sdkKeyPrefix(kind, environmentId, keyId)}_${secret}`;
+}
+export const sdkKeyPrefix = (kind: SdkKeyKind, environmentId: string, keyId: string) =>
+  `crt_${kind === 'server' ? 's' : 'c'}_${environmentId}_${keyId}`;
+
+const keyPattern = /^crt_([sc])_([a-z0-9]{16})_([a-z0-9]{16})_([a-z0-9]{32})$/;
+
+/** Splits a presented key into its public parts, or null when it cannot be a Curtain SDK key. */
+export function parseSdkKey(key: string) {
+  const m = keyPattern.exec(key);
+  return m ? { kind: (m[1] === 's' ? 'server' : 'client') as SdkKeyKind, environmentId: m[2], keyId: m[3] } : null;
+}
+
+export const sdkKeyView = (k: SdkKeyRow) => ({
+  id: k.id,
+  name: k.name,
+  kind: k.kind,
+  prefix: k.prefix,
+  createdAt: new Date(k.createdAt).toISOString(),
+  revokedAt: k.revokedAt ? new Date(k.revokedAt).toISOString() : null,
+});
+
+export async function listSdkKeys(db: Db, env: EnvironmentRow) {
+  const rows = await db.select().from(sdkKeys).where(eq(sdkKeys.environmentId, env.id)).orderBy(desc(sdkKeys.createdAt));
+  return rows.map(sdkKeyView);
+}
+
+/** Active keys of an environment, for its snapshot: keyId → hash and kind. */
+export async function activeSdkKeys(db: Db, environmentId: string) {
+  const rows = await db
+    .select({ id: sdkKeys.id, hash: sdkKeys.keyHash, kind: sdkKeys.kind })
+    .from(sdkKeys)
+    .where(and(eq(sdkKeys.environmentId, environmentId), isNull(sdkKeys.revokedAt)));
+  return Object.fromEntries(rows.map((r) => [r.id, { hash: r.hash, kind: r.kind }]));
+}
+
+export async function createSdkKey(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, input: { name: string; kind: SdkKeyKind }) {
+  const id = randomId();
+  const secret = formatSdkKey(input.kind, env.id, id, randomId(32));
+  const now = Date.now();
+  const row: SdkKeyRow = {
+    id,
+    projectId: project.id,
+    environmentId: env.id,
+    name: input.name,
+    kind: input.kind,
+    keyHash: await sha256Hex(secret),
+    prefix: sdkKeyPrefix(input.kind, env.id, id),
+    createdAt: now,
+    revokedAt: null,
+  };
+  const view = sdkKeyView(row);
+  await db.batch([
+    db.insert(sdkKeys).values(row),
+    db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
+    auditInsert(db, { actor, action: 'sdk-key.create', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/sdk-keys/${id}`, after: view }, now),
+  ]);
+  return { ...view, secret };
+}
+
+export async function revokeSdkKey(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, id: string) {
+  const row = await db.query.sdkKeys.findFirst({ where: and(eq(sdkKeys.id, id), eq(sdkKeys.environmentId, env.id)) });
+  if (!row) throw notFound(`SDK key '${id}'`);
+  if (row.revokedAt) return;
+  const now = Date.now();
+  await db.batch([
+    db.update(sdkKeys).set({ revokedAt: now }).where(eq(sdkKeys.id, id)),
+    db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
+    auditInsert(db, { actor, action: 'sdk-key.revoke', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/sdk-keys/${id}`, before: sdkKeyView(row), after: sdkKeyView({ ...row, revokedAt: now }) }, now),
+  ]);
+}

@@ -1,0 +1,72 @@
+// Who may call what: admin routes need an admin token; SDK keys cannot reach them, nor admin tokens OFREP.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:test';
+import { bootstrap, call, dbFingerprint, json, ofrep } from './helpers';
+
+let sdkKey: string;
+beforeAll(async () => {
+  sdkKey = await bootstrap();
+});
+
+const adminRoutes: [string, string, unknown?][] = [
+  ['GET', '/api/v1/me'],
+  ['POST', '/api/v1/bootstrap', { createServerKey: true }],
+  ['GET', '/api/v1/projects'],
+  ['POST', '/api/v1/projects', { key: 'p2', name: 'P2' }],
+  ['GET', '/api/v1/projects/default'],
+  ['GET', '/api/v1/projects/default/environments'],
+  ['POST', '/api/v1/projects/default/environments', { key: 'qa', name: 'QA' }],
+  ['GET', '/api/v1/projects/default/flags'],
+  ['POST', '/api/v1/projects/default/flags', { key: 'f' }],
+  ['GET', '/api/v1/projects/default/flags/f'],
+  ['PATCH', '/api/v1/projects/default/flags/f', { description: 'x' }],
+  ['DELETE', '/api/v1/projects/default/flags/f'],
+  ['PATCH', '/api/v1/projects/default/environments/development/flags/f', { state: 'ENABLED' }],
+  ['GET', '/api/v1/projects/default/environments/development/sdk-keys'],
+  ['POST', '/api/v1/projects/default/environments/development/sdk-keys', { name: 'k', kind: 'server' }],
+  ['DELETE', '/api/v1/projects/default/environments/development/sdk-keys/aaaaaaaaaaaaaaaa'],
+  ['GET', '/api/v1/projects/default/audit'],
+  ['GET', '/api/v1/projects/default/environments/development/propagation'],
+  ['GET', '/api/v1/projects/default/environments/development/events'],
+  ['GET', '/api/v1/projects/default/environments/development/flagd'],
+  ['PUT', '/api/v1/projects/default/environments/development/flagd', { flags: {} }],
+];
+
+describe('admin routes', () => {
+  const callers: [string, () => string | null][] = [
+    ['no token', () => null],
+    ['a wrong token', () => 'not-the-token'],
+    ['the admin token with one character changed', () => env.CURTAIN_ADMIN_TOKEN.slice(0, -1) + 'X'],
+    ['an SDK key', () => sdkKey],
+  ];
+  for (const [who, token] of callers) {
+    it.each(adminRoutes)(`refuse ${who}: %s %s → 401, nothing written`, async (method, path, body) => {
+      const before = await dbFingerprint();
+      const res = await json(call(method, path, { token: token(), body }));
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('UNAUTHENTICATED');
+      expect(await dbFingerprint()).toBe(before);
+    });
+  }
+
+  it('accept the admin token', async () => {
+    expect((await json(call('GET', '/api/v1/me'))).body).toEqual({ token: { id: 'bootstrap', name: 'bootstrap admin token' } });
+  });
+});
+
+describe('evaluation routes', () => {
+  it('refuse the admin token, no key, and a malformed key with 401 and no body', async () => {
+    for (const token of [env.CURTAIN_ADMIN_TOKEN, null, 'crt_s_nope']) {
+      const res = await ofrep(token, 'anything');
+      expect(res.status).toBe(401);
+      expect(await res.text()).toBe('');
+    }
+    const lookup = await call('GET', '/v1/flags', { token: env.CURTAIN_ADMIN_TOKEN });
+    expect(lookup.status).toBe(401);
+  });
+
+  it('refuse a key whose secret part is wrong, even with a valid environment and key id', async () => {
+    const forged = sdkKey.slice(0, -32) + 'a'.repeat(32);
+    expect((await ofrep(forged, 'anything')).status).toBe(401);
+  });
+});
