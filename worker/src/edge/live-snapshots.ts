@@ -27,8 +27,9 @@ export interface LiveSnapshot {
 }
 
 const live = new Map<string, LiveSnapshot>();
-/** Identifies this isolate in propagation reports. */
-export const isolateId = randomId(12);
+/** Identifies this isolate in propagation reports (random values are not allowed at global scope). */
+let isolate: string | undefined;
+export const isolateId = () => (isolate ??= randomId(12));
 
 export interface EdgeRequest {
   env: Bindings;
@@ -139,7 +140,7 @@ async function rebuild(env: Bindings, environmentId: string): Promise<Snapshot |
 
 async function reportApplied(req: EdgeRequest, environmentId: string, version: number) {
   try {
-    await channelOf(req.env, environmentId).reportApplied({ location: req.location, isolate: isolateId, version, appliedAt: Date.now() });
+    await channelOf(req.env, environmentId).reportApplied({ location: req.location, isolate: isolateId(), version, appliedAt: Date.now() });
   } catch {
     // best effort: propagation status is informational
   }
