@@ -40,9 +40,7 @@ export function evaluateOne(sdk: SdkCaller, key: string, context: EvaluationCont
 }
 
 export function evaluateVisible(sdk: SdkCaller, context: EvaluationContext, now = Date.now()): EvaluationResult[] {
-  if (sdk.kind === 'server') return evaluateAll(sdk.live.compiled, context, { now });
-  const visible = sdk.live.clientVisible;
-  return evaluateAll(sdk.live.compiled, context, { now, only: (k: string) => visible.has(k) });
+  return evaluateAll(sdk.live.compiled, context, sdk.kind === 'server' ? { now } : { now, only: sdk.live.clientSelection });
 }
 
 /** A strong ETag over the exact response body: unchanged results keep their ETag whatever else changed. */

@@ -3,7 +3,7 @@
 // propagation when it already has a snapshot to serve.
 import type { Context } from 'hono';
 import type { AppEnv } from '../context';
-import { compileFlagSet, type CompiledFlagSet } from '../engine';
+import { compileFlagSet, selectFlags, type CompiledFlagSet, type FlagSelection } from '../engine';
 import type { Bindings } from '../bindings';
 import { randomId } from '../auth/secrets';
 import { kvKey, type Snapshot } from '../snapshot/format';
@@ -22,6 +22,8 @@ export interface LiveSnapshot {
   snapshot: Snapshot;
   compiled: CompiledFlagSet;
   clientVisible: ReadonlySet<string>;
+  /** the flags client keys may evaluate, picked once per snapshot */
+  clientSelection: FlagSelection;
   /** when this isolate last confirmed the version */
   checkedAt: number;
 }
@@ -71,12 +73,7 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
       if (current) current.checkedAt = now;
       return current ?? null;
     }
-    const next: LiveSnapshot = {
-      snapshot,
-      compiled: compileFlagSet(snapshot.document),
-      clientVisible: new Set(snapshot.clientVisible),
-      checkedAt: now,
-    };
+    const next = prepare(snapshot, now);
     live.set(environmentId, next);
     req.waitUntil(reportApplied(req, environmentId, snapshot.version));
     return next;
@@ -86,6 +83,12 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
   }
 }
 
+function prepare(snapshot: Snapshot, now: number): LiveSnapshot {
+  const compiled = compileFlagSet(snapshot.document);
+  const clientVisible = new Set(snapshot.clientVisible);
+  return { snapshot, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now };
+}
+
 /**
  * Read-your-writes: the isolate that committed a change serves it at once, and tells its location's
  * cache the new version so the other isolates here pick it up on their next revalidation.
@@ -93,12 +96,7 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
 export async function adoptSnapshot(snapshot: Snapshot, now = Date.now()): Promise<void> {
   const current = live.get(snapshot.environmentId);
   if (current && current.snapshot.version >= snapshot.version) return;
-  live.set(snapshot.environmentId, {
-    snapshot,
-    compiled: compileFlagSet(snapshot.document),
-    clientVisible: new Set(snapshot.clientVisible),
-    checkedAt: now,
-  });
+  live.set(snapshot.environmentId, prepare(snapshot, now));
   const cache = await caches.open('curtain-heads').catch(() => null);
   await cache?.put(headUrl(snapshot.environmentId), headResponse(snapshot.version)).catch(() => {});
 }

@@ -161,10 +161,10 @@ export function validateFlagSet(doc: unknown, options: ValidateFlagSetOptions = 
     return [...r.refs.map((x) => `$evaluators/${x.name}`), ...r.segments.map((x) => `segments/${x.name}`), ...r.prerequisites.map((x) => `flags/${x.flag}`)];
   };
   const reported = new Set<string>();
-  for (const node of [...ruleRefs.keys(), ...[...flagRefs.keys()].map((k) => `flags/${k}`)]) {
+  for (const node of [...[...flagRefs.keys()].map((k) => `flags/${k}`), ...ruleRefs.keys()]) {
     const cycle = findCycle(node, edges);
     if (!cycle) continue;
-    const id = [...cycle].sort().join('|');
+    const id = [...new Set(cycle)].sort().join('|');
     if (reported.has(id)) continue;
     reported.add(id);
     const [section, ...rest] = node.split('/');

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import cases from './cases.json';
+import { compileFlagSet, evaluateFlag, validateFlagSet, type CompiledFlagSet, type EvaluationResult, type JsonValue } from './index';
+import { runRule } from './test-support';
+
+const DEFAULT_NOW = Date.UTC(2026, 5, 1);
+
+describe('rule cases (cases.json)', () => {
+  it.each(cases.rules.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const { result } = runRule(c.rule as JsonValue, c.data as Record<string, unknown>, {
+      now: 'now' in c ? (c.now as number) : DEFAULT_NOW,
+      evaluators: 'evaluators' in c ? (c.evaluators as Record<string, JsonValue>) : undefined,
+      segments: 'segments' in c ? (c.segments as Record<string, JsonValue>) : undefined,
+    });
+    expect(result).toEqual(c.expect);
+  });
+});
+
+describe('flag cases (cases.json)', () => {
+  const sets = new Map<string, CompiledFlagSet>();
+  for (const [name, doc] of Object.entries(cases.flagSets)) {
+    const v = validateFlagSet(doc);
+    if (!v.ok) throw new Error(`flag set ${name} is invalid: ${JSON.stringify(v.issues)}`);
+    sets.set(name, compileFlagSet(v.value));
+  }
+
+  it.each(cases.flags.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const now = 'now' in c ? Date.parse(c.now as string) : DEFAULT_NOW;
+    const r = evaluateFlag(sets.get(c.flagSet)!, c.flag, c.context, { now });
+    const { errorMessage, metadata, ...rest } = r as EvaluationResult;
+    const expected = { key: c.flag, ...(c.expect as Partial<EvaluationResult>) };
+    if (!('metadata' in c.expect)) delete (expected as Partial<EvaluationResult>).metadata;
+    else expect(metadata).toEqual(c.expect.metadata);
+    const { metadata: _m, ...expectedRest } = expected as EvaluationResult;
+    expect(rest).toEqual(expectedRest);
+    expect(errorMessage === undefined).toBe(r.reason !== 'ERROR');
+  });
+});

@@ -1,0 +1,57 @@
+/// <reference types="vite/client" />
+import { describe, expect, it } from 'vitest';
+import { bucketOf, murmur3 } from './murmur3';
+import table from './testdata/murmur3-vectors.json';
+
+// The bench harness's murmur3 (one byte per UTF-16 unit, so only ASCII agrees): an independent cross-check.
+const peers = import.meta.glob('../../../../shared/bench-peers/lib/murmur3.mjs', { eager: true }) as Record<string, { murmur3: (k: string, s?: number) => number }>;
+const peer = Object.values(peers)[0]?.murmur3;
+
+const exactBucket = (hash: number, total: number) => Number((BigInt(hash) * BigInt(total)) >> 32n);
+
+describe('murmur3', () => {
+  it.each(table.vectors)('hashes the UTF-8 bytes of $key to $hash', ({ key, hash }) => {
+    expect(murmur3(key)).toBe(hash);
+  });
+
+  it.each(table.vectors)('puts $key in the same buckets as exact integer arithmetic', ({ key, buckets }) => {
+    for (const [total, bucket] of Object.entries(buckets)) expect(bucketOf(murmur3(key), Number(total))).toBe(bucket);
+  });
+
+  it('matches the published reference vectors', () => {
+    expect(murmur3('')).toBe(0);
+    expect(murmur3('hello')).toBe(0x248bfa47);
+    expect(murmur3('Hello, world!')).toBe(0xc0363e43);
+    expect(murmur3('The quick brown fox jumps over the lazy dog')).toBe(0x2e4ff723);
+  });
+
+  it('hashes a lone surrogate as U+FFFD, like TextEncoder', () => {
+    expect(murmur3('a\ud800b')).toBe(murmur3('a\ufffdb'));
+  });
+
+  it('honours the seed', () => {
+    expect(murmur3('hello', 1)).not.toBe(murmur3('hello'));
+  });
+
+  it.skipIf(!peer)('agrees with the bench harness on ASCII keys (skipped: ../shared/bench-peers absent)', () => {
+    for (let i = 0; i < 2000; i++) {
+      const key = `flag-${i % 200}user-${i}-${(i * 2654435761) >>> 0}`.slice(0, 1 + (i % 40));
+      expect(murmur3(key)).toBe(peer!(key));
+      expect(murmur3(key, i)).toBe(peer!(key, i));
+    }
+  });
+});
+
+describe('bucketOf', () => {
+  it('equals (hash * total) >> 32 computed with BigInt, at the extremes', () => {
+    for (const hash of [0, 1, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, 0x9e3779b9]) {
+      for (const total of [1, 2, 3, 100, 10000, 65535, 65536, 1 << 30, 2147483647]) {
+        expect(bucketOf(hash, total)).toBe(exactBucket(hash, total));
+      }
+    }
+  });
+
+  it('is always below the total weight', () => {
+    expect(bucketOf(0xffffffff, 100)).toBe(99);
+  });
+});

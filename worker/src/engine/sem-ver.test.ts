@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { compareSemVer, isStrictSemVer, matchSemVer, parseSemVer } from './sem-ver';
+
+const cmp = (a: string, b: string) => compareSemVer(parseSemVer(a)!, parseSemVer(b)!);
+
+describe('parseSemVer', () => {
+  it('reads strict versions, with pre-release and build metadata', () => {
+    expect(parseSemVer('1.2.3-beta.2+build.7')).toEqual({ major: 1, minor: 2, patch: 3, pre: ['beta', 2] });
+  });
+  it('strips a leading v or V, like flagd', () => {
+    expect(parseSemVer('v2.0.0')).toEqual(parseSemVer('2.0.0'));
+    expect(parseSemVer('V2.0.0')).toEqual(parseSemVer('2.0.0'));
+  });
+  it('completes partial versions', () => {
+    expect(parseSemVer('1')).toEqual({ major: 1, minor: 0, patch: 0, pre: [] });
+    expect(parseSemVer('1.2')).toEqual({ major: 1, minor: 2, patch: 0, pre: [] });
+  });
+  it('reads numbers as versions', () => {
+    expect(parseSemVer(3)).toEqual({ major: 3, minor: 0, patch: 0, pre: [] });
+  });
+  it.each(['2.0.0.0', 'not-a-version', '', '1.2.3-', '01.2.3', 'myVersion_1'])('rejects %j', (s) => {
+    expect(parseSemVer(s)).toBeNull();
+  });
+  it('rejects non-strings', () => {
+    expect(parseSemVer(null)).toBeNull();
+    expect(parseSemVer({})).toBeNull();
+  });
+});
+
+describe('compareSemVer', () => {
+  it('orders by major, minor, patch numerically', () => {
+    expect(cmp('1.10.0', '1.9.0')).toBe(1);
+    expect(cmp('2.0.0', '10.0.0')).toBe(-1);
+  });
+  it('puts a pre-release before its release and orders identifiers', () => {
+    expect(cmp('1.0.0-alpha', '1.0.0')).toBe(-1);
+    expect(cmp('1.0.0-alpha', '1.0.0-alpha.1')).toBe(-1);
+    expect(cmp('1.0.0-alpha.1', '1.0.0-alpha.beta')).toBe(-1);
+    expect(cmp('1.0.0-beta.2', '1.0.0-beta.11')).toBe(-1);
+    expect(cmp('1.0.0-rc.1', '1.0.0-beta.11')).toBe(1);
+  });
+  it('ignores build metadata', () => {
+    expect(cmp('1.0.0+a', '1.0.0+b')).toBe(0);
+  });
+});
+
+describe('matchSemVer', () => {
+  const m = (a: string, op: string, b: string) => matchSemVer(parseSemVer(a)!, op, parseSemVer(b)!);
+  it('implements every flagd operator', () => {
+    expect(m('2.0.0', '=', '2.0.0')).toBe(true);
+    expect(m('2.0.1', '!=', '2.0.0')).toBe(true);
+    expect(m('1.9.9', '<', '2.0.0')).toBe(true);
+    expect(m('2.0.0', '<=', '2.0.0')).toBe(true);
+    expect(m('2.0.1', '>', '2.0.0')).toBe(true);
+    expect(m('2.0.0', '>=', '2.0.1')).toBe(false);
+    expect(m('3.9.0', '^', '3.0.0')).toBe(true);
+    expect(m('4.0.0', '^', '3.0.0')).toBe(false);
+    expect(m('3.0.9', '~', '3.0.0')).toBe(true);
+    expect(m('3.1.0', '~', '3.0.0')).toBe(false);
+  });
+  it('returns null for an unknown operator', () => {
+    expect(m('1.0.0', '*', '1.0.0')).toBeNull();
+  });
+});
+
+describe('isStrictSemVer', () => {
+  it('accepts only MAJOR.MINOR.PATCH forms, as the flagd schema does', () => {
+    expect(isStrictSemVer('1.2.3-rc.1+b')).toBe(true);
+    expect(isStrictSemVer('1.2')).toBe(false);
+    expect(isStrictSemVer('v1.2.3')).toBe(false);
+  });
+});

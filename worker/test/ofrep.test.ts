@@ -1,0 +1,186 @@
+// OFREP and plain lookups at the edge, driven over HTTP against the real worker with real D1, KV and DOs.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bootstrap, call, createKey, json, ofrep } from './helpers';
+
+const flagdFile = {
+  flags: {
+    'bool-on': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' },
+    str: { state: 'ENABLED', variants: { a: 'alpha', b: 'beta' }, defaultVariant: 'a', targeting: { if: [{ '==': [{ var: 'plan' }, 'pro'] }, 'b', null] } },
+    int: { state: 'ENABLED', variants: { one: 1, two: 2 }, defaultVariant: 'two' },
+    float: { state: 'ENABLED', variants: { pi: 3.14, e: 2.71 }, defaultVariant: 'pi' },
+    obj: { state: 'ENABLED', variants: { cfg: { color: 'red', n: 1 } }, defaultVariant: 'cfg', metadata: { owner: 'web' } },
+    split: { state: 'ENABLED', variants: { x: 'x', y: 'y' }, defaultVariant: 'x', targeting: { fractional: [['x', 50], ['y', 50]] } },
+    off: { state: 'DISABLED', variants: { on: true, off: false }, defaultVariant: 'on' },
+    'code-default': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: null },
+    visible: { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' },
+  },
+  metadata: { team: 'checkout' },
+};
+
+let server: string;
+beforeAll(async () => {
+  server = await bootstrap();
+  const imported = await json(call('PUT', '/api/v1/projects/default/environments/development/flagd', { body: flagdFile }));
+  if (imported.status !== 200) throw new Error(JSON.stringify(imported.body));
+  await call('PATCH', '/api/v1/projects/default/flags/visible', { body: { clientVisible: true } });
+});
+
+describe('OFREP single-flag evaluation', () => {
+  it.each([
+    ['bool-on', {}, { value: true, variant: 'on', reason: 'STATIC' }],
+    ['str', { plan: 'free' }, { value: 'alpha', variant: 'a', reason: 'DEFAULT' }],
+    ['str', { plan: 'pro' }, { value: 'beta', variant: 'b', reason: 'TARGETING_MATCH' }],
+    ['int', {}, { value: 2, variant: 'two', reason: 'STATIC' }],
+    ['float', {}, { value: 3.14, variant: 'pi', reason: 'STATIC' }],
+    ['obj', {}, { value: { color: 'red', n: 1 }, variant: 'cfg', reason: 'STATIC', metadata: { team: 'checkout', owner: 'web' } }],
+  ])('%s with %j answers %j', async (key, attrs, expected) => {
+    const res = await json(ofrep(server, key, { targetingKey: 'user-1', ...attrs }));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ key, ...expected });
+  });
+
+  it('answers a disabled flag with reason DISABLED and no value, so the caller uses its code default', async () => {
+    const res = await json(ofrep(server, 'off'));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ key: 'off', reason: 'DISABLED', metadata: { team: 'checkout' } });
+  });
+
+  it('answers a flag whose default variant is null with 200 and no value', async () => {
+    const res = await json(ofrep(server, 'code-default'));
+    expect(res.status).toBe(200);
+    expect(res.body).not.toHaveProperty('value');
+    expect(res.body.reason).toBe('DEFAULT');
+  });
+
+  it('splits users between variants with reason SPLIT, the same way every time', async () => {
+    const seen = new Map<string, string>();
+    for (let i = 0; i < 40; i++) {
+      const res = await json(ofrep(server, 'split', { targetingKey: `user-${i}` }));
+      expect(res.body.reason).toBe('SPLIT');
+      seen.set(`user-${i}`, res.body.value);
+    }
+    expect(new Set(seen.values())).toEqual(new Set(['x', 'y']));
+    expect((await json(ofrep(server, 'split', { targetingKey: 'user-7' }))).body.value).toBe(seen.get('user-7'));
+  });
+
+  it('accepts a context without targetingKey; a split flag then reports TARGETING_KEY_MISSING with 400', async () => {
+    expect((await json(ofrep(server, 'bool-on', {}))).body.value).toBe(true);
+    const res = await json(ofrep(server, 'split', {}));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ key: 'split', errorCode: 'TARGETING_KEY_MISSING' });
+    expect(typeof res.body.errorDetails).toBe('string');
+  });
+
+  it('answers an unknown flag with 404 FLAG_NOT_FOUND', async () => {
+    const res = await json(ofrep(server, 'ghost'));
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ key: 'ghost', errorCode: 'FLAG_NOT_FOUND' });
+  });
+
+  it('answers malformed bodies and contexts with 400 PARSE_ERROR / INVALID_CONTEXT', async () => {
+    const bad = await json(call('POST', '/ofrep/v1/evaluate/flags/bool-on', { token: server, rawBody: '{"context":' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ key: 'bool-on', errorCode: 'PARSE_ERROR' });
+    for (const context of ['a string', [1, 2], { targetingKey: 42 }]) {
+      const res = await json(ofrep(server, 'bool-on', context));
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ key: 'bool-on', errorCode: 'INVALID_CONTEXT' });
+    }
+  });
+
+  it('accepts the key as X-API-Key as well as Bearer', async () => {
+    const res = await json(call('POST', '/ofrep/v1/evaluate/flags/bool-on', { token: null, headers: { 'x-api-key': server }, body: { context: {} } }));
+    expect(res.body.value).toBe(true);
+  });
+});
+
+describe('OFREP bulk evaluation', () => {
+  it('evaluates every flag, with errors inline, flag-set metadata and an event stream', async () => {
+    const res = await json(ofrep(server, null, {}));
+    expect(res.status).toBe(200);
+    const byKey = Object.fromEntries(res.body.flags.map((f: { key: string }) => [f.key, f]));
+    expect(Object.keys(byKey).sort()).toEqual(Object.keys(flagdFile.flags).sort());
+    expect(byKey.split).toMatchObject({ errorCode: 'TARGETING_KEY_MISSING' });
+    expect(byKey.off).toEqual({ key: 'off', reason: 'DISABLED', metadata: { team: 'checkout' } });
+    expect(res.body.metadata).toEqual({ team: 'checkout' });
+    expect(res.body.eventStreams[0]).toMatchObject({ type: 'sse', endpoint: { requestUri: expect.stringMatching(/^\/ofrep\/v1\/events\?/) } });
+  });
+
+  it('sends an ETag of the result and answers 304 to a matching If-None-Match', async () => {
+    const first = await ofrep(server, null, { targetingKey: 'u1', plan: 'free' });
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]+"$/);
+    const again = await ofrep(server, null, { targetingKey: 'u1', plan: 'free' }, { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(await again.text()).toBe('');
+  });
+
+  it('keeps the ETag when only attributes no rule reads change, and changes it when a result changes', async () => {
+    const base = (await ofrep(server, null, { targetingKey: 'u1', plan: 'free' })).headers.get('etag');
+    const unrelated = (await ofrep(server, null, { targetingKey: 'u1', plan: 'free', screen: 'wide' })).headers.get('etag');
+    const pro = (await ofrep(server, null, { targetingKey: 'u1', plan: 'pro' })).headers.get('etag');
+    expect(unrelated).toBe(base);
+    expect(pro).not.toBe(base);
+  });
+
+  it('answers a body that is not JSON with 400 PARSE_ERROR', async () => {
+    const res = await json(call('POST', '/ofrep/v1/evaluate/flags', { token: server, rawBody: 'nope' }));
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errorCode: 'PARSE_ERROR', errorDetails: expect.any(String) });
+  });
+});
+
+describe('CORS for browsers', () => {
+  it('answers preflight requests and exposes the ETag', async () => {
+    const pre = await call('OPTIONS', '/ofrep/v1/evaluate/flags', {
+      token: null,
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,if-none-match' },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('if-none-match');
+    const res = await ofrep(server, null, {}, { origin: 'https://app.example' });
+    expect(res.headers.get('access-control-expose-headers')).toContain('ETag');
+  });
+});
+
+describe('client keys', () => {
+  it('evaluate only client-visible flags and hide the others as not found', async () => {
+    const client = (await createKey('client')).secret;
+    const bulk = await json(ofrep(client, null, {}));
+    expect(bulk.body.flags.map((f: { key: string }) => f.key)).toEqual(['visible']);
+    expect((await json(ofrep(client, 'visible'))).body.value).toBe(true);
+    expect((await ofrep(client, 'bool-on')).status).toBe(404);
+  });
+});
+
+describe('revoked keys', () => {
+  it('stop working', async () => {
+    const key = await createKey('server');
+    expect((await ofrep(key.secret, 'bool-on')).status).toBe(200);
+    await call('DELETE', `/api/v1/projects/default/environments/development/sdk-keys/${key.id}`);
+    expect((await ofrep(key.secret, 'bool-on')).status).toBe(401);
+  });
+
+  it('keys of another environment see that environment only (flags imported into development are off elsewhere)', async () => {
+    const prod = (await createKey('server', 'production')).secret;
+    expect((await json(ofrep(prod, 'bool-on'))).body).toMatchObject({ key: 'bool-on', reason: 'DISABLED' });
+  });
+});
+
+describe('plain lookups', () => {
+  it('GET /v1/flags/{key} takes the context from the query string', async () => {
+    const res = await json(call('GET', '/v1/flags/str?targetingKey=u1&plan=pro', { token: server }));
+    expect(res.body).toEqual({ key: 'str', value: 'beta', variant: 'b', reason: 'TARGETING_MATCH', metadata: { team: 'checkout' } });
+    const missing = await json(call('GET', '/v1/flags/ghost', { token: server }));
+    expect(missing.status).toBe(404);
+  });
+
+  it('GET /v1/flags evaluates all flags; context=<json> carries typed values', async () => {
+    const res = await json(call('GET', `/v1/flags?context=${encodeURIComponent(JSON.stringify({ targetingKey: 'u1', plan: 'pro' }))}`, { token: server }));
+    expect(res.body.flags.find((f: { key: string }) => f.key === 'str').value).toBe('beta');
+    expect((await call('GET', '/v1/flags?context=%7B', { token: server })).status).toBe(400);
+    expect((await call('GET', '/v1/flags', { token: null })).status).toBe(401);
+  });
+});
