@@ -7,18 +7,18 @@ const root = decodeURIComponent(new URL('.', import.meta.url).pathname);
 const apiTarget = process.env.CURTAIN_API_URL ?? 'http://localhost:8787';
 
 export default defineConfig({
-	root,
-	plugins: [svelte()],
-	build: {
-		outDir: 'dist',
-		emptyOutDir: true,
-		target: 'es2022'
-	},
-	server: {
-		proxy: {
-			'/api': apiTarget,
-			'/ofrep': apiTarget,
-			'/v1': apiTarget
-		}
-	}
+  root,
+  plugins: [svelte()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022'
+  },
+  server: {
+    proxy: {
+      '/api': apiTarget,
+      '/ofrep': apiTarget,
+      '/v1': apiTarget
+    }
+  }
 });

@@ -10,89 +10,89 @@ let curtain: RunningCurtain;
 let browser: Browser;
 
 beforeAll(async () => {
-	curtain = await startCurtain();
-	browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		headless: true,
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--no-first-run'
-		]
-	});
+  curtain = await startCurtain();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ]
+  });
 });
 
 afterAll(async () => {
-	await browser?.close();
-	await curtain?.stop();
+  await browser?.close();
+  await curtain?.stop();
 });
 
 /** POST /ofrep/v1/evaluate/flags/{key} with the development SDK key. */
 async function evaluate(key: string): Promise<{ value?: unknown; reason?: string; errorCode?: string }> {
-	const base = curtain.ofrepUrl.includes('/ofrep/v1') ? curtain.ofrepUrl : `${curtain.ofrepUrl.replace(/\/$/, '')}/ofrep/v1`;
-	const response = await fetch(`${base.replace(/\/$/, '')}/evaluate/flags/${key}`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${curtain.sdkKey}`, 'content-type': 'application/json' },
-		body: JSON.stringify({ context: { targetingKey: 'e2e-user' } })
-	});
-	return response.json();
+  const base = curtain.ofrepUrl.includes('/ofrep/v1') ? curtain.ofrepUrl : `${curtain.ofrepUrl.replace(/\/$/, '')}/ofrep/v1`;
+  const response = await fetch(`${base.replace(/\/$/, '')}/evaluate/flags/${key}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${curtain.sdkKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ context: { targetingKey: 'e2e-user' } })
+  });
+  return response.json();
 }
 
 async function createFlag(page: Page, key: string) {
-	const form = page.getByRole('form', { name: 'Create a flag' });
-	await form.getByLabel('Key').fill(key);
-	await form.getByLabel('Description').fill('Created by the browser test');
-	await form.getByRole('button', { name: 'Create flag' }).click();
-	return form;
+  const form = page.getByRole('form', { name: 'Create a flag' });
+  await form.getByLabel('Key').fill(key);
+  await form.getByLabel('Description').fill('Created by the browser test');
+  await form.getByRole('button', { name: 'Create flag' }).click();
+  return form;
 }
 
 test('an admin signs in, creates a boolean flag, switches it on in development, and OFREP serves it', async () => {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-	const page = await context.newPage();
-	const key = `e2e-checkout-${Date.now().toString(36)}`;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const key = `e2e-checkout-${Date.now().toString(36)}`;
 
-	await page.goto(curtain.dashboardUrl);
-	await page.getByLabel('Admin token').fill('not-the-token');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect.poll(() => page.locator('#sign-in-error').textContent()).not.toBe('');
+  await page.goto(curtain.dashboardUrl);
+  await page.getByLabel('Admin token').fill('not-the-token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => page.locator('#sign-in-error').textContent()).not.toBe('');
 
-	await page.getByLabel('Admin token').fill(curtain.adminToken);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.getByRole('group', { name: 'Environment' }).getByRole('button', { name: 'Development' }).click();
+  await page.getByLabel('Admin token').fill(curtain.adminToken);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('group', { name: 'Environment' }).getByRole('button', { name: 'Development' }).click();
 
-	await page.getByRole('button', { name: 'New flag' }).click();
-	await createFlag(page, key);
-	const toggle = page.getByRole('switch', { name: `${key} in Development` });
-	await toggle.waitFor();
-	expect(await toggle.isChecked()).toBe(false);
+  await page.getByRole('button', { name: 'New flag' }).click();
+  await createFlag(page, key);
+  const toggle = page.getByRole('switch', { name: `${key} in Development` });
+  await toggle.waitFor();
+  expect(await toggle.isChecked()).toBe(false);
 
-	// A new flag is live but DISABLED once the environment's snapshot is published.
-	await expect.poll(() => evaluate(key), { timeout: 15_000, interval: 250 }).toMatchObject({ reason: 'DISABLED' });
+  // A new flag is live but DISABLED once the environment's snapshot is published.
+  await expect.poll(() => evaluate(key), { timeout: 15_000, interval: 250 }).toMatchObject({ reason: 'DISABLED' });
 
-	await toggle.click();
-	await expect.poll(() => toggle.isChecked()).toBe(true);
-	await expect.poll(() => evaluate(key), { timeout: 15_000, interval: 250 }).toMatchObject({ value: true });
+  await toggle.click();
+  await expect.poll(() => toggle.isChecked()).toBe(true);
+  await expect.poll(() => evaluate(key), { timeout: 15_000, interval: 250 }).toMatchObject({ value: true });
 
-	// Creating the same key again shows the API's CONFLICT message beside the form.
-	const conflict = page.waitForResponse((r) => r.url().endsWith('/flags') && r.request().method() === 'POST');
-	const form = await createFlag(page, key);
-	const response = await conflict;
-	expect(response.status()).toBe(409);
-	const { error } = (await response.json()) as { error: { code: string; message: string } };
-	expect(error.code).toBe('CONFLICT');
-	await expect.poll(() => form.getByRole('alert').textContent()).toContain(error.message);
-	const shots = await mkdtemp(join(tmpdir(), 'curtain-e2e-shots-'));
-	await page.screenshot({ path: join(shots, 'conflict.png'), fullPage: true });
+  // Creating the same key again shows the API's CONFLICT message beside the form.
+  const conflict = page.waitForResponse((r) => r.url().endsWith('/flags') && r.request().method() === 'POST');
+  const form = await createFlag(page, key);
+  const response = await conflict;
+  expect(response.status()).toBe(409);
+  const { error } = (await response.json()) as { error: { code: string; message: string } };
+  expect(error.code).toBe('CONFLICT');
+  await expect.poll(() => form.getByRole('alert').textContent()).toContain(error.message);
+  const shots = await mkdtemp(join(tmpdir(), 'curtain-e2e-shots-'));
+  await page.screenshot({ path: join(shots, 'conflict.png'), fullPage: true });
 
-	// After the reload the switch reads its state from the server, not from the optimistic update.
-	await page.reload();
-	await expect.poll(() => page.getByRole('switch', { name: `${key} in Development` }).isChecked()).toBe(true);
+  // After the reload the switch reads its state from the server, not from the optimistic update.
+  await page.reload();
+  await expect.poll(() => page.getByRole('switch', { name: `${key} in Development` }).isChecked()).toBe(true);
 
-	await page.getByRole('button', { name: `Details of ${key}` }).click();
-	await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
-	console.info(`screenshots in ${shots}`);
-	await context.close();
+  await page.getByRole('button', { name: `Details of ${key}` }).click();
+  await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
+  console.info(`screenshots in ${shots}`);
+  await context.close();
 });

@@ -1,137 +1,137 @@
 // The dashboard's only client of the admin API (/api/v1): one typed method per route it uses.
 import type {
-	ApiErrorCode,
-	ApiIssue,
-	CreatedSdkKey,
-	Environment,
-	Flag,
-	FlagEnvironmentPatch,
-	FlagInput,
-	Project,
-	SdkKey,
-	SdkKeyKind,
-	TokenInfo
+  ApiErrorCode,
+  ApiIssue,
+  CreatedSdkKey,
+  Environment,
+  Flag,
+  FlagEnvironmentPatch,
+  FlagInput,
+  Project,
+  SdkKey,
+  SdkKeyKind,
+  TokenInfo
 } from './api-types';
 
 export type * from './api-types';
 
 /** An error answered by the API, or a network failure (`code: 'NETWORK'`), ready to show to the user. */
 export class ApiError extends Error {
-	constructor(
-		readonly status: number,
-		readonly code: ApiErrorCode | 'NETWORK' | 'UNKNOWN',
-		message: string,
-		readonly issues: ApiIssue[] = []
-	) {
-		super(message);
-		this.name = 'ApiError';
-	}
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode | 'NETWORK' | 'UNKNOWN',
+    message: string,
+    readonly issues: ApiIssue[] = []
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
 
-	get unauthenticated(): boolean {
-		return this.status === 401;
-	}
+  get unauthenticated(): boolean {
+    return this.status === 401;
+  }
 }
 
 const seg = encodeURIComponent;
 
 export class Api {
-	/**
-	 * @param token the admin token sent as a bearer token
-	 * @param onUnauthenticated called when the server rejects the token, so the app can sign out
-	 */
-	constructor(
-		private readonly token: string,
-		private readonly onUnauthenticated: () => void = () => {},
-		private readonly base = '/api/v1'
-	) {}
+  /**
+   * @param token the admin token sent as a bearer token
+   * @param onUnauthenticated called when the server rejects the token, so the app can sign out
+   */
+  constructor(
+    private readonly token: string,
+    private readonly onUnauthenticated: () => void = () => {},
+    private readonly base = '/api/v1'
+  ) {}
 
-	me() {
-		return this.request<{ token: TokenInfo }>('GET', '/me').then((r) => r.token);
-	}
+  me() {
+    return this.request<{ token: TokenInfo }>('GET', '/me').then((r) => r.token);
+  }
 
-	projects() {
-		return this.request<{ projects: Project[] }>('GET', '/projects').then((r) => r.projects);
-	}
+  projects() {
+    return this.request<{ projects: Project[] }>('GET', '/projects').then((r) => r.projects);
+  }
 
-	environments(project: string) {
-		return this.request<{ environments: Environment[] }>(
-			'GET',
-			`/projects/${seg(project)}/environments`
-		).then((r) => r.environments);
-	}
+  environments(project: string) {
+    return this.request<{ environments: Environment[] }>(
+      'GET',
+      `/projects/${seg(project)}/environments`
+    ).then((r) => r.environments);
+  }
 
-	flags(project: string) {
-		return this.request<{ flags: Flag[] }>('GET', `/projects/${seg(project)}/flags`).then(
-			(r) => r.flags
-		);
-	}
+  flags(project: string) {
+    return this.request<{ flags: Flag[] }>('GET', `/projects/${seg(project)}/flags`).then(
+      (r) => r.flags
+    );
+  }
 
-	createFlag(project: string, input: FlagInput) {
-		return this.request<Flag>('POST', `/projects/${seg(project)}/flags`, input);
-	}
+  createFlag(project: string, input: FlagInput) {
+    return this.request<Flag>('POST', `/projects/${seg(project)}/flags`, input);
+  }
 
-	updateFlagInEnvironment(project: string, env: string, flag: string, patch: FlagEnvironmentPatch) {
-		return this.request<Flag>(
-			'PATCH',
-			`/projects/${seg(project)}/environments/${seg(env)}/flags/${seg(flag)}`,
-			patch
-		);
-	}
+  updateFlagInEnvironment(project: string, env: string, flag: string, patch: FlagEnvironmentPatch) {
+    return this.request<Flag>(
+      'PATCH',
+      `/projects/${seg(project)}/environments/${seg(env)}/flags/${seg(flag)}`,
+      patch
+    );
+  }
 
-	sdkKeys(project: string, env: string) {
-		return this.request<{ sdkKeys: SdkKey[] }>(
-			'GET',
-			`/projects/${seg(project)}/environments/${seg(env)}/sdk-keys`
-		).then((r) => r.sdkKeys);
-	}
+  sdkKeys(project: string, env: string) {
+    return this.request<{ sdkKeys: SdkKey[] }>(
+      'GET',
+      `/projects/${seg(project)}/environments/${seg(env)}/sdk-keys`
+    ).then((r) => r.sdkKeys);
+  }
 
-	createSdkKey(project: string, env: string, input: { name: string; kind: SdkKeyKind }) {
-		return this.request<CreatedSdkKey>(
-			'POST',
-			`/projects/${seg(project)}/environments/${seg(env)}/sdk-keys`,
-			input
-		);
-	}
+  createSdkKey(project: string, env: string, input: { name: string; kind: SdkKeyKind }) {
+    return this.request<CreatedSdkKey>(
+      'POST',
+      `/projects/${seg(project)}/environments/${seg(env)}/sdk-keys`,
+      input
+    );
+  }
 
-	revokeSdkKey(project: string, env: string, id: string) {
-		return this.request<void>(
-			'DELETE',
-			`/projects/${seg(project)}/environments/${seg(env)}/sdk-keys/${seg(id)}`
-		);
-	}
+  revokeSdkKey(project: string, env: string, id: string) {
+    return this.request<void>(
+      'DELETE',
+      `/projects/${seg(project)}/environments/${seg(env)}/sdk-keys/${seg(id)}`
+    );
+  }
 
-	private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-		const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
-		if (body !== undefined) headers['content-type'] = 'application/json';
-		let response: Response;
-		try {
-			response = await fetch(this.base + path, {
-				method,
-				headers,
-				body: body === undefined ? undefined : JSON.stringify(body)
-			});
-		} catch {
-			throw new ApiError(0, 'NETWORK', 'Could not reach the Curtain server. Check your connection.');
-		}
-		if (response.ok) {
-			return (response.status === 204 ? undefined : await response.json()) as T;
-		}
-		const error = await toApiError(response);
-		if (error.unauthenticated) this.onUnauthenticated();
-		throw error;
-	}
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body)
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'Could not reach the Curtain server. Check your connection.');
+    }
+    if (response.ok) {
+      return (response.status === 204 ? undefined : await response.json()) as T;
+    }
+    const error = await toApiError(response);
+    if (error.unauthenticated) this.onUnauthenticated();
+    throw error;
+  }
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
-	const payload: unknown = await response.json().catch(() => null);
-	const error = (payload as { error?: { code?: string; message?: string; issues?: ApiIssue[] } })
-		?.error;
-	if (error?.code && error.message) {
-		return new ApiError(response.status, error.code as ApiErrorCode, error.message, error.issues);
-	}
-	return new ApiError(
-		response.status,
-		'UNKNOWN',
-		`The server answered ${response.status} ${response.statusText}`.trim()
-	);
+  const payload: unknown = await response.json().catch(() => null);
+  const error = (payload as { error?: { code?: string; message?: string; issues?: ApiIssue[] } })
+    ?.error;
+  if (error?.code && error.message) {
+    return new ApiError(response.status, error.code as ApiErrorCode, error.message, error.issues);
+  }
+  return new ApiError(
+    response.status,
+    'UNKNOWN',
+    `The server answered ${response.status} ${response.statusText}`.trim()
+  );
 }

@@ -4,100 +4,106 @@ import { ApiError, type Api, type Environment, type Flag, type FlagEnvironmentPa
 export const DEFAULT_PROJECT = 'default';
 
 export class Workspace {
-	projects = $state<Project[]>([]);
-	environments = $state<Environment[]>([]);
-	flags = $state<Flag[]>([]);
-	projectKey = $state(DEFAULT_PROJECT);
-	envKey = $state('development');
-	loading = $state(false);
-	/** why the project could not be loaded */
-	loadError = $state<string | null>(null);
-	/** the last failed edit of each flag, by flag key, shown beside the flag */
-	flagErrors = $state<Record<string, string>>({});
-	selectedFlagKey = $state<string | null>(null);
+  projects = $state<Project[]>([]);
+  environments = $state<Environment[]>([]);
+  flags = $state<Flag[]>([]);
+  projectKey = $state(DEFAULT_PROJECT);
+  envKey = $state('development');
+  loading = $state(false);
+  /** why the project could not be loaded */
+  loadError = $state<string | null>(null);
+  /** the last failed edit of each flag, by flag key, shown beside the flag */
+  flagErrors = $state<Record<string, string>>({});
+  selectedFlagKey = $state<string | null>(null);
 
-	environment = $derived(this.environments.find((e) => e.key === this.envKey) ?? null);
-	selectedFlag = $derived(this.flags.find((f) => f.key === this.selectedFlagKey) ?? null);
+  environment = $derived(this.environments.find((e) => e.key === this.envKey) ?? null);
+  selectedFlag = $derived(this.flags.find((f) => f.key === this.selectedFlagKey) ?? null);
 
-	#loadId = 0;
+  #loadId = 0;
+  /** the latest edit of each flag, so answers arriving out of order do not undo a newer edit */
+  #edits = new Map<string, number>();
 
-	constructor(private readonly api: Api) {}
+  constructor(private readonly api: Api) {}
 
-	async load(preferred?: { project?: string | null; env?: string | null }) {
-		await this.guard(async () => {
-			this.projects = await this.api.projects();
-			const wanted = preferred?.project ?? this.projectKey;
-			const project = this.projects.find((p) => p.key === wanted) ?? this.projects[0];
-			if (preferred?.env) this.envKey = preferred.env;
-			if (project) await this.selectProject(project.key);
-		});
-	}
+  async load(preferred?: { project?: string | null; env?: string | null }) {
+    await this.guard(async () => {
+      this.projects = await this.api.projects();
+      const wanted = preferred?.project ?? this.projectKey;
+      const project = this.projects.find((p) => p.key === wanted) ?? this.projects[0];
+      if (preferred?.env) this.envKey = preferred.env;
+      if (project) await this.selectProject(project.key);
+    });
+  }
 
-	async selectProject(key: string) {
-		this.projectKey = key;
-		this.selectedFlagKey = null;
-		const loadId = ++this.#loadId;
-		await this.guard(async () => {
-			const [environments, flags] = await Promise.all([
-				this.api.environments(key),
-				this.api.flags(key)
-			]);
-			if (loadId !== this.#loadId) return;
-			this.environments = environments;
-			this.flags = flags;
-			this.flagErrors = {};
-			if (!environments.some((e) => e.key === this.envKey)) {
-				this.envKey = environments[0]?.key ?? '';
-			}
-		});
-	}
+  async selectProject(key: string) {
+    this.projectKey = key;
+    this.selectedFlagKey = null;
+    const loadId = ++this.#loadId;
+    await this.guard(async () => {
+      const [environments, flags] = await Promise.all([
+        this.api.environments(key),
+        this.api.flags(key)
+      ]);
+      if (loadId !== this.#loadId) return;
+      this.environments = environments;
+      this.flags = flags;
+      this.flagErrors = {};
+      if (!environments.some((e) => e.key === this.envKey)) {
+        this.envKey = environments[0]?.key ?? '';
+      }
+    });
+  }
 
-	selectEnvironment(key: string) {
-		this.envKey = key;
-	}
+  selectEnvironment(key: string) {
+    this.envKey = key;
+  }
 
-	/** Applies the change at once and reverts it if the server refuses, keeping the reason beside the flag. */
-	async updateInEnvironment(flagKey: string, patch: FlagEnvironmentPatch, env = this.envKey) {
-		const flag = this.flags.find((f) => f.key === flagKey);
-		const config = flag?.environments[env];
-		if (!flag || !config) return;
-		const before = { ...config };
-		Object.assign(config, patch);
-		delete this.flagErrors[flagKey];
-		try {
-			this.replace(await this.api.updateFlagInEnvironment(this.projectKey, env, flagKey, patch));
-		} catch (error) {
-			Object.assign(config, before);
-			this.flagErrors[flagKey] = `Could not update ${flagKey}: ${messageOf(error)}`;
-		}
-	}
+  /** Applies the change at once and reverts it if the server refuses, keeping the reason beside the flag. */
+  async updateInEnvironment(flagKey: string, patch: FlagEnvironmentPatch, env = this.envKey) {
+    const flag = this.flags.find((f) => f.key === flagKey);
+    const config = flag?.environments[env];
+    if (!flag || !config) return;
+    const before = { ...config };
+    const edit = (this.#edits.get(flagKey) ?? 0) + 1;
+    this.#edits.set(flagKey, edit);
+    Object.assign(config, patch);
+    delete this.flagErrors[flagKey];
+    try {
+      const saved = await this.api.updateFlagInEnvironment(this.projectKey, env, flagKey, patch);
+      // a quicker second click must not be overwritten by the answer to the first
+      if (this.#edits.get(flagKey) === edit) this.replace(saved);
+    } catch (error) {
+      if (this.#edits.get(flagKey) === edit) Object.assign(config, before);
+      this.flagErrors[flagKey] = `Could not update ${flagKey}: ${messageOf(error)}`;
+    }
+  }
 
-	/** Creates the flag and adds it to the list; throws the ApiError so the form can show it. */
-	async createFlag(input: FlagInput): Promise<Flag> {
-		const flag = await this.api.createFlag(this.projectKey, input);
-		this.flags = [...this.flags.filter((f) => f.key !== flag.key), flag];
-		return flag;
-	}
+  /** Creates the flag and adds it to the list; throws the ApiError so the form can show it. */
+  async createFlag(input: FlagInput): Promise<Flag> {
+    const flag = await this.api.createFlag(this.projectKey, input);
+    this.flags = [...this.flags.filter((f) => f.key !== flag.key), flag];
+    return flag;
+  }
 
-	private replace(flag: Flag) {
-		const index = this.flags.findIndex((f) => f.key === flag.key);
-		if (index >= 0) this.flags[index] = flag;
-	}
+  private replace(flag: Flag) {
+    const index = this.flags.findIndex((f) => f.key === flag.key);
+    if (index >= 0) this.flags[index] = flag;
+  }
 
-	private async guard(work: () => Promise<void>) {
-		this.loading = true;
-		this.loadError = null;
-		try {
-			await work();
-		} catch (error) {
-			this.loadError = messageOf(error);
-		} finally {
-			this.loading = false;
-		}
-	}
+  private async guard(work: () => Promise<void>) {
+    this.loading = true;
+    this.loadError = null;
+    try {
+      await work();
+    } catch (error) {
+      this.loadError = messageOf(error);
+    } finally {
+      this.loading = false;
+    }
+  }
 }
 
 export function messageOf(error: unknown): string {
-	if (error instanceof ApiError) return error.message;
-	return error instanceof Error ? error.message : String(error);
+  if (error instanceof ApiError) return error.message;
+  return error instanceof Error ? error.message : String(error);
 }
