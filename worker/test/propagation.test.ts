@@ -1,0 +1,129 @@
+// Propagation: a change is visible after a write, evaluation survives channel and KV outages, the
+// change stream pushes events, and the API tells how many isolates serve the newest version.
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { Bindings } from '../src/bindings';
+import { dropLiveSnapshots, liveSnapshot, MAX_STALE_MS, REVALIDATE_MS, type EdgeRequest } from '../src/edge/live-snapshots';
+import { kvKey } from '../src/snapshot/format';
+import { buildSnapshot } from '../src/store/snapshots';
+import { openDb } from '../src/store/db';
+import { evaluateFlag } from '../src/engine';
+import { bootstrap, call, json, ofrep } from './helpers';
+
+const sdkKey = await bootstrap();
+const environmentId = sdkKey.split('_')[2];
+await call('POST', '/api/v1/projects/default/flags', { body: { key: 'kill-switch', environments: { development: { state: 'ENABLED' } } } });
+
+const failing = () => {
+  throw new Error('unreachable (simulated outage)');
+};
+/** Bindings whose channel (and optionally KV) cannot be reached, as in an outage; D1 and KV stay real. */
+function outage(opts: { kv?: boolean }): Bindings {
+  const down = { idFromName: env.CHANNELS.idFromName.bind(env.CHANNELS), get: () => ({ getHead: failing, read: failing, reportApplied: failing, publish: failing }) };
+  const kvDown = { get: failing, put: failing, getWithMetadata: failing };
+  return { ...env, CHANNELS: down as never, ...(opts.kv ? { SNAPSHOTS: kvDown as never } : {}) };
+}
+const edge = (bindings: Bindings): EdgeRequest & { pending: Promise<unknown>[] } => {
+  const pending: Promise<unknown>[] = [];
+  return { env: bindings, location: 'test', waitUntil: (p) => pending.push(p), pending };
+};
+
+describe('after a write', () => {
+  it('the new value is served at once by OFREP', async () => {
+    expect((await json(ofrep(sdkKey, 'kill-switch'))).body.value).toBe(true);
+    await call('PATCH', '/api/v1/projects/default/environments/development/flags/kill-switch', { body: { defaultVariant: 'off' } });
+    expect((await json(ofrep(sdkKey, 'kill-switch'))).body.value).toBe(false);
+  });
+
+  it('an isolate holding an older version applies the new one at its next revalidation', async () => {
+    dropLiveSnapshots();
+    const req = edge(env);
+    const t0 = Date.now();
+    const before = (await liveSnapshot(req, environmentId, t0))!;
+    // Commit a change the way another isolate's write would: D1, then the channel; this isolate is not told.
+    await env.DB.prepare("UPDATE flag_configs SET state = 'DISABLED' WHERE flag_id = (SELECT id FROM flags WHERE key = 'kill-switch') AND environment_id = ?").bind(environmentId).run();
+    await env.DB.prepare('UPDATE environments SET version = version + 1 WHERE id = ?').bind(environmentId).run();
+    const next = (await buildSnapshot(openDb(env.DB), environmentId))!;
+    await env.CHANNELS.get(env.CHANNELS.idFromName(environmentId)).publish(JSON.stringify(next), next.version, next.builtAt);
+
+    expect(await liveSnapshot(req, environmentId, t0 + REVALIDATE_MS - 1)).toBe(before); // still within its revalidation period
+    await new Promise((r) => setTimeout(r, 1100)); // the location's cached head lives 1 s
+    const later = (await liveSnapshot(req, environmentId, t0 + MAX_STALE_MS + 1))!;
+    expect(later.snapshot.version).toBe(before.snapshot.version + 1);
+    expect(later.snapshot.document.flags['kill-switch'].state).toBe('DISABLED');
+    expect(evaluateFlag(later.compiled, 'kill-switch', { targetingKey: 'u' }, { now: Date.now() }).reason).toBe('DISABLED');
+  });
+});
+
+describe('outages', () => {
+  it('with the channel unreachable, a cold isolate evaluates from the KV copy', async () => {
+    const snapshot = (await liveSnapshot(edge(env), environmentId))!.snapshot;
+    await env.SNAPSHOTS.put(kvKey(environmentId), JSON.stringify(snapshot));
+    dropLiveSnapshots();
+    const live = await liveSnapshot(edge(outage({})), environmentId);
+    expect(live!.snapshot.version).toBe(snapshot.version);
+  });
+
+  it('with the channel and KV unreachable, an isolate keeps serving the snapshot in memory', async () => {
+    dropLiveSnapshots();
+    const t0 = Date.now();
+    const warm = await liveSnapshot(edge(env), environmentId, t0);
+    const req = edge(outage({ kv: true }));
+    for (const dt of [REVALIDATE_MS + 1, MAX_STALE_MS + 1, 60_000]) {
+      const live = await liveSnapshot(req, environmentId, t0 + dt);
+      await Promise.all(req.pending);
+      expect(live).toBe(warm);
+    }
+  });
+});
+
+describe('the change stream', () => {
+  it('pushes an OFREP refetchEvaluation event when the environment changes', async () => {
+    const bulk = await json(ofrep(sdkKey, null, {}));
+    const uri: string = bulk.body.eventStreams[0].endpoint.requestUri;
+    const res = await call('GET', uri, { token: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const readUntil = async (pattern: RegExp) => {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      return pattern.exec(text);
+    };
+    await readUntil(/: connected/);
+    const { body: flag } = await json(call('PATCH', '/api/v1/projects/default/environments/development/flags/kill-switch', { body: { state: 'ENABLED' } }));
+    expect(flag.environments.development.state).toBe('ENABLED');
+    const version = (await json(call('GET', '/api/v1/projects/default/environments'))).body.environments[0].version;
+    const match = await readUntil(new RegExp(`id: ${version}\\nevent: message\\ndata: (.*)\\n`));
+    expect(JSON.parse(match![1])).toMatchObject({ type: 'refetchEvaluation', etag: `"v${version}"` });
+    await reader.cancel();
+  });
+
+  it('refuses a stream URL with a wrong token', async () => {
+    const res = await call('GET', `/ofrep/v1/events?environment=${environmentId}&key=${sdkKey.split('_')[3]}&token=${'0'.repeat(32)}`, { token: null });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('propagation status', () => {
+  it('reports the newest version and the isolates that applied it', async () => {
+    await call('PATCH', '/api/v1/projects/default/environments/development/flags/kill-switch', { body: { defaultVariant: 'on' } });
+    dropLiveSnapshots();
+    await ofrep(sdkKey, 'kill-switch'); // a cold isolate applies the newest version and reports it
+    let status: any;
+    for (let i = 0; i < 50; i++) {
+      status = (await json(call('GET', '/api/v1/projects/default/environments/development/propagation'))).body;
+      if (status.applied.isolates > 0 && status.lastAppliedAt) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const envs = (await json(call('GET', '/api/v1/projects/default/environments'))).body.environments;
+    expect(status.version).toBe(envs[0].version);
+    expect(status.applied.isolates).toBeGreaterThanOrEqual(1);
+    expect(status.locations[0]).toMatchObject({ location: 'local' });
+    expect(Date.parse(status.lastAppliedAt)).toBeGreaterThanOrEqual(Date.parse(status.publishedAt));
+  });
+});
