@@ -12,6 +12,8 @@ export default defineConfig({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
         bindings: { TEST_MIGRATIONS: migrations, CURTAIN_ADMIN_TOKEN: 'test-admin-token' },
+        // a low limit, so that a test can reach it (production: wrangler.toml)
+        ratelimits: { EVALUATION_LIMIT: { namespace_id: '1001', simple: { limit: 300, period: 10 } } },
       },
     }),
   ],

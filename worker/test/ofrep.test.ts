@@ -169,6 +169,22 @@ describe('revoked keys', () => {
   });
 });
 
+describe('rate limits', () => {
+  it('answer 429 with Retry-After once a key exceeds its budget, without affecting other keys', async () => {
+    const key = (await createKey('server')).secret;
+    let limited: Response | undefined;
+    for (let i = 0; i < 400 && !limited; i++) {
+      const res = await ofrep(key, 'bool-on');
+      if (res.status === 429) limited = res;
+      else expect(res.status).toBe(200);
+    }
+    expect(limited, 'no 429 within 400 requests (test limit: 300 per 10 s)').toBeDefined();
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited!.text()).toBe('');
+    expect((await ofrep(server, 'bool-on')).status).toBe(200);
+  });
+});
+
 describe('plain lookups', () => {
   it('GET /v1/flags/{key} takes the context from the query string', async () => {
     const res = await json(call('GET', '/v1/flags/str?targetingKey=u1&plan=pro', { token: server }));
