@@ -35,13 +35,10 @@ function run(label, args) {
 }
 
 mkdirSync(stateDir, { recursive: true });
-if (!process.argv.includes('--no-build')) {
+// --no-build: use the dashboard already in dashboard/dist (still built when there is none).
+if (!process.argv.includes('--no-build') || !existsSync(join(root, 'dashboard/dist/index.html'))) {
   console.log('curtain: building the dashboard…');
   run('dashboard build', [bin('vite', 'bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn']);
-}
-if (!existsSync(join(root, 'dashboard/dist/index.html'))) {
-  console.error('curtain: dashboard/dist is missing; run without --no-build');
-  process.exit(1);
 }
 console.log('curtain: applying D1 migrations…');
 run('migrations', [bin('wrangler', 'bin/wrangler.js'), 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', stateDir]);
