@@ -4,21 +4,28 @@ import type { CompiledFlagSet, EvaluationResult, FlagDefinition, FlagSetDocument
 import { compileRule } from './compile-rule';
 import { inferFlagType } from './infer-type';
 import { isPlainObject, RuleError, type CompileScope, type Fn } from './rule';
+import type { MurmurState } from './murmur3';
 
 export interface CompiledFlag {
   key: string;
+  hashPrefix?: MurmurState;
   type: FlagType | null;
-  /** targeting, or null when the result never depends on the context */
-  rule: Fn | null;
+  /** targeting, compiled on first evaluation (undefined until then), or null when the result never depends on the context */
+  rule: Fn | null | undefined;
+  /** the targeting to compile, and the snapshot's shared rules and segments */
+  source: JsonValue;
+  scope: CompileScope;
   /** the result when `rule` is null: DISABLED, STATIC, or a PARSE_ERROR */
   fixed: EvaluationResult | null;
   /** targeting returned null: the default variant, or no value (the caller's default) */
   defaultResult: EvaluationResult;
-  keyMissingResult: EvaluationResult;
-  variants: Map<string, JsonValue>;
-  /** results by variant name, filled on first use */
-  matches: Map<string, EvaluationResult>;
-  splits: Map<string, EvaluationResult>;
+  /** made on first use */
+  keyMissingResult: EvaluationResult | null;
+  /** the flag's variants (own properties only are variants) */
+  variants: Record<string, JsonValue>;
+  /** results by variant name, made on first use */
+  matches: Map<string, EvaluationResult> | null;
+  splits: Map<string, EvaluationResult> | null;
   metadata: Metadata | undefined;
 }
 
@@ -39,8 +46,8 @@ export function makeResult(flag: Pick<CompiledFlag, 'key' | 'metadata'>, fields:
 }
 
 export function variantResult(flag: CompiledFlag, variant: string, reason: EvaluationResult['reason']): EvaluationResult | undefined {
-  const value = flag.variants.get(variant);
-  if (value === undefined) return undefined;
+  if (!Object.prototype.hasOwnProperty.call(flag.variants, variant)) return undefined;
+  const value = flag.variants[variant];
   return makeResult(flag, { value, variant, reason });
 }
 
@@ -70,20 +77,26 @@ export class FlagSnapshot implements CompiledFlagSet {
 }
 
 function compileFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope: CompileScope): CompiledFlag {
-  const merged = { ...setMetadata, ...(isPlainObject(def.metadata) ? def.metadata : {}) } as Metadata;
-  const variants = new Map<string, JsonValue>();
-  if (isPlainObject(def.variants)) for (const [name, v] of Object.entries(def.variants)) variants.set(name, deepFreeze(structuredCloneJson(v)));
+  const own = isPlainObject(def.metadata) && Object.keys(def.metadata).length > 0;
+  const merged = own ? (Object.freeze({ ...setMetadata, ...def.metadata }) as Metadata) : setMetadata;
+  let variants = isPlainObject(def.variants) ? (def.variants as Record<string, JsonValue>) : {};
+  if (Object.values(variants).some((v) => v !== null && typeof v === 'object')) {
+    // Object values are served as they are: copy and freeze them so that no caller can change the snapshot.
+    variants = Object.fromEntries(Object.entries(variants).map(([name, v]) => [name, deepFreeze(structuredCloneJson(v))]));
+  }
   const flag: CompiledFlag = {
     key,
+    source: null,
+    scope,
     type: inferFlagType(def.variants),
     rule: null,
     fixed: null,
     defaultResult: null as unknown as EvaluationResult,
-    keyMissingResult: null as unknown as EvaluationResult,
+    keyMissingResult: null,
     variants,
-    matches: new Map(),
-    splits: new Map(),
-    metadata: Object.keys(merged).length ? Object.freeze(merged) : undefined,
+    matches: null,
+    splits: null,
+    metadata: Object.keys(merged).length ? merged : undefined,
   };
   const defaultVariant = typeof def.defaultVariant === 'string' && def.defaultVariant !== '' ? def.defaultVariant : null;
   flag.defaultResult =
@@ -91,11 +104,6 @@ function compileFlag(key: string, def: FlagDefinition, setMetadata: Metadata, sc
       ? makeResult(flag, { reason: 'DEFAULT' })
       : (variantResult(flag, defaultVariant, 'DEFAULT') ??
         makeResult(flag, { reason: 'ERROR', errorCode: 'GENERAL', errorMessage: `default variant "${defaultVariant}" is not a variant of flag "${key}"` }));
-  flag.keyMissingResult = makeResult(flag, {
-    reason: 'ERROR',
-    errorCode: 'TARGETING_KEY_MISSING',
-    errorMessage: `flag "${key}" splits traffic by targetingKey, and the context has none`,
-  });
 
   if (def.state === 'DISABLED') {
     flag.fixed = makeResult(flag, { reason: 'DISABLED' });
@@ -108,13 +116,23 @@ function compileFlag(key: string, def: FlagDefinition, setMetadata: Metadata, sc
     flag.fixed = defaultVariant === null ? flag.defaultResult : (variantResult(flag, defaultVariant, 'STATIC') ?? flag.defaultResult);
     return flag;
   }
+  flag.source = targeting as JsonValue;
+  flag.rule = undefined;
+  return flag;
+}
+
+/**
+ * Compiles a flag's targeting into closures: on its first evaluation, so that a large snapshot is
+ * ready at once and an isolate pays only for the flags it serves. Once per flag and snapshot.
+ */
+export function compileTargeting(flag: CompiledFlag): void {
   try {
-    flag.rule = compileRule(targeting, scope);
+    flag.rule = compileRule(flag.source, flag.scope);
   } catch (e) {
     const message = e instanceof RuleError ? e.message : 'targeting could not be compiled';
-    flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `invalid targeting for flag "${key}": ${message}` });
+    flag.rule = null;
+    flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `invalid targeting for flag "${flag.key}": ${message}` });
   }
-  return flag;
 }
 
 function structuredCloneJson<T extends JsonValue>(v: T): T {
@@ -124,8 +142,9 @@ function structuredCloneJson<T extends JsonValue>(v: T): T {
 /**
  * Compiles a flag set once. Never throws for a document that passed `validateFlagSet`; a flag that
  * cannot be compiled anyway evaluates to ERROR / PARSE_ERROR alone, the others are unaffected.
+ * Targeting is compiled on each flag's first evaluation, or here with `{ eager: true }`.
  */
-export function compileFlagSet(doc: FlagSetDocument): CompiledFlagSet {
+export function compileFlagSet(doc: FlagSetDocument, options: { eager?: boolean } = {}): CompiledFlagSet {
   const setMetadata = (isPlainObject(doc.metadata) ? Object.freeze({ ...doc.metadata }) : EMPTY) as Metadata;
   const evaluators = (isPlainObject(doc.$evaluators) ? doc.$evaluators : {}) as Record<string, JsonValue>;
   const segmentRules = (isPlainObject(doc.segments) ? doc.segments : {}) as Record<string, JsonValue>;
@@ -161,5 +180,6 @@ export function compileFlagSet(doc: FlagSetDocument): CompiledFlagSet {
     if (!isPlainObject(def)) continue;
     flags.push(compileFlag(key, def, setMetadata, scope));
   }
+  if (options.eager) for (const f of flags) if (f.rule === undefined) compileTargeting(f);
   return new FlagSnapshot(flags, setMetadata);
 }

@@ -89,8 +89,13 @@ describe('errors stay inside one flag', () => {
     $evaluators: { self: { $ref: 'self' } },
   } as unknown as FlagSetDocument;
 
-  it('compiles an invalid document without throwing', () => {
+  it('compiles an invalid document without throwing, lazily or eagerly', () => {
     expect(() => compileFlagSet(broken)).not.toThrow();
+    expect(() => compileFlagSet(broken, { eager: true })).not.toThrow();
+  });
+  it('gives the same results when compiled eagerly', () => {
+    const ctx = { x: 'yes' };
+    expect(evaluateAll(compileFlagSet(broken, { eager: true }), ctx, { now })).toEqual(evaluateAll(compileFlagSet(broken), ctx, { now }));
   });
   it('gives PARSE_ERROR to each flag that cannot compile, and evaluates the rest', () => {
     const set = compileFlagSet(broken);

@@ -9,7 +9,7 @@ import type {
   FlagSelection,
   ValueType,
 } from './types';
-import { FlagSnapshot, makeResult, variantResult, type CompiledFlag } from './compile';
+import { compileTargeting, FlagSnapshot, makeResult, variantResult, type CompiledFlag } from './compile';
 import type { Env } from './rule';
 
 function snapshotOf(set: CompiledFlagSet): FlagSnapshot {
@@ -25,34 +25,53 @@ function contextProblem(context: unknown): string | null {
   return null;
 }
 
-function newEnv(snapshot: FlagSnapshot, ctx: Record<string, unknown>, now: number): Env {
-  return {
-    ctx,
-    flagKey: '',
-    now,
-    split: undefined,
-    keyMissing: false,
-    depth: 0,
-    variantOf(key, env) {
-      const flag = snapshot.byKey.get(key);
-      if (!flag) return undefined;
-      const { flagKey, split, keyMissing } = env;
-      env.depth++;
-      try {
-        return run(flag, env).variant;
-      } finally {
-        env.depth--;
-        env.flagKey = flagKey;
-        env.split = split;
-        env.keyMissing = keyMissing;
-      }
-    },
-  };
+interface RunEnv extends Env {
+  snapshot: FlagSnapshot;
+}
+
+/** A prerequisite: the other flag's variant for the same context and time; the caller's state is restored. */
+function prerequisiteVariant(key: string, env: Env): string | undefined {
+  const flag = (env as RunEnv).snapshot.byKey.get(key);
+  if (!flag) return undefined;
+  const { flag: current, split, keyMissing } = env;
+  env.depth++;
+  try {
+    return run(flag, env).variant;
+  } finally {
+    env.depth--;
+    env.flag = current;
+    env.split = split;
+    env.keyMissing = keyMissing;
+  }
+}
+
+/**
+ * One environment object, reused: evaluation is synchronous and never re-entered except by
+ * prerequisites, which save and restore what they change. This keeps the hot paths allocation-free.
+ */
+const shared: RunEnv = {
+  ctx: {},
+  flag: { key: '' },
+  now: 0,
+  split: undefined,
+  keyMissing: false,
+  depth: 0,
+  variantOf: prerequisiteVariant,
+  snapshot: null as unknown as FlagSnapshot,
+};
+
+function enter(snapshot: FlagSnapshot, ctx: Record<string, unknown>, now: number): RunEnv {
+  shared.snapshot = snapshot;
+  shared.ctx = ctx;
+  shared.now = now;
+  shared.depth = 0;
+  return shared;
 }
 
 function run(flag: CompiledFlag, env: Env): EvaluationResult {
+  if (flag.rule === undefined) compileTargeting(flag);
   if (flag.fixed) return flag.fixed;
-  env.flagKey = flag.key;
+  env.flag = flag;
   env.split = undefined;
   env.keyMissing = false;
   let out: unknown;
@@ -61,11 +80,11 @@ function run(flag: CompiledFlag, env: Env): EvaluationResult {
   } catch {
     return makeResult(flag, { reason: 'ERROR', errorCode: 'GENERAL', errorMessage: `error evaluating the targeting of flag "${flag.key}"` });
   }
-  if (out === null || out === undefined) return env.keyMissing ? flag.keyMissingResult : flag.defaultResult;
+  if (out === null || out === undefined) return env.keyMissing ? keyMissingResult(flag) : flag.defaultResult;
   // flagd names the variant with the result's string form: `true` -> "true".
   const name = typeof out === 'string' ? out : safeString(out);
   const split = env.split !== undefined && env.split === out;
-  const cache = split ? flag.splits : flag.matches;
+  const cache = split ? (flag.splits ??= new Map()) : (flag.matches ??= new Map());
   let r = cache.get(name);
   if (r === undefined) {
     r = variantResult(flag, name, split ? 'SPLIT' : 'TARGETING_MATCH');
@@ -75,6 +94,14 @@ function run(flag: CompiledFlag, env: Env): EvaluationResult {
     cache.set(name, r);
   }
   return r;
+}
+
+function keyMissingResult(flag: CompiledFlag): EvaluationResult {
+  return (flag.keyMissingResult ??= makeResult(flag, {
+    reason: 'ERROR',
+    errorCode: 'TARGETING_KEY_MISSING',
+    errorMessage: `flag "${flag.key}" splits traffic by targetingKey, and the context has none`,
+  }));
 }
 
 function safeString(v: unknown): string {
@@ -98,9 +125,10 @@ export function evaluateFlag(set: CompiledFlagSet, key: string, context: Evaluat
     if (snapshot.notFoundMetadata) r.metadata = snapshot.notFoundMetadata;
     return r;
   }
+  if (flag.rule === undefined) compileTargeting(flag);
   const problem = flag.fixed ? null : contextProblem(context);
   if (problem) return makeResult(flag, { reason: 'ERROR', errorCode: 'INVALID_CONTEXT', errorMessage: problem });
-  const r = run(flag, newEnv(snapshot, context, options.now));
+  const r = run(flag, enter(snapshot, context, options.now));
   if (options.type && r.value !== undefined && !typeMatches(r.value, options.type)) {
     return makeResult(flag, { reason: 'ERROR', errorCode: 'TYPE_MISMATCH', errorMessage: `flag "${key}" is not of type ${options.type}` });
   }
@@ -133,11 +161,12 @@ export function evaluateAll(set: CompiledFlagSet, context: EvaluationContext, op
   if (problem) {
     for (let i = 0; i < flags.length; i++) {
       const f = flags[i];
+      if (f.rule === undefined) compileTargeting(f);
       out[i] = f.fixed ?? makeResult(f, { reason: 'ERROR', errorCode: 'INVALID_CONTEXT', errorMessage: problem });
     }
     return out;
   }
-  const env = newEnv(snapshot, context, options.now);
+  const env = enter(snapshot, context, options.now);
   for (let i = 0; i < flags.length; i++) out[i] = run(flags[i], env);
   return out;
 }

@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest';
-import { bucketOf, murmur3 } from './murmur3';
+import { bucketOf, murmur3, murmur3From, murmur3Prefix } from './murmur3';
 import table from './testdata/murmur3-vectors.json';
 
 // The bench harness's murmur3 (one byte per UTF-16 unit, so only ASCII agrees): an independent cross-check.
@@ -27,6 +27,11 @@ describe('murmur3', () => {
 
   it('hashes a lone surrogate as U+FFFD, like TextEncoder', () => {
     expect(murmur3('a\ud800b')).toBe(murmur3('a\ufffdb'));
+  });
+
+  it.each(table.vectors.filter((v) => v.key.length > 1))('continues a prefix state at every split of $key like hashing it whole', ({ key, hash }) => {
+    const chars = [...key]; // split between code points, as flag key + targeting key are
+    for (let i = 0; i <= chars.length; i++) expect(murmur3From(murmur3Prefix(chars.slice(0, i).join('')), chars.slice(i).join(''))).toBe(hash);
   });
 
   it('honours the seed', () => {

@@ -3,6 +3,16 @@
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
+/** A hash in progress: h1 after the complete blocks, plus the pending tail bytes. */
+export interface MurmurState {
+  h1: number;
+  /** pending bytes, little-endian */
+  k1: number;
+  /** number of pending bytes times 8 */
+  shift: number;
+  length: number;
+}
+
 function mixBlock(h1: number, k1: number): number {
   k1 = Math.imul(k1, C1);
   k1 = (k1 << 15) | (k1 >>> 17);
@@ -12,8 +22,8 @@ function mixBlock(h1: number, k1: number): number {
   return (Math.imul(h1, 5) + 0xe6546b64) | 0;
 }
 
-function finish(h1: number, k1: number, tail: number, length: number): number {
-  if (tail > 0) {
+function finish(h1: number, k1: number, shift: number, length: number): number {
+  if (shift > 0) {
     k1 = Math.imul(k1, C1);
     k1 = (k1 << 15) | (k1 >>> 17);
     k1 = Math.imul(k1, C2);
@@ -28,39 +38,38 @@ function finish(h1: number, k1: number, tail: number, length: number): number {
   return h1 >>> 0;
 }
 
-/** Hash of the UTF-8 encoding of `key` (seed 0 by default), as an unsigned 32-bit integer. */
-export function murmur3(key: string, seed = 0): number {
-  let h1 = seed | 0;
-  let k1 = 0; // bytes accumulated for the current block, little-endian
-  let shift = 0; // bit position of the next byte inside k1
-  let length = 0;
-  const n = key.length;
+/** Appends the UTF-8 bytes of `s` to a state (surrogate pairs joined, lone surrogates as U+FFFD like TextEncoder). */
+function feed(st: MurmurState, s: string): void {
+  let { h1, k1, shift, length } = st;
+  const n = s.length;
   for (let i = 0; i < n; i++) {
-    let c = key.charCodeAt(i);
+    let c = s.charCodeAt(i);
+    let bytes: number;
+    let count: number;
     if (c < 0x80) {
-      k1 |= c << shift;
-      length++;
-      if ((shift += 8) === 32) {
-        h1 = mixBlock(h1, k1);
-        k1 = 0;
-        shift = 0;
+      bytes = c;
+      count = 1;
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+        } else c = 0xfffd;
       }
-      continue;
+      if (c < 0x800) {
+        bytes = (0xc0 | (c >> 6)) | ((0x80 | (c & 63)) << 8);
+        count = 2;
+      } else if (c < 0x10000) {
+        bytes = (0xe0 | (c >> 12)) | ((0x80 | ((c >> 6) & 63)) << 8) | ((0x80 | (c & 63)) << 16);
+        count = 3;
+      } else {
+        bytes = (0xf0 | (c >> 18)) | ((0x80 | ((c >> 12) & 63)) << 8) | ((0x80 | ((c >> 6) & 63)) << 16) | ((0x80 | (c & 63)) << 24);
+        count = 4;
+      }
     }
-    // Encode one code point (surrogate pairs joined, lone surrogates as U+FFFD like TextEncoder).
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const d = key.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      } else c = 0xfffd;
-    } else if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-    let bytes: number[];
-    if (c < 0x800) bytes = [0xc0 | (c >> 6), 0x80 | (c & 63)];
-    else if (c < 0x10000) bytes = [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)];
-    else bytes = [0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)];
-    for (const b of bytes) {
-      k1 |= b << shift;
+    for (let j = 0; j < count; j++, bytes >>>= 8) {
+      k1 |= (bytes & 0xff) << shift;
       length++;
       if ((shift += 8) === 32) {
         h1 = mixBlock(h1, k1);
@@ -69,7 +78,44 @@ export function murmur3(key: string, seed = 0): number {
       }
     }
   }
+  st.h1 = h1;
+  st.k1 = k1;
+  st.shift = shift;
+  st.length = length;
+}
+
+/** The state after hashing `prefix` (e.g. a flag key, hashed once when the flag is compiled). */
+export function murmur3Prefix(prefix: string, seed = 0): MurmurState {
+  const st = { h1: seed | 0, k1: 0, shift: 0, length: 0 };
+  feed(st, prefix);
+  return st;
+}
+
+/** Hash of prefix + key, continuing from the prefix's state; ASCII keys take a fast path. */
+export function murmur3From(st: MurmurState, key: string): number {
+  let { h1, k1, shift, length } = st;
+  const n = key.length;
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 0x80) {
+      const rest = { h1, k1, shift, length };
+      feed(rest, key.slice(i));
+      return finish(rest.h1, rest.k1, rest.shift, rest.length);
+    }
+    k1 |= c << shift;
+    length++;
+    if ((shift += 8) === 32) {
+      h1 = mixBlock(h1, k1);
+      k1 = 0;
+      shift = 0;
+    }
+  }
   return finish(h1, k1, shift, length);
+}
+
+/** Hash of the UTF-8 encoding of `key` (seed 0 by default), as an unsigned 32-bit integer. */
+export function murmur3(key: string, seed = 0): number {
+  return murmur3From({ h1: seed | 0, k1: 0, shift: 0, length: 0 }, key);
 }
 
 /**

@@ -18,9 +18,9 @@ export function compilePath(path: string, scope: CompileScope): Fn {
   if (path === '') return (data) => data;
   if (!scope.inIteration) {
     // flagd injects `$flagd.flagKey` and `$flagd.timestamp` (unix seconds) into the context.
-    if (path === '$flagd.flagKey') return (_d, env) => env.flagKey;
+    if (path === '$flagd.flagKey') return (_d, env) => env.flag.key;
     if (path === '$flagd.timestamp') return (_d, env) => Math.floor(env.now / 1000);
-    if (path === '$flagd') return (_d, env) => ({ flagKey: env.flagKey, timestamp: Math.floor(env.now / 1000) });
+    if (path === '$flagd') return (_d, env) => ({ flagKey: env.flag.key, timestamp: Math.floor(env.now / 1000) });
     if (path.startsWith('$flagd.')) return () => undefined;
   }
   const parts = path.split('.');

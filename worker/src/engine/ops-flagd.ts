@@ -1,7 +1,7 @@
 // flagd's custom operators: `fractional`, `sem_ver`, `starts_with`, `ends_with`.
 
 import type { JsonValue } from './types';
-import { bucketOf, murmur3 } from './murmur3';
+import { bucketOf, murmur3, murmur3From, murmur3Prefix } from './murmur3';
 import { matchSemVer, parseSemVer } from './sem-ver';
 import type { Fn, OperatorCompiler } from './rule';
 
@@ -31,18 +31,20 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
   const staticTotal = staticWeights ? staticWeights.reduce((s, w) => s + w, 0) : 0;
 
   return (data, env) => {
-    let key: string;
+    let hash: number;
     if (explicitKey) {
       const k = explicitKey(data, env);
       if (typeof k !== 'string') return null;
-      key = k;
+      hash = murmur3(k);
     } else {
       const tk = env.ctx.targetingKey;
       if (typeof tk !== 'string' || tk === '') {
         env.keyMissing = true;
         return null;
       }
-      key = env.flagKey + tk;
+      // flagKey + targetingKey, with the flag key's part hashed once per flag
+      const flag = env.flag;
+      hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk);
     }
     let weights = staticWeights;
     let total = staticTotal;
@@ -58,7 +60,7 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
       }
     }
     if (total > MAX_TOTAL_WEIGHT) return null;
-    const bucket = bucketOf(murmur3(key), total);
+    const bucket = bucketOf(hash, total);
     let sum = 0;
     for (let i = 0; i < weights.length; i++) {
       sum += weights[i];

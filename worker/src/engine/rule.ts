@@ -1,12 +1,20 @@
 // The shapes shared by the rule compiler and its operators: compiled closures and their run-time environment.
 
 import type { JsonValue } from './types';
+import type { MurmurState } from './murmur3';
+
+/** The flag being evaluated, as operators see it. */
+export interface FlagRef {
+  readonly key: string;
+  /** murmur3 state after the flag key: fractional's implicit bucketing key starts with it */
+  hashPrefix?: MurmurState;
+}
 
 /** Per-evaluation state handed to every compiled closure (never shared across evaluations in flight). */
 export interface Env {
   /** the caller's evaluation context: the root of `var` */
   ctx: Record<string, unknown>;
-  flagKey: string;
+  flag: FlagRef;
   /** evaluation time, ms since the epoch */
   now: number;
   /** set by `fractional` when it picked a bucket */

@@ -24,7 +24,7 @@ export function runRule(
   const fn = compileRule(rule, scope);
   const env: Env = {
     ctx: data,
-    flagKey: opts.flagKey ?? 'flag',
+    flag: { key: opts.flagKey ?? 'flag' },
     now: opts.now ?? Date.UTC(2026, 5, 1),
     split: undefined,
     keyMissing: false,

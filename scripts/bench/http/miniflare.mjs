@@ -1,0 +1,134 @@
+// Serving the bundled Curtain worker (and a trivial one) with the Miniflare API directly, for benchmarks.
+// Shared by scripts/bench-http.mjs and scripts/bench-propagation.mjs.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true', FORCE_COLOR: '0' };
+
+export function requireNode22() {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) {
+    console.error(`This benchmark needs Node >= 22 (this is ${process.version}); run it through npm (npm run …), which uses node_modules/.bin/node.`);
+    process.exit(1);
+  }
+}
+
+export async function loadMiniflare() {
+  return import('miniflare');
+}
+
+export const tempDir = (prefix) => mkdtempSync(join(tmpdir(), prefix));
+export const randomToken = (prefix = 'crt_bench_') => `${prefix}${randomBytes(24).toString('hex')}`;
+
+/** `wrangler deploy --dry-run --outdir`: the bundle production would run; returns the path of index.js. */
+export function bundleWorker(outdir) {
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outdir], {
+    cwd: root,
+    env: quietEnv,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`wrangler deploy --dry-run failed\n${r.stdout}\n${r.stderr}`);
+  return join(outdir, 'index.js');
+}
+
+/** The compatibility date from wrangler.toml, so the bundle runs as it would be deployed. */
+export function compatibilityDate() {
+  const m = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'wrangler.toml'), 'utf8'));
+  return m ? m[1] : '2026-10-01';
+}
+
+/**
+ * Worker options for the Curtain bundle with wrangler.toml's bindings (D1 DB, KV SNAPSHOTS, DO CHANNELS).
+ * `channelsIn` names the worker that owns the Durable Object class when this one only binds to it.
+ */
+export function curtainWorker({ name = 'curtain', scriptPath, adminToken, channelsIn, extra = {} }) {
+  return {
+    name,
+    modules: true,
+    scriptPath,
+    compatibilityDate: compatibilityDate(),
+    bindings: { CURTAIN_ADMIN_TOKEN: adminToken },
+    d1Databases: { DB: 'curtain-bench-db' },
+    kvNamespaces: { SNAPSHOTS: 'curtain-bench-kv' },
+    durableObjects: { CHANNELS: { className: 'EnvironmentChannel', useSQLite: true, ...(channelsIn ? { scriptName: channelsIn } : {}) } },
+    ...extra,
+  };
+}
+
+/** A worker that answers every request with the same small JSON body: the ceiling for this machine. */
+export function trivialWorker(name = 'trivial') {
+  return {
+    name,
+    modules: true,
+    script: `const body = JSON.stringify({ ok: true, value: "constant" });
+export default { fetch() { return new Response(body, { headers: { "content-type": "application/json" } }); } };`,
+    compatibilityDate: compatibilityDate(),
+  };
+}
+
+/** Starts Miniflare (options in the v4 shape, converted for Miniflare 5) on a free loopback port. */
+export async function startMiniflare(options, { persistTo } = {}) {
+  const { Miniflare, convertV4MiniflareOptions, Log, LogLevel } = await loadMiniflare();
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: '127.0.0.1',
+      port: 0,
+      cf: false,
+      log: new Log(LogLevel.WARN),
+      ...(persistTo ? { resourcePersistencePath: persistTo } : {}),
+      ...options,
+    }),
+  );
+  const url = await mf.ready;
+  return { mf, url: url.toString().replace(/\/$/, '') };
+}
+
+/** Applies migrations/*.sql (drizzle-kit output) to a D1 database, statement by statement. */
+export async function applyMigrations(db) {
+  const dir = join(root, 'migrations');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  for (const file of files) {
+    const statements = readFileSync(join(dir, file), 'utf8')
+      .split('--> statement-breakpoint')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const sql of statements) await db.prepare(sql).run();
+  }
+  return files;
+}
+
+export async function call(base, method, path, { token, body, headers = {} } = {}) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+export async function callOk(base, method, path, opts) {
+  const r = await call(base, method, path, opts);
+  if (r.status < 200 || r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text.slice(0, 500)}`);
+  return r.json;
+}
+
+/** Bootstraps the default project and returns a server SDK key for development (as scripts/start.mjs does). */
+export async function bootstrap(base, adminToken) {
+  const boot = await callOk(base, 'POST', '/api/v1/bootstrap', { token: adminToken, body: { createServerKey: true } });
+  if (!boot.sdkKey) throw new Error(`bootstrap returned no SDK key: ${JSON.stringify(boot)}`);
+  return boot.sdkKey;
+}
+
+export const removeDir = (dir) => rmSync(dir, { recursive: true, force: true });
