@@ -14,7 +14,7 @@ import { openDb } from '../store/db';
 /** How often an isolate asks whether its snapshot is still current. */
 export const REVALIDATE_MS = 1000;
 /** Past this age a request waits for revalidation instead of serving what it has (the propagation bound). */
-export const MAX_STALE_MS = 4000;
+export const MAX_STALE_MS = 2500;
 /** How long a location caches an environment's head version, shared by all its isolates. */
 const HEAD_CACHE_SECONDS = 1;
 
@@ -66,8 +66,13 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
       current.checkedAt = now;
       return current;
     }
-    const text = (await readFromChannel(req.env, environmentId, have)) ?? (await req.env.SNAPSHOTS.get(kvKey(environmentId)));
-    let snapshot = text ? (JSON.parse(text) as Snapshot) : null;
+    let snapshot = head !== null ? await bodyFromLocation(environmentId, head) : null;
+    if (!snapshot) {
+      const fromChannel = await readFromChannel(req.env, environmentId, have);
+      const text = fromChannel ?? (await req.env.SNAPSHOTS.get(kvKey(environmentId)));
+      snapshot = text ? (JSON.parse(text) as Snapshot) : null;
+      if (fromChannel && snapshot) req.waitUntil(keepBodyAtLocation(snapshot.environmentId, snapshot.version, fromChannel));
+    }
     if (!snapshot && !current) snapshot = await rebuild(req.env, environmentId);
     if (!snapshot || snapshot.version <= have) {
       if (current) current.checkedAt = now;
@@ -103,6 +108,20 @@ export async function adoptSnapshot(snapshot: Snapshot, now = Date.now()): Promi
 
 const headUrl = (environmentId: string) => `https://curtain.internal/head/${environmentId}`;
 const headResponse = (version: number) => new Response(String(version), { headers: { 'cache-control': `max-age=${HEAD_CACHE_SECONDS}` } });
+
+/** A version's body never changes: one isolate per location fetches it from the channel, the others from the cache. */
+const bodyUrl = (environmentId: string, version: number) => `https://curtain.internal/snapshot/${environmentId}/${version}`;
+
+async function bodyFromLocation(environmentId: string, version: number): Promise<Snapshot | null> {
+  const cache = await caches.open('curtain-snapshots').catch(() => null);
+  const hit = await cache?.match(bodyUrl(environmentId, version)).catch(() => undefined);
+  return hit ? ((await hit.json()) as Snapshot) : null;
+}
+
+async function keepBodyAtLocation(environmentId: string, version: number, text: string) {
+  const cache = await caches.open('curtain-snapshots').catch(() => null);
+  await cache?.put(bodyUrl(environmentId, version), new Response(text, { headers: { 'cache-control': 'max-age=3600' } })).catch(() => {});
+}
 
 /** The environment's current version, from the location's cache or (once a second per location) its channel. */
 async function headVersion(env: Bindings, environmentId: string): Promise<number | null> {
