@@ -31,3 +31,11 @@ describe('engine purity', () => {
     expect('hono').not.toMatch(/^\.\/[a-z0-9-]+(\.json)?$/);
   });
 });
+
+describe('the shipped JSON Schema', () => {
+  it('names exactly the operators the engine knows', async () => {
+    const schema = (await import('../../../docs/schema/curtain-flags.schema.json')).default as { definitions: { rule: { propertyNames: { enum: string[] } } } };
+    const { OPERATORS } = await import('./compile-rule');
+    expect([...schema.definitions.rule.propertyNames.enum].sort()).toEqual(['$ref', ...Object.keys(OPERATORS)].sort());
+  });
+});

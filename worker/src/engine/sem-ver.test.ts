@@ -70,3 +70,14 @@ describe('isStrictSemVer', () => {
     expect(isStrictSemVer('v1.2.3')).toBe(false);
   });
 });
+
+describe('parseSemVer fast path', () => {
+  it('agrees with the full grammar on plain and unusual versions', () => {
+    expect(parseSemVer('10.20.30')).toEqual({ major: 10, minor: 20, patch: 30, pre: [] });
+    expect(parseSemVer('v0.0.0')).toEqual({ major: 0, minor: 0, patch: 0, pre: [] });
+    expect(parseSemVer('1.02.3')).toBeNull();
+    expect(parseSemVer('1..3')).toBeNull();
+    expect(parseSemVer('1.2.3.')).toBeNull();
+    expect(parseSemVer('1.2.3.4')).toBeNull();
+  });
+});

@@ -17,10 +17,32 @@ const PARTIAL = /^(\d+)(?:\.(\d+))?$/;
 const MAX_LENGTH = 256;
 
 const cache = new Map<string, SemVer | null>();
-const CACHE_LIMIT = 2048;
+const CACHE_LIMIT = 8192;
+
+/** The common "1.2.3" shape without a regular expression; undefined for anything else. */
+function parsePlain(s: string): SemVer | null | undefined {
+  const parts = [0, 0, 0];
+  let part = 0;
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && parts[part] === 0) return undefined; // leading zero: let the full parser decide
+      parts[part] = parts[part] * 10 + (c - 48);
+      if (++digits > 15) return undefined;
+    } else if (c === 46 && digits > 0 && part < 2) {
+      part++;
+      digits = 0;
+    } else return undefined;
+  }
+  if (part !== 2 || digits === 0) return undefined;
+  return { major: parts[0], minor: parts[1], patch: parts[2], pre: [] };
+}
 
 function parseUncached(str: string): SemVer | null {
   if (str.length > MAX_LENGTH) return null;
+  const plain = parsePlain(str.charCodeAt(0) === 118 || str.charCodeAt(0) === 86 ? str.slice(1) : str);
+  if (plain) return plain;
   const s = str.trim().replace(/^[vV]/, '');
   const m = FULL.exec(s);
   if (m) {
