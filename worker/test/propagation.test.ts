@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { Bindings } from '../src/bindings';
-import { dropLiveSnapshots, liveSnapshot, MAX_STALE_MS, REVALIDATE_MS, type EdgeRequest } from '../src/edge/live-snapshots';
+import { dropLiveSnapshots, liveSnapshot, SnapshotUnavailable, MAX_STALE_MS, REVALIDATE_MS, type EdgeRequest } from '../src/edge/live-snapshots';
 import { kvKey } from '../src/snapshot/format';
 import { buildSnapshot } from '../src/store/snapshots';
 import { openDb } from '../src/store/db';
@@ -74,6 +74,13 @@ describe('outages', () => {
       await Promise.all(req.pending);
       expect(live).toBe(warm);
     }
+  });
+
+  it('with nothing reachable and nothing in memory, a cold isolate reports the outage instead of guessing', async () => {
+    const production = (await json(call('GET', '/api/v1/projects/default/environments'))).body.environments[2];
+    expect(production.key).toBe('production'); // never evaluated in this file: in no cache
+    const dbDown = { prepare: failing, batch: failing } as never;
+    await expect(liveSnapshot(edge({ ...outage({ kv: true }), DB: dbDown }), production.id)).rejects.toThrow(SnapshotUnavailable);
   });
 });
 

@@ -2,7 +2,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { Bindings } from '../bindings';
 import type { AppEnv } from '../context';
-import { edgeRequest, liveSnapshot } from '../edge/live-snapshots';
+import { edgeRequest, liveSnapshot, type LiveSnapshot } from '../edge/live-snapshots';
 import { parseSdkKey } from '../store/sdk-keys';
 import { digestsEqual, presentedCredential, sha256Hex } from './secrets';
 
@@ -23,7 +23,13 @@ export const requireSdkKey = createMiddleware<AppEnv>(async (c, next) => {
   const key = presentedCredential(c.req.raw.headers, true);
   const parsed = key ? parseSdkKey(key) : null;
   if (!key || !parsed) return c.body(null, 401);
-  const live = await liveSnapshot(edgeRequest(c), parsed.environmentId);
+  let live: LiveSnapshot | null;
+  try {
+    live = await liveSnapshot(edgeRequest(c), parsed.environmentId);
+  } catch (err) {
+    console.error('curtain: cannot evaluate, no snapshot reachable', parsed.environmentId, String((err as Error).cause ?? err));
+    return c.json({ errorDetails: 'The flag configuration is temporarily unavailable' }, 500);
+  }
   const entry = live?.snapshot.sdkKeys[parsed.keyId];
   if (!live || !entry || entry.kind !== parsed.kind || !digestsEqual(await sha256Hex(key), entry.hash)) return c.body(null, 401);
   if (!(await withinLimit(c.env, parsed.keyId))) {

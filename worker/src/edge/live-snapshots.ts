@@ -33,6 +33,13 @@ const live = new Map<string, LiveSnapshot>();
 let isolate: string | undefined;
 export const isolateId = () => (isolate ??= randomId(12));
 
+/** Nothing to serve: no snapshot in memory and none could be read (channel, KV and D1 all failed). */
+export class SnapshotUnavailable extends Error {
+  constructor(environmentId: string, cause: unknown) {
+    super(`no snapshot available for environment ${environmentId}`, { cause });
+  }
+}
+
 export interface EdgeRequest {
   env: Bindings;
   waitUntil(promise: Promise<unknown>): void;
@@ -83,8 +90,9 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
     req.waitUntil(reportApplied(req, environmentId, snapshot.version));
     return next;
   } catch (err) {
+    if (!current) throw new SnapshotUnavailable(environmentId, err);
     console.error('curtain: snapshot revalidation failed, serving the last good one', environmentId, String(err));
-    return current ?? null;
+    return current;
   }
 }
 
