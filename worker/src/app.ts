@@ -45,7 +45,7 @@ export function createApp() {
   });
   api.use('*', async (c, next) => {
     c.set('db', openDb(c.env.DB));
-    if (c.req.path.endsWith('/openapi.json')) return next();
+    if (c.req.path === '/api/v1/openapi.json') return next();
     return requireAdmin(c, next);
   });
   api.get('/me', (c) => c.json({ token: c.var.actor }));
