@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import type { AppEnv } from './context';
 import { requireAdmin } from './auth/admin';
 import { ApiError, renderError } from './errors';
+import { adminTokenRoutes } from './routes/admin-tokens';
 import { auditRoutes } from './routes/audit';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { flagdRoutes } from './routes/flagd';
@@ -50,6 +51,7 @@ export function createApp() {
   });
   api.get('/me', (c) => c.json({ token: c.var.actor }));
   api.route('/', bootstrapRoutes);
+  api.route('/', adminTokenRoutes);
   api.route('/', projectRoutes);
   api.route('/', flagRoutes);
   api.route('/', flagdRoutes);

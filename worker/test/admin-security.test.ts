@@ -11,6 +11,9 @@ beforeAll(async () => {
 const adminRoutes: [string, string, unknown?][] = [
   ['GET', '/api/v1/me'],
   ['POST', '/api/v1/bootstrap', { createServerKey: true }],
+  ['GET', '/api/v1/admin-tokens'],
+  ['POST', '/api/v1/admin-tokens', { name: 'ci' }],
+  ['DELETE', '/api/v1/admin-tokens/aaaaaaaaaaaaaaaa'],
   ['GET', '/api/v1/projects'],
   ['POST', '/api/v1/projects', { key: 'p2', name: 'P2' }],
   ['GET', '/api/v1/projects/default'],
@@ -48,6 +51,22 @@ describe('admin routes', () => {
       expect(await dbFingerprint()).toBe(before);
     });
   }
+
+  it('accept a created admin token until it is revoked; it is stored hashed and named in the audit log', async () => {
+    const created = await json(call('POST', '/api/v1/admin-tokens', { body: { name: 'ci pipeline' } }));
+    expect(created.status).toBe(201);
+    const token: string = created.body.secret;
+    expect(token).toMatch(/^crt_admin_[a-z0-9]{16}_[a-z0-9]{32}$/);
+    expect(JSON.stringify((await env.DB.prepare('SELECT * FROM admin_tokens').all()).results)).not.toContain(token);
+    expect((await json(call('GET', '/api/v1/me', { token }))).body.token).toEqual({ id: created.body.id, name: 'ci pipeline' });
+    await call('POST', '/api/v1/projects/default/flags', { token, body: { key: 'made-by-ci' } });
+    const audit = (await json(call('GET', '/api/v1/projects/default/audit?limit=1'))).body.entries[0];
+    expect(audit).toMatchObject({ actor: 'ci pipeline', action: 'flag.create' });
+    expect((await call('DELETE', `/api/v1/admin-tokens/${created.body.id}`)).status).toBe(204);
+    expect((await call('GET', '/api/v1/me', { token })).status).toBe(401);
+    const forged = token.slice(0, -32) + '0'.repeat(32);
+    expect((await call('GET', '/api/v1/me', { token: forged })).status).toBe(401);
+  });
 
   it('accept the admin token', async () => {
     expect((await json(call('GET', '/api/v1/me'))).body).toEqual({ token: { id: 'bootstrap', name: 'bootstrap admin token' } });

@@ -1,0 +1,37 @@
+// /api/v1/admin-tokens: tokens for people and CI. Caller: an admin token.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../context';
+import { createAdminToken, listAdminTokens, revokeAdminToken } from '../store/admin-tokens';
+import { errorResponses, json } from './schemas';
+
+const security = [{ AdminToken: [] }];
+const tokenSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() }).openapi('AdminToken');
+
+export const adminTokenRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
+    createRoute({ method: 'get', path: '/admin-tokens', security, responses: { 200: json(z.object({ adminTokens: z.array(tokenSchema) }), 'Without their secrets'), 401: errorResponses[401] } }),
+    async (c) => c.json({ adminTokens: await listAdminTokens(c.var.db) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/admin-tokens',
+      security,
+      request: { body: { content: { 'application/json': { schema: z.object({ name: z.string().min(1).max(200) }).strict() } }, required: true } },
+      responses: { 201: json(tokenSchema.extend({ secret: z.string() }), 'Created; the secret is in this response only'), ...errorResponses },
+    }),
+    async (c) => c.json(await createAdminToken(c.var.db, c.var.actor.name, c.req.valid('json').name), 201),
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/admin-tokens/{id}',
+      security,
+      request: { params: z.object({ id: z.string().regex(/^[a-z0-9]{16}$/) }) },
+      responses: { 204: { description: 'Revoked' }, ...errorResponses },
+    }),
+    async (c) => {
+      await revokeAdminToken(c.var.db, c.var.actor.name, c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
