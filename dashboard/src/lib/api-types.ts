@@ -88,3 +88,28 @@ export interface ApiIssue {
   path: string;
   message: string;
 }
+
+export interface LocationPropagation {
+  /** the edge location (colo), "local" under `npm start` */
+  location: string;
+  isolates: number;
+  appliedIsolates: number;
+  lastAppliedAt: string | null;
+}
+
+/** How far the environment's newest committed version has reached the edge. */
+export interface PropagationStatus {
+  version: number;
+  publishedAt: string | null;
+  locations: LocationPropagation[];
+  /** locations where every reporting isolate applied it, and isolates that applied it, of those reporting */
+  applied: { locations: number; isolates: number; ofLocations: number; ofIsolates: number };
+  lastAppliedAt: string | null;
+}
+
+/** One event of an environment's change stream: a new version was committed. */
+export interface ChangeEvent {
+  version: number;
+  /** unix seconds */
+  lastModified: number | null;
+}

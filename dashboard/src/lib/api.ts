@@ -1,13 +1,16 @@
 // The dashboard's only client of the admin API (/api/v1): one typed method per route it uses.
+import { readSse } from './sse';
 import type {
   ApiErrorCode,
   ApiIssue,
+  ChangeEvent,
   CreatedSdkKey,
   Environment,
   Flag,
   FlagEnvironmentPatch,
   FlagInput,
   Project,
+  PropagationStatus,
   SdkKey,
   SdkKeyKind,
   TokenInfo
@@ -78,6 +81,28 @@ export class Api {
     );
   }
 
+  propagation(project: string, env: string) {
+    return this.request<PropagationStatus>(
+      'GET',
+      `/projects/${seg(project)}/environments/${seg(env)}/propagation`
+    );
+  }
+
+  /**
+   * Opens the environment's change stream; resolves once the server accepted it. The events end when
+   * the server closes the stream or `signal` aborts.
+   */
+  async changes(project: string, env: string, signal: AbortSignal): Promise<AsyncIterable<ChangeEvent>> {
+    const response = await this.send(
+      'GET',
+      `/projects/${seg(project)}/environments/${seg(env)}/events`,
+      undefined,
+      { accept: 'text/event-stream', signal }
+    );
+    if (!response.body) throw new ApiError(0, 'NETWORK', 'The change stream has no body.');
+    return changeEvents(response.body);
+  }
+
   sdkKeys(project: string, env: string) {
     return this.request<{ sdkKeys: SdkKey[] }>(
       'GET',
@@ -101,24 +126,49 @@ export class Api {
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    const response = await this.send(method, path, body);
+    return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+
+  /** The response if it is a success; otherwise throws it as an ApiError. */
+  private async send(
+    method: string,
+    path: string,
+    body?: unknown,
+    { accept = 'application/json', signal }: { accept?: string; signal?: AbortSignal } = {}
+  ): Promise<Response> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
       response = await fetch(this.base + path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body)
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal
       });
     } catch {
       throw new ApiError(0, 'NETWORK', 'Could not reach the Curtain server. Check your connection.');
     }
-    if (response.ok) {
-      return (response.status === 204 ? undefined : await response.json()) as T;
-    }
+    if (response.ok) return response;
     const error = await toApiError(response);
     if (error.unauthenticated) this.onUnauthenticated();
     throw error;
+  }
+}
+
+/** The stream's `refetchEvaluation` events as versions: the event id, else the `"v12"` etag. */
+async function* changeEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ChangeEvent> {
+  for await (const event of readSse(body)) {
+    let payload: { type?: string; etag?: string; lastModified?: number };
+    try {
+      payload = JSON.parse(event.data);
+    } catch {
+      continue;
+    }
+    if (payload.type !== 'refetchEvaluation') continue;
+    const version = Number(event.id ?? payload.etag?.match(/\d+/)?.[0]);
+    if (Number.isInteger(version)) yield { version, lastModified: payload.lastModified ?? null };
   }
 }
 
