@@ -22,6 +22,9 @@ export class Workspace {
   #loadId = 0;
   /** the latest edit of each flag, so answers arriving out of order do not undo a newer edit */
   #edits = new Map<string, number>();
+  /** edits still waiting for the server, by flag key: a refresh must not undo them */
+  #inFlight = new Map<string, number>();
+  #committed = new Set<() => void>();
 
   constructor(private readonly api: Api) {}
 
@@ -45,13 +48,33 @@ export class Workspace {
         this.api.flags(key)
       ]);
       if (loadId !== this.#loadId) return;
-      this.environments = environments;
-      this.flags = flags;
+      this.show(environments, flags);
       this.flagErrors = {};
-      if (!environments.some((e) => e.key === this.envKey)) {
-        this.envKey = environments[0]?.key ?? '';
-      }
     });
+  }
+
+  /** Reloads after a change made elsewhere, keeping the selection and the edits still on their way. */
+  async refresh() {
+    const project = this.projectKey;
+    const loadId = ++this.#loadId;
+    try {
+      const [environments, flags] = await Promise.all([
+        this.api.environments(project),
+        this.api.flags(project)
+      ]);
+      if (loadId !== this.#loadId) return;
+      const local = new Map(this.flags.map((f) => [f.key, f]));
+      this.show(environments, flags.map((f) => (this.#inFlight.has(f.key) ? (local.get(f.key) ?? f) : f)));
+      this.loadError = null;
+    } catch (error) {
+      if (loadId === this.#loadId) this.loadError = messageOf(error);
+    }
+  }
+
+  /** Calls `listener` after each change this dashboard commits; returns the function that unsubscribes. */
+  onCommit(listener: () => void): () => void {
+    this.#committed.add(listener);
+    return () => this.#committed.delete(listener);
   }
 
   selectEnvironment(key: string) {
@@ -68,13 +91,19 @@ export class Workspace {
     this.#edits.set(flagKey, edit);
     Object.assign(config, patch);
     delete this.flagErrors[flagKey];
+    this.#inFlight.set(flagKey, (this.#inFlight.get(flagKey) ?? 0) + 1);
     try {
       const saved = await this.api.updateFlagInEnvironment(this.projectKey, env, flagKey, patch);
       // a quicker second click must not be overwritten by the answer to the first
       if (this.#edits.get(flagKey) === edit) this.replace(saved);
+      this.committed();
     } catch (error) {
       if (this.#edits.get(flagKey) === edit) Object.assign(config, before);
       this.flagErrors[flagKey] = `Could not update ${flagKey}: ${messageOf(error)}`;
+    } finally {
+      const left = (this.#inFlight.get(flagKey) ?? 1) - 1;
+      if (left > 0) this.#inFlight.set(flagKey, left);
+      else this.#inFlight.delete(flagKey);
     }
   }
 
@@ -82,7 +111,20 @@ export class Workspace {
   async createFlag(input: FlagInput): Promise<Flag> {
     const flag = await this.api.createFlag(this.projectKey, input);
     this.flags = [...this.flags.filter((f) => f.key !== flag.key), flag];
+    this.committed();
     return flag;
+  }
+
+  private show(environments: Environment[], flags: Flag[]) {
+    this.environments = environments;
+    this.flags = flags;
+    if (!environments.some((e) => e.key === this.envKey)) {
+      this.envKey = environments[0]?.key ?? '';
+    }
+  }
+
+  private committed() {
+    for (const listener of this.#committed) listener();
   }
 
   private replace(flag: Flag) {
