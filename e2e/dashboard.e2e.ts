@@ -1,4 +1,5 @@
-// The dashboard end to end in real Chromium: sign in, create a flag, switch it on, see OFREP serve it.
+// The dashboard end to end in real Chromium: sign in, create a flag, switch it on, see OFREP serve it,
+// see a change made elsewhere arrive live and the edge report that it applied it.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,21 @@ async function evaluate(key: string): Promise<{ value?: unknown; reason?: string
   return response.json();
 }
 
+/** A call to the admin API made outside the browser, as another admin or CI would. */
+async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${curtain.apiUrl.replace(/\/$/, '')}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${curtain.adminToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  });
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+interface Propagation {
+  version: number;
+}
+
 async function createFlag(page: Page, key: string) {
   const form = page.getByRole('form', { name: 'Create a flag' });
   await form.getByLabel('Key').fill(key);
@@ -49,7 +65,7 @@ async function createFlag(page: Page, key: string) {
   return form;
 }
 
-test('an admin signs in, creates a boolean flag, switches it on in development, and OFREP serves it', async () => {
+test('an admin signs in, creates a boolean flag, switches it on in development, OFREP serves it, and an edit made elsewhere arrives live with proof the edge applied it', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const key = `e2e-checkout-${Date.now().toString(36)}`;
@@ -90,6 +106,21 @@ test('an admin signs in, creates a boolean flag, switches it on in development, 
   // After the reload the switch reads its state from the server, not from the optimistic update.
   await page.reload();
   await expect.poll(() => page.getByRole('switch', { name: `${key} in Development` }).isChecked()).toBe(true);
+
+  // Live: another admin switches the flag off through the API; the open dashboard follows, no reload.
+  const status = page.getByRole('region', { name: 'Propagation in Development' });
+  await expect.poll(() => status.textContent()).toContain('Live');
+  const dev = '/projects/default/environments/development';
+  await admin('PATCH', `${dev}/flags/${key}`, { state: 'DISABLED' });
+  const { version } = await admin<Propagation>('GET', `${dev}/propagation`);
+  await expect.poll(() => toggle.isChecked(), { timeout: 5_000, interval: 100 }).toBe(false);
+  await expect.poll(() => status.textContent(), { timeout: 5_000 }).toContain(`v${version} committed`);
+
+  // Proof it is in effect: once an SDK evaluates, the edge reports the version applied, and so does the dashboard.
+  await expect.poll(() => evaluate(key), { timeout: 15_000, interval: 250 }).toMatchObject({ reason: 'DISABLED' });
+  await expect
+    .poll(() => status.textContent(), { timeout: 10_000 })
+    .toMatch(new RegExp(`v${version} committed .*applied by [1-9]\\d* of \\d+ isolates?`));
 
   await page.getByRole('button', { name: `Details of ${key}` }).click();
   await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
