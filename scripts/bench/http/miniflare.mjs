@@ -51,6 +51,7 @@ export function curtainWorker({ name = 'curtain', scriptPath, adminToken, channe
     name,
     modules: true,
     scriptPath,
+    modulesRoot: dirname(scriptPath),
     compatibilityDate: compatibilityDate(),
     bindings: { CURTAIN_ADMIN_TOKEN: adminToken },
     d1Databases: { DB: 'curtain-bench-db' },

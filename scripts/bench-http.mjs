@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// `npm run bench:http`: HTTP throughput of the bundled worker, served by Miniflare directly over loopback,
+// side by side with a trivial worker returning constant JSON (the ceiling of this machine and runtime).
+//
+//   npm run bench:http
+//   env: BENCH_TOOL (wrk | autocannon; default wrk when installed), BENCH_SECONDS (10), BENCH_WARMUP (3),
+//        BENCH_CONNECTIONS (32), BENCH_ROUNDS (2), BENCH_FLAGS (200), BENCH_KEEP (keep the temp dir)
+//
+// What it does: bundles the worker with `wrangler deploy --dry-run --outdir`, starts it in Miniflare with
+// wrangler.toml's bindings (D1, KV, the EnvironmentChannel Durable Object) and a random CURTAIN_ADMIN_TOKEN,
+// applies migrations/, bootstraps (server SDK key), imports BENCH_FLAGS flags into development as a flagd
+// file, checks every endpoint answers 200 with the expected body, then loads, in rotating order per round:
+//   trivial  GET / on a separate Miniflare serving a constant-JSON worker
+//   single   POST /ofrep/v1/evaluate/flags/<key>  (one targeted flag, realistic context)
+//   bulk     POST /ofrep/v1/evaluate/flags        (all flags for one context)
+// Prints a markdown table (req/s, p50, p99, ratio to the trivial worker of the same round).
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import {
+  applyMigrations,
+  bootstrap,
+  bundleWorker,
+  call,
+  callOk,
+  curtainWorker,
+  randomToken,
+  removeDir,
+  requireNode22,
+  startMiniflare,
+  tempDir,
+  trivialWorker,
+} from './bench/http/miniflare.mjs';
+import { benchContext, flagKey, generateFlagd } from './bench/http/workload.mjs';
+import { hasWrk, makeLoader } from './bench/http/load.mjs';
+
+requireNode22();
+const num = (name, dflt) => (process.env[name] ? Number(process.env[name]) : dflt);
+const SECONDS = num('BENCH_SECONDS', 10);
+const WARMUP = num('BENCH_WARMUP', 3);
+const CONNECTIONS = num('BENCH_CONNECTIONS', 32);
+const ROUNDS = num('BENCH_ROUNDS', 2);
+const N_FLAGS = num('BENCH_FLAGS', 200);
+const tool = process.env.BENCH_TOOL ?? (hasWrk() ? 'wrk' : 'autocannon');
+if (tool === 'wrk' && !hasWrk()) {
+  console.error('BENCH_TOOL=wrk but wrk is not installed (apt-get install -y wrk)');
+  process.exit(1);
+}
+const log = (...a) => console.error('bench:http:', ...a);
+
+const work = tempDir('curtain-bench-http-');
+const servers = [];
+async function cleanup() {
+  for (const s of servers) await s.mf.dispose().catch(() => {});
+  if (!process.env.BENCH_KEEP) removeDir(work);
+}
+process.on('SIGINT', () => cleanup().finally(() => process.exit(130)));
+
+try {
+  log(`bundling the worker (wrangler deploy --dry-run --outdir ${join(work, 'bundle')})…`);
+  const scriptPath = bundleWorker(join(work, 'bundle'));
+  const adminToken = randomToken();
+
+  const curtain = await startMiniflare({ ...curtainWorker({ scriptPath, adminToken }) }, { persistTo: join(work, 'state') });
+  servers.push(curtain);
+  const migrations = await applyMigrations(await curtain.mf.getD1Database('DB'));
+  log(`curtain at ${curtain.url} (migrations: ${migrations.join(', ')})`);
+  const sdkKey = await bootstrap(curtain.url, adminToken);
+  const flagd = generateFlagd({ nFlags: N_FLAGS });
+  const imported = await callOk(curtain.url, 'PUT', '/api/v1/projects/default/environments/development/flagd', { token: adminToken, body: flagd });
+  log(`imported ${imported.report.created.length} flags into development`);
+
+  const trivial = await startMiniflare(trivialWorker(), {});
+  servers.push(trivial);
+  log(`trivial worker at ${trivial.url}`);
+
+  const single = flagKey(2); // a targeted string flag: misses r1..r3 for the context, ends in the fractional rollout
+  const ofrepHeaders = { 'content-type': 'application/json', authorization: `Bearer ${sdkKey}` };
+  const body = JSON.stringify({ context: benchContext });
+  const targets = {
+    // the trivial worker gets the very same request (method, headers, body) so only the work differs
+    trivial: { url: `${trivial.url}/ofrep/v1/evaluate/flags/${single}`, method: 'POST', headers: ofrepHeaders, body },
+    'trivial-get': { url: `${trivial.url}/`, method: 'GET', headers: {} },
+    single: { url: `${curtain.url}/ofrep/v1/evaluate/flags/${single}`, method: 'POST', headers: ofrepHeaders, body },
+    bulk: { url: `${curtain.url}/ofrep/v1/evaluate/flags`, method: 'POST', headers: ofrepHeaders, body },
+  };
+
+  // A benchmark of 401s is worthless: check each answer first.
+  const check = async (name, ok) => {
+    const t = targets[name];
+    const r = await call(t.url, t.method, '', {
+      headers: t.headers,
+      ...(t.body ? { body: JSON.parse(t.body) } : {}),
+    }).catch((e) => ({ status: 0, text: String(e) }));
+    if (r.status !== 200 || !ok(r.json)) throw new Error(`${name}: unexpected answer ${r.status} ${String(r.text).slice(0, 300)}`);
+    return r.json;
+  };
+  const t0 = await check('trivial', (j) => j?.ok === true);
+  await check('trivial-get', (j) => j?.ok === true);
+  const s0 = await check('single', (j) => j?.key === single && typeof j.value === 'string' && typeof j.variant === 'string');
+  const b0 = await check('bulk', (j) => Array.isArray(j?.flags) && j.flags.length === N_FLAGS && j.flags.every((f) => 'value' in f));
+  log(`checked: trivial ${JSON.stringify(t0)}; single ${JSON.stringify(s0)}; bulk ${b0.flags.length} flags, ${JSON.stringify(b0).length} bytes`);
+
+  const startLoad = loadavg();
+  const load = makeLoader({ tool, connections: CONNECTIONS, threads: 1, scriptDir: work });
+  const names = (process.env.BENCH_TARGETS ?? 'trivial,single,bulk,trivial-get').split(',');
+  const runs = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const order = names.map((_, i) => names[(i + round - 1) % names.length]);
+    for (const name of order) {
+      if (WARMUP > 0) await load(targets[name], WARMUP, `${name}-warmup`);
+      const r = await load(targets[name], SECONDS, name);
+      if (r.errors > 0) throw new Error(`${name} round ${round}: ${r.errors} errors (${r.non2xx} non-2xx) — not a valid measurement`);
+      runs.push({ round, name, load1: loadavg()[0], ...r });
+      log(`round ${round} ${name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (load ${loadavg()[0].toFixed(1)})`);
+    }
+  }
+
+  const targetsPct = { single: 90, bulk: 75 };
+  const fmt = (x, d = 0) => x.toFixed(d);
+  const lines = [];
+  lines.push(`| round | endpoint | req/s | p50 ms | p99 ms | vs trivial | target | load avg (1 min) |`);
+  lines.push(`|---|---|---:|---:|---:|---:|---|---:|`);
+  for (const r of runs) {
+    const base = runs.find((x) => x.round === r.round && x.name === 'trivial') ?? r;
+    const ratio = (100 * r.rps) / base.rps;
+    const tgt = targetsPct[r.name];
+    lines.push(`| ${r.round} | ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.name === 'trivial' ? '100%' : `${fmt(ratio)}%`} | ${tgt ? `≥ ${tgt}%: ${ratio >= tgt ? 'met' : 'MISSED'}` : ''} | ${r.load1.toFixed(1)} |`);
+  }
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const summary = names.map((name) => {
+    const rs = runs.filter((r) => r.name === name);
+    return { name, rps: mean(rs.map((r) => r.rps)), p50: mean(rs.map((r) => r.p50)), p99: mean(rs.map((r) => r.p99)) };
+  });
+  const trivialMean = summary.find((s) => s.name === 'trivial')?.rps ?? summary[0].rps;
+  lines.push(``);
+  lines.push(`| mean of ${ROUNDS} rounds | req/s | p50 ms | p99 ms | vs trivial | target |`);
+  lines.push(`|---|---:|---:|---:|---:|---|`);
+  for (const s of summary) {
+    const ratio = (100 * s.rps) / trivialMean;
+    const tgt = targetsPct[s.name];
+    lines.push(`| ${s.name} | ${fmt(s.rps)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${s.name === 'trivial' ? '100%' : `${fmt(ratio)}%`} | ${tgt ? `≥ ${tgt}%: ${ratio >= tgt ? 'met' : 'MISSED'}` : ''} |`);
+  }
+  const header = [
+    `## bench:http — ${new Date().toISOString()}`,
+    ``,
+    `${tool}${tool === 'wrk' ? ' (1 thread)' : ''}, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${SECONDS} s measured per run, ${ROUNDS} rounds in rotating order; ` +
+      `${N_FLAGS} flags; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
+    `single = POST /ofrep/v1/evaluate/flags/${single}; bulk = POST /ofrep/v1/evaluate/flags (${N_FLAGS} flags, ${JSON.stringify(b0).length} bytes); ` +
+      `trivial = the same POST (same headers and body) to a worker answering constant JSON without reading it; trivial-get = GET / on that worker (no request body). ` +
+      `Ratios are to the trivial POST of the same round. Load average before the run: ${startLoad.map((x) => x.toFixed(1)).join(' ')}.`,
+    ``,
+  ];
+  const report = [...header, ...lines, ''].join('\n');
+  console.log(report);
+  const resultsDir = tempDir('curtain-bench-http-results-');
+  writeFileSync(join(resultsDir, 'results.md'), report);
+  writeFileSync(join(resultsDir, 'results.json'), JSON.stringify({ tool, connections: CONNECTIONS, seconds: SECONDS, warmup: WARMUP, runs, summary }, null, 2));
+  log(`results written to ${resultsDir}/results.{md,json}`);
+} catch (err) {
+  console.error('bench:http failed:', err?.stack ?? err);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
