@@ -67,12 +67,12 @@ if (existsSync(join(PEERS_SRC, 'runner.mjs'))) {
   const same = readFileSync(join(WORK, 'workload.json'), 'utf8') === JSON.stringify(generateWorkload());
   log(`harness workload ${same ? 'identical to' : 'DIFFERS from'} scripts/bench/workload.mjs`);
   log(`node ${process.version}: ${ONLY}, ${REPS} reps`);
-  run(process.execPath, ['runner.mjs', '--reps', REPS, '--only', ONLY, '--out', 'results-node.json'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  run(process.execPath, ['runner.mjs', '--reps', REPS, '--only', ONLY, '--out', 'results-node.json'], { stdio: ['ignore', 'ignore', 'inherit'] });
   results.node = JSON.parse(readFileSync(join(WORK, 'results-node.json'), 'utf8'));
   const wd = join(ROOT, 'node_modules/@cloudflare/workerd-linux-64/bin/workerd');
   if (WORKERD && existsSync(wd)) {
     log(`workerd: ${ONLY}, ${REPS} reps`);
-    run(process.execPath, ['workerd/run-workerd.mjs', '--workerd', wd, '--reps', REPS, '--only', ONLY, '--out', 'results-workerd.json'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    run(process.execPath, ['workerd/run-workerd.mjs', '--workerd', wd, '--reps', REPS, '--only', ONLY, '--out', 'results-workerd.json'], { stdio: ['ignore', 'ignore', 'inherit'] });
     results.workerd = JSON.parse(readFileSync(join(WORK, 'results-workerd.json'), 'utf8'));
   } else log('workerd pass skipped');
 } else {
