@@ -20,7 +20,7 @@ import { openDb } from './store/db';
 const edgeCors = cors({
   origin: '*',
   allowMethods: ['GET', 'POST', 'OPTIONS'],
-  allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'If-None-Match'],
+  allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'If-None-Match', 'Last-Event-ID'],
   exposeHeaders: ['ETag', 'Retry-After'],
   maxAge: 86400,
 });

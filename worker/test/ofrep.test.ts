@@ -81,6 +81,9 @@ describe('OFREP single-flag evaluation', () => {
     const bad = await json(call('POST', '/ofrep/v1/evaluate/flags/bool-on', { token: server, rawBody: '{"context":' }));
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ key: 'bool-on', errorCode: 'PARSE_ERROR' });
+    const noContext = await json(call('POST', '/ofrep/v1/evaluate/flags/bool-on', { token: server, body: {} }));
+    expect(noContext.status).toBe(400);
+    expect(noContext.body).toMatchObject({ key: 'bool-on', errorCode: 'INVALID_CONTEXT' });
     for (const context of ['a string', [1, 2], { targetingKey: 42 }]) {
       const res = await json(ofrep(server, 'bool-on', context));
       expect(res.status).toBe(400);

@@ -55,6 +55,22 @@ describe('after a write', () => {
   });
 });
 
+describe('a client told of a new version by the change stream', () => {
+  it('gets it at once when it names the version (flagConfigEtag), even within the revalidation period', async () => {
+    dropLiveSnapshots();
+    const req = edge(env);
+    const t0 = Date.now();
+    const before = (await liveSnapshot(req, environmentId, t0))!;
+    await env.DB.prepare('UPDATE environments SET version = version + 1 WHERE id = ?').bind(environmentId).run();
+    const next = (await buildSnapshot(openDb(env.DB), environmentId))!;
+    await env.CHANNELS.get(env.CHANNELS.idFromName(environmentId)).publish(JSON.stringify(next), next.version, next.builtAt);
+
+    expect(await liveSnapshot(req, environmentId, t0 + 300)).toBe(before);
+    const told = (await liveSnapshot(req, environmentId, t0 + 300, next.version))!;
+    expect(told.snapshot.version).toBe(next.version);
+  });
+});
+
 describe('outages', () => {
   it('with the channel unreachable, a cold isolate evaluates from the KV copy', async () => {
     const snapshot = (await liveSnapshot(edge(env), environmentId))!.snapshot;
@@ -102,12 +118,36 @@ describe('the change stream', () => {
       return pattern.exec(text);
     };
     await readUntil(/: connected/);
+    expect(text).not.toContain('data:'); // an OFREP stream replays nothing to a client without Last-Event-ID
     const { body: flag } = await json(call('PATCH', '/api/v1/projects/default/environments/development/flags/kill-switch', { body: { state: 'ENABLED' } }));
     expect(flag.environments.development.state).toBe('ENABLED');
     const version = (await json(call('GET', '/api/v1/projects/default/environments'))).body.environments[0].version;
     const match = await readUntil(new RegExp(`id: ${version}\\nevent: message\\ndata: (.*)\\n`));
     expect(JSON.parse(match![1])).toMatchObject({ type: 'refetchEvaluation', etag: `"v${version}"` });
     await reader.cancel();
+  });
+
+  it('replays the current version to a client reconnecting with an older Last-Event-ID', async () => {
+    const uri: string = (await json(ofrep(sdkKey, null, {}))).body.eventStreams[0].endpoint.requestUri;
+    const res = await call('GET', uri, { token: null, headers: { 'last-event-id': '1' } });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes('refetchEvaluation')) text += (await reader.read()).value ?? '';
+    expect(text).toMatch(/id: \d+\nevent: message\ndata: \{"type":"refetchEvaluation"/);
+    await reader.cancel();
+  });
+
+  it('closes the stream of a key when the key is revoked', async () => {
+    const key = (await json(call('POST', '/api/v1/projects/default/environments/development/sdk-keys', { body: { name: 'tmp', kind: 'client' } }))).body;
+    const uri: string = (await json(ofrep(key.secret, null, {}))).body.eventStreams[0].endpoint.requestUri;
+    const res = await call('GET', uri, { token: null });
+    const reader = res.body!.getReader();
+    await reader.read(); // connected
+    await call('DELETE', `/api/v1/projects/default/environments/development/sdk-keys/${key.id}`);
+    let done = false;
+    for (let i = 0; i < 10 && !done; i++) done = (await reader.read()).done;
+    expect(done).toBe(true);
+    expect((await call('GET', uri, { token: null })).status).toBe(401);
   });
 
   it('refuses a stream URL with a wrong token', async () => {

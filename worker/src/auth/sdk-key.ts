@@ -18,6 +18,12 @@ async function withinLimit(env: Bindings, keyId: string): Promise<boolean> {
   }
 }
 
+/** The version named by a change event's etag (`"v12"`), which OFREP providers send back as `flagConfigEtag`. */
+function announcedVersion(etag: string | undefined): number | undefined {
+  const m = etag ? /^(?:W\/)?"?v(\d{1,15})"?$/.exec(etag) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
 /** 401 with no body, as OFREP expects, for a missing, malformed, unknown or revoked key. */
 export const requireSdkKey = createMiddleware<AppEnv>(async (c, next) => {
   const key = presentedCredential(c.req.raw.headers, true);
@@ -25,7 +31,7 @@ export const requireSdkKey = createMiddleware<AppEnv>(async (c, next) => {
   if (!key || !parsed) return c.body(null, 401);
   let live: LiveSnapshot | null;
   try {
-    live = await liveSnapshot(edgeRequest(c), parsed.environmentId);
+    live = await liveSnapshot(edgeRequest(c), parsed.environmentId, Date.now(), announcedVersion(c.req.query('flagConfigEtag')));
   } catch (err) {
     console.error('curtain: cannot evaluate, no snapshot reachable', parsed.environmentId, String((err as Error).cause ?? err));
     return c.json({ errorDetails: 'The flag configuration is temporarily unavailable' }, 500);

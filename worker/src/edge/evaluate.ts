@@ -6,19 +6,19 @@ import { notFound } from './ofrep-results';
 
 export type ParsedContext = { ok: true; context: EvaluationContext } | { ok: false; errorCode: 'PARSE_ERROR' | 'INVALID_CONTEXT'; errorDetails: string };
 
-/** Reads `{"context": {...}}`; a context without targetingKey is accepted (real web clients send `{}`). */
+/** Reads `{"context": {...}}` (required by OFREP); a context without targetingKey is accepted (web clients send `{}`). */
 export function parseEvaluationRequest(text: string): ParsedContext {
   let body: unknown;
   try {
-    body = text.trim() === '' ? {} : JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     return { ok: false, errorCode: 'PARSE_ERROR', errorDetails: 'The request body is not valid JSON' };
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, errorCode: 'PARSE_ERROR', errorDetails: 'The request body must be a JSON object with a "context" object' };
   }
-  const context = (body as { context?: unknown }).context ?? {};
-  return checkContext(context);
+  if (!('context' in body)) return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: 'The request body has no "context"' };
+  return checkContext((body as { context: unknown }).context);
 }
 
 export function checkContext(context: unknown): ParsedContext {

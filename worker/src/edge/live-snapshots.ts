@@ -54,8 +54,19 @@ export function edgeRequest(c: Context<AppEnv>): EdgeRequest {
   };
 }
 
-export async function liveSnapshot(req: EdgeRequest, environmentId: string, now = Date.now()): Promise<LiveSnapshot | null> {
+/** A client told of version N by the change stream may ask for it: at most this often per isolate. */
+const FORCED_REVALIDATE_MS = 200;
+
+/**
+ * The snapshot to evaluate with. `atLeast`: a version the caller knows exists (OFREP's
+ * `flagConfigEtag` after a change event); an isolate holding an older one asks the channel directly.
+ */
+export async function liveSnapshot(req: EdgeRequest, environmentId: string, now = Date.now(), atLeast?: number): Promise<LiveSnapshot | null> {
   const current = live.get(environmentId);
+  if (current && atLeast !== undefined && current.snapshot.version < atLeast && now - current.checkedAt >= FORCED_REVALIDATE_MS) {
+    current.checkedAt = now;
+    return revalidate(req, environmentId, current, now, true);
+  }
   if (current && now - current.checkedAt < REVALIDATE_MS) return current;
   if (current && now - current.checkedAt < MAX_STALE_MS) {
     current.checkedAt = now; // one revalidation at a time per isolate
@@ -65,10 +76,10 @@ export async function liveSnapshot(req: EdgeRequest, environmentId: string, now 
   return (await revalidate(req, environmentId, current, now)) ?? current ?? null;
 }
 
-async function revalidate(req: EdgeRequest, environmentId: string, current: LiveSnapshot | undefined, now: number) {
+async function revalidate(req: EdgeRequest, environmentId: string, current: LiveSnapshot | undefined, now: number, skipLocationCache = false) {
   try {
     const have = current?.snapshot.version ?? -1;
-    const head = await headVersion(req.env, environmentId);
+    const head = await headVersion(req.env, environmentId, skipLocationCache);
     if (current && head !== null && head <= have) {
       current.checkedAt = now;
       return current;
@@ -132,10 +143,10 @@ async function keepBodyAtLocation(environmentId: string, version: number, text: 
 }
 
 /** The environment's current version, from the location's cache or (once a second per location) its channel. */
-async function headVersion(env: Bindings, environmentId: string): Promise<number | null> {
+async function headVersion(env: Bindings, environmentId: string, skipLocationCache: boolean): Promise<number | null> {
   const url = headUrl(environmentId);
   const cache = await caches.open('curtain-heads').catch(() => null);
-  const hit = await cache?.match(url).catch(() => undefined);
+  const hit = skipLocationCache ? undefined : await cache?.match(url).catch(() => undefined);
   if (hit) return Number(await hit.text());
   try {
     const head = await channelOf(env, environmentId).getHead();

@@ -46,5 +46,8 @@ ofrepRoutes.get('/events', async (c) => {
   if (!environment || !key || !token || !/^[a-z0-9]{16}$/.test(environment) || !/^[a-z0-9]{16}$/.test(key)) return c.body(null, 401);
   const live = await liveSnapshot(edgeRequest(c), environment);
   if (!live || !(await validStreamToken(live.snapshot, key, token))) return c.body(null, 401);
-  return channelOf(c.env, environment).fetch(new Request('https://channel/stream'));
+  const headers = new Headers();
+  const lastEventId = c.req.header('last-event-id');
+  if (lastEventId) headers.set('last-event-id', lastEventId);
+  return channelOf(c.env, environment).fetch(new Request(`https://channel/stream?key=${key}`, { headers }));
 });

@@ -34,7 +34,8 @@ export class EnvironmentChannel extends DurableObject<Env> {
   private head: Head | null = null;
   private text: string | null = null;
   private readonly isolates = new Map<string, ApplyReport>();
-  private readonly streams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
+  /** open change streams → the SDK key id they were opened with (null for the dashboard's) */
+  private readonly streams = new Map<WritableStreamDefaultWriter<Uint8Array>, string | null>();
   private heartbeat: ReturnType<typeof setInterval> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -57,6 +58,7 @@ export class EnvironmentChannel extends DurableObject<Env> {
     this.head = { version, builtAt, publishedAt };
     this.text = body;
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + KV_COPY_DELAY_MS);
+    this.closeRevokedStreams(body);
     this.broadcast(version, publishedAt);
     return { accepted: true, version };
   }
@@ -114,13 +116,20 @@ export class EnvironmentChannel extends DurableObject<Env> {
     await this.env.SNAPSHOTS.put(kvKey(body.environmentId), this.text, { metadata: { version: this.head.version } });
   }
 
-  /** A server-sent-events stream of OFREP `refetchEvaluation` events for this environment. */
-  override async fetch(_request: Request): Promise<Response> {
+  /**
+   * A server-sent-events stream of OFREP `refetchEvaluation` events for this environment. `?key=<id>`:
+   * an SDK key's stream, closed when the key is revoked; it replays the current version only to a
+   * client that reconnects with an older `Last-Event-ID`. The dashboard's stream (no key) always gets it.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const keyId = new URL(request.url).searchParams.get('key');
+    const lastSeen = Number(request.headers.get('last-event-id') ?? NaN);
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
-    this.streams.add(writer);
+    this.streams.set(writer, keyId);
     writer.closed.catch(() => {}).finally(() => this.streams.delete(writer));
-    const hello = this.head ? this.event(this.head.version, this.head.publishedAt) : '';
+    const replay = this.head && (keyId === null || lastSeen < this.head.version);
+    const hello = replay && this.head ? this.event(this.head.version, this.head.publishedAt) : '';
     writer.write(encoder.encode(`retry: 2000\n: connected\n\n${hello}`)).catch(() => this.streams.delete(writer));
     this.heartbeat ??= setInterval(() => this.send(': keep-alive\n\n'), HEARTBEAT_MS);
     return new Response(readable, {
@@ -137,9 +146,19 @@ export class EnvironmentChannel extends DurableObject<Env> {
     this.send(this.event(version, publishedAt));
   }
 
+  private closeRevokedStreams(body: string) {
+    const active = (JSON.parse(body) as { sdkKeys?: Record<string, unknown> }).sdkKeys ?? {};
+    for (const [writer, keyId] of this.streams) {
+      if (keyId !== null && !(keyId in active)) {
+        this.streams.delete(writer);
+        writer.close().catch(() => {});
+      }
+    }
+  }
+
   private send(text: string) {
     const bytes = encoder.encode(text);
-    for (const w of this.streams) w.write(bytes).catch(() => this.streams.delete(w));
+    for (const w of this.streams.keys()) w.write(bytes).catch(() => this.streams.delete(w));
     if (this.streams.size === 0 && this.heartbeat) {
       clearInterval(this.heartbeat);
       this.heartbeat = null;
