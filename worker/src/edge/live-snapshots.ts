@@ -26,6 +26,8 @@ export interface LiveSnapshot {
   clientSelection: FlagSelection;
   /** when this isolate last confirmed the version */
   checkedAt: number;
+  /** whether the channel has been told that this isolate applied the version */
+  reported: boolean;
 }
 
 const live = new Map<string, LiveSnapshot>();
@@ -63,6 +65,10 @@ const FORCED_REVALIDATE_MS = 200;
  */
 export async function liveSnapshot(req: EdgeRequest, environmentId: string, now = Date.now(), atLeast?: number): Promise<LiveSnapshot | null> {
   const current = live.get(environmentId);
+  if (current && !current.reported) {
+    current.reported = true; // however the version arrived (revalidation or this isolate's own write)
+    req.waitUntil(reportApplied(req, environmentId, current.snapshot.version));
+  }
   if (current && atLeast !== undefined && current.snapshot.version < atLeast && now - current.checkedAt >= FORCED_REVALIDATE_MS) {
     current.checkedAt = now;
     return revalidate(req, environmentId, current, now, true);
@@ -98,6 +104,7 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
     }
     const next = prepare(snapshot, now);
     live.set(environmentId, next);
+    next.reported = true;
     req.waitUntil(reportApplied(req, environmentId, snapshot.version));
     return next;
   } catch (err) {
@@ -110,7 +117,7 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
 function prepare(snapshot: Snapshot, now: number): LiveSnapshot {
   const compiled = compileFlagSet(snapshot.document);
   const clientVisible = new Set(snapshot.clientVisible);
-  return { snapshot, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now };
+  return { snapshot, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now, reported: false };
 }
 
 /**
