@@ -4,10 +4,13 @@
 //
 //   npm run bench:http
 //   env: BENCH_TOOL (wrk | autocannon; default wrk when installed), BENCH_SECONDS (10), BENCH_WARMUP (3),
-//        BENCH_CONNECTIONS (32), BENCH_ROUNDS (2), BENCH_FLAGS (200), BENCH_KEEP (keep the temp dir)
+//        BENCH_CONNECTIONS (32), BENCH_ROUNDS (2), BENCH_FLAGS (200), BENCH_KEEP (keep the temp dir),
+//        BENCH_TARGETS (trivial,single,bulk,trivial-get), BENCH_RATELIMIT (off: drop wrangler.toml's rate
+//        limiter, which Miniflare simulates with an extra local worker call per request)
 //
 // What it does: bundles the worker with `wrangler deploy --dry-run --outdir`, starts it in Miniflare with
-// wrangler.toml's bindings (D1, KV, the EnvironmentChannel Durable Object) and a random CURTAIN_ADMIN_TOKEN,
+// wrangler.toml's bindings as wrangler converts them (D1, KV, the EnvironmentChannel Durable Object, the
+// EVALUATION_LIMIT rate limiter) and a random CURTAIN_ADMIN_TOKEN,
 // applies migrations/, bootstraps (server SDK key), imports BENCH_FLAGS flags into development as a flagd
 // file, checks every endpoint answers 200 with the expected body, then loads, in rotating order per round:
 //   trivial  GET / on a separate Miniflare serving a constant-JSON worker
@@ -61,7 +64,7 @@ try {
   const scriptPath = bundleWorker(join(work, 'bundle'));
   const adminToken = randomToken();
 
-  const curtain = await startMiniflare({ ...curtainWorker({ scriptPath, adminToken }) }, { persistTo: join(work, 'state') });
+  const curtain = await startMiniflare({ ...(await curtainWorker({ scriptPath, adminToken })) }, { persistTo: join(work, 'state') });
   servers.push(curtain);
   const migrations = await applyMigrations(await curtain.mf.getD1Database('DB'));
   log(`curtain at ${curtain.url} (migrations: ${migrations.join(', ')})`);
@@ -145,7 +148,7 @@ try {
     `## bench:http — ${new Date().toISOString()}`,
     ``,
     `${tool}${tool === 'wrk' ? ' (1 thread)' : ''}, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${SECONDS} s measured per run, ${ROUNDS} rounds in rotating order; ` +
-      `${N_FLAGS} flags; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
+      `${N_FLAGS} flags; rate limiter ${process.env.BENCH_RATELIMIT === 'off' ? 'OFF (BENCH_RATELIMIT=off)' : 'on (as in wrangler.toml, simulated by Miniflare)'}; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
     `single = POST /ofrep/v1/evaluate/flags/${single}; bulk = POST /ofrep/v1/evaluate/flags (${N_FLAGS} flags, ${JSON.stringify(b0).length} bytes); ` +
       `trivial = the same POST (same headers and body) to a worker answering constant JSON without reading it; trivial-get = GET / on that worker (no request body). ` +
       `Ratios are to the trivial POST of the same round. Load average before the run: ${startLoad.map((x) => x.toFixed(1)).join(' ')}.`,

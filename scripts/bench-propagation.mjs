@@ -140,9 +140,9 @@ try {
     const { mf, url } = await startMiniflare(
       {
         workers: [
-          curtainWorker({ name: 'curtain', scriptPath, adminToken }),
-          curtainWorker({ name: 'curtain-edge', scriptPath, adminToken, channelsIn: 'curtain', extra: direct }),
-          curtainWorker({ name: 'curtain-edge-nocache', scriptPath, adminToken, channelsIn: 'curtain', extra: { ...direct, cacheAPI: false } }),
+          await curtainWorker({ name: 'curtain', scriptPath, adminToken }),
+          await curtainWorker({ name: 'curtain-edge', scriptPath, adminToken, channelsIn: 'curtain', extra: direct }),
+          await curtainWorker({ name: 'curtain-edge-nocache', scriptPath, adminToken, channelsIn: 'curtain', extra: { ...direct, cacheAPI: false } }),
         ],
       },
       { persistTo: join(work, 'state') },

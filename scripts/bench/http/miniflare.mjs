@@ -43,20 +43,42 @@ export function compatibilityDate() {
 }
 
 /**
- * Worker options for the Curtain bundle with wrangler.toml's bindings (D1 DB, KV SNAPSHOTS, DO CHANNELS).
- * `channelsIn` names the worker that owns the Durable Object class when this one only binds to it.
+ * wrangler.toml's bindings as wrangler itself hands them to Miniflare (D1 DB, KV SNAPSHOTS, the CHANNELS
+ * Durable Object, the EVALUATION_LIMIT rate limiter, …), so the benchmark follows the config as it changes.
  */
-export function curtainWorker({ name = 'curtain', scriptPath, adminToken, channelsIn, extra = {} }) {
+let wranglerOptions;
+async function bindingsFromWranglerToml() {
+  if (!wranglerOptions) {
+    const { unstable_getMiniflareWorkerOptions } = await import('wrangler');
+    const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, 'wrangler.toml'));
+    // the source is the bundle, not the config's main/rules; assets are not served (the API is run_worker_first)
+    const { modulesRules: _rules, rootPath: _root, assets: _assets, ...rest } = workerOptions;
+    // BENCH_RATELIMIT=off drops the rate-limit bindings: Miniflare simulates them with a call to another
+    // local worker per request, which production does not pay (the worker fails open without the binding).
+    if (process.env.BENCH_RATELIMIT === 'off') delete rest.ratelimits;
+    wranglerOptions = rest;
+  }
+  return wranglerOptions;
+}
+
+/**
+ * Worker options for the Curtain bundle with wrangler.toml's bindings. `channelsIn` names the worker that
+ * owns the Durable Object class when this one only binds to it (a second isolate of the same app).
+ */
+export async function curtainWorker({ name = 'curtain', scriptPath, adminToken, channelsIn, extra = {} }) {
+  const base = await bindingsFromWranglerToml();
+  const durableObjects = Object.fromEntries(
+    Object.entries(base.durableObjects ?? {}).map(([binding, d]) => [binding, channelsIn ? { ...(typeof d === 'string' ? { className: d } : d), scriptName: channelsIn } : d]),
+  );
   return {
+    ...base,
     name,
     modules: true,
     scriptPath,
     modulesRoot: dirname(scriptPath),
-    compatibilityDate: compatibilityDate(),
-    bindings: { CURTAIN_ADMIN_TOKEN: adminToken },
-    d1Databases: { DB: 'curtain-bench-db' },
-    kvNamespaces: { SNAPSHOTS: 'curtain-bench-kv' },
-    durableObjects: { CHANNELS: { className: 'EnvironmentChannel', useSQLite: true, ...(channelsIn ? { scriptName: channelsIn } : {}) } },
+    compatibilityDate: base.compatibilityDate ?? compatibilityDate(),
+    bindings: { ...(base.bindings ?? {}), CURTAIN_ADMIN_TOKEN: adminToken },
+    durableObjects,
     ...extra,
   };
 }
