@@ -1,10 +1,11 @@
-// Starts Curtain with scripts/start.mjs in a fresh state directory and stops it with its whole process group.
+// For tests: starts Curtain with scripts/start.mjs in a fresh state directory and stops it with its whole process group.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** What start.mjs prints on its `curtain:ready` line. */
 export interface CurtainReady {
@@ -23,11 +24,13 @@ export interface RunningCurtain extends CurtainReady {
 }
 
 const READY = 'curtain:ready ';
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export async function startCurtain({ timeoutMs = 90_000 } = {}): Promise<RunningCurtain> {
   const stateDir = await mkdtemp(join(tmpdir(), 'curtain-e2e-'));
   const port = await freePort();
-  const child = spawn('node_modules/.bin/node', ['scripts/start.mjs', '--no-build'], {
+  const child = spawn(join(repoRoot, 'node_modules/.bin/node'), [join(repoRoot, 'scripts/start.mjs'), '--no-build'], {
+    cwd: repoRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

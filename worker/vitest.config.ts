@@ -4,12 +4,13 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const migrations = await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url)));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const migrations = await readD1Migrations(fileURLToPath(new URL('../migrations', import.meta.url)));
 
 export default defineConfig({
   plugins: [
     cloudflareTest({
-      wrangler: { configPath: './wrangler.toml' },
+      wrangler: { configPath: fileURLToPath(new URL('../wrangler.toml', import.meta.url)) },
       miniflare: {
         bindings: { TEST_MIGRATIONS: migrations, CURTAIN_ADMIN_TOKEN: 'test-admin-token' },
         // a low limit, so that a test can reach it (production: wrangler.toml)
@@ -17,6 +18,7 @@ export default defineConfig({
       },
     }),
   ],
+  root,
   test: {
     include: ['worker/test/**/*.test.ts'],
     setupFiles: ['./worker/test/apply-migrations.ts'],

@@ -1,7 +1,9 @@
 // Unit tests that run in plain Node: the pure evaluation engine (no workerd, no bindings).
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     name: 'unit',
     environment: 'node',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startCurtain, type RunningCurtain } from './curtain-server';
+import { startCurtain, type RunningCurtain } from '../../scripts/curtain-server';
 
 let curtain: RunningCurtain;
 let browser: Browser;

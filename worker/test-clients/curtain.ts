@@ -1,6 +1,6 @@
 // Shared by the client interoperability tests: one real Curtain per test file, set up through the
 // admin API, plus a fetch wrapper that records what the OFREP providers send and receive.
-import { startCurtain, type RunningCurtain } from '../../e2e/curtain-server';
+import { startCurtain, type RunningCurtain } from '../../scripts/curtain-server';
 
 /** The flag set every test file imports (flagd format, development environment). */
 export const flagdFile = {

@@ -1,7 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import cases from './cases.json';
-import { compileFlagSet, evaluateFlag, validateFlagSet, type CompiledFlagSet, type EvaluationResult, type JsonValue } from './index';
+import table from './cases.json';
+import { compileFlagSet, evaluateFlag, validateFlagSet, type CompiledFlagSet, type EvaluationContext, type EvaluationResult, type JsonValue } from './index';
 import { runRule } from './test-support';
+
+interface RuleCase {
+  name: string;
+  rule: JsonValue;
+  data: Record<string, unknown>;
+  expect: unknown;
+  now?: number;
+  evaluators?: Record<string, JsonValue>;
+  segments?: Record<string, JsonValue>;
+}
+interface FlagCase {
+  name: string;
+  flagSet: string;
+  flag: string;
+  context: EvaluationContext;
+  expect: Partial<EvaluationResult>;
+  now?: string;
+}
+const cases = table as unknown as { rules: RuleCase[]; flagSets: Record<string, unknown>; flags: FlagCase[] };
 
 const DEFAULT_NOW = Date.UTC(2026, 5, 1);
 
