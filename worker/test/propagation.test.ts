@@ -28,6 +28,18 @@ const edge = (bindings: Bindings): EdgeRequest & { pending: Promise<unknown>[] }
   return { env: bindings, location: 'test', waitUntil: (p) => pending.push(p), pending };
 };
 
+/**
+ * Commits a change the way another isolate's write would (D1, then the channel), without telling this
+ * isolate: `sql` (bound to the environment id) changes the data, then the version grows.
+ */
+async function commitElsewhere(sql?: string) {
+  if (sql) await env.DB.prepare(sql).bind(environmentId).run();
+  await env.DB.prepare('UPDATE environments SET version = version + 1 WHERE id = ?').bind(environmentId).run();
+  const next = (await buildSnapshot(openDb(env.DB), environmentId))!;
+  await env.CHANNELS.get(env.CHANNELS.idFromName(environmentId)).publish(JSON.stringify(next), next.version, next.builtAt);
+  return next;
+}
+
 describe('after a write', () => {
   it('the new value is served at once by OFREP', async () => {
     expect((await json(ofrep(sdkKey, 'kill-switch'))).body.value).toBe(true);
@@ -40,11 +52,7 @@ describe('after a write', () => {
     const req = edge(env);
     const t0 = Date.now();
     const before = (await liveSnapshot(req, environmentId, t0))!;
-    // Commit a change the way another isolate's write would: D1, then the channel; this isolate is not told.
-    await env.DB.prepare("UPDATE flag_configs SET state = 'DISABLED' WHERE flag_id = (SELECT id FROM flags WHERE key = 'kill-switch') AND environment_id = ?").bind(environmentId).run();
-    await env.DB.prepare('UPDATE environments SET version = version + 1 WHERE id = ?').bind(environmentId).run();
-    const next = (await buildSnapshot(openDb(env.DB), environmentId))!;
-    await env.CHANNELS.get(env.CHANNELS.idFromName(environmentId)).publish(JSON.stringify(next), next.version, next.builtAt);
+    await commitElsewhere("UPDATE flag_configs SET state = 'DISABLED' WHERE flag_id = (SELECT id FROM flags WHERE key = 'kill-switch') AND environment_id = ?");
 
     expect(await liveSnapshot(req, environmentId, t0 + REVALIDATE_MS - 1)).toBe(before); // still within its revalidation period
     await new Promise((r) => setTimeout(r, 1100)); // the location's cached head lives 1 s
@@ -61,9 +69,7 @@ describe('a client told of a new version by the change stream', () => {
     const req = edge(env);
     const t0 = Date.now();
     const before = (await liveSnapshot(req, environmentId, t0))!;
-    await env.DB.prepare('UPDATE environments SET version = version + 1 WHERE id = ?').bind(environmentId).run();
-    const next = (await buildSnapshot(openDb(env.DB), environmentId))!;
-    await env.CHANNELS.get(env.CHANNELS.idFromName(environmentId)).publish(JSON.stringify(next), next.version, next.builtAt);
+    const next = await commitElsewhere();
 
     expect(await liveSnapshot(req, environmentId, t0 + 300)).toBe(before);
     const told = (await liveSnapshot(req, environmentId, t0 + 300, next.version))!;
