@@ -127,3 +127,17 @@ test('an admin signs in, creates a boolean flag, switches it on in development, 
   console.info(`screenshots in ${shots}`);
   await context.close();
 });
+
+test('one origin: deep links load the dashboard, API and OFREP paths never fall back to it', async () => {
+  const page = await browser.newPage();
+  const deep = await page.goto(new URL('projects/default/some/deep/link', curtain.dashboardUrl).href);
+  expect(deep?.status()).toBe(200);
+  await page.getByLabel('Admin token').waitFor();
+  await page.close();
+  const api = await fetch(`${curtain.apiUrl}/no-such-route`, { headers: { authorization: `Bearer ${curtain.adminToken}` } });
+  expect(api.status).toBe(404);
+  expect(((await api.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+  const ofrep = await fetch(`${curtain.ofrepUrl}/no-such-route`, { method: 'POST' });
+  expect(ofrep.status).toBe(404);
+  expect(ofrep.headers.get('content-type')).toContain('application/json');
+});
