@@ -24,9 +24,32 @@ export interface CompiledFlag {
   /** the flag's variants (own properties only are variants) */
   variants: Record<string, JsonValue>;
   /** results by variant name, made on first use */
-  matches: Map<string, EvaluationResult> | null;
-  splits: Map<string, EvaluationResult> | null;
+  matches: ResultCache | null;
+  splits: ResultCache | null;
   metadata: Metadata | undefined;
+}
+
+/**
+ * Results by variant name, made on first use. Rules return the same literal strings every time, so
+ * a short list compared by identity beats hashing; past eight names a Map takes the rest.
+ */
+export class ResultCache {
+  private readonly names: string[] = [];
+  private readonly results: EvaluationResult[] = [];
+  private more: Map<string, EvaluationResult> | null = null;
+
+  get(name: string): EvaluationResult | undefined {
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) if (names[i] === name) return this.results[i];
+    return this.more === null ? undefined : this.more.get(name);
+  }
+
+  set(name: string, result: EvaluationResult): void {
+    if (this.names.length < 8) {
+      this.names.push(name);
+      this.results.push(result);
+    } else (this.more ??= new Map()).set(name, result);
+  }
 }
 
 const EMPTY: Metadata = Object.freeze({}) as Metadata;
@@ -86,6 +109,7 @@ function compileFlag(key: string, def: FlagDefinition, setMetadata: Metadata, sc
   }
   const flag: CompiledFlag = {
     key,
+    hashPrefix: undefined, // set by `fractional`: present from the start, so that every flag keeps one shape
     source: null,
     scope,
     type: inferFlagType(def.variants),

@@ -9,7 +9,7 @@ import type {
   FlagSelection,
   ValueType,
 } from './types';
-import { compileTargeting, FlagSnapshot, makeResult, variantResult, type CompiledFlag } from './compile';
+import { compileTargeting, FlagSnapshot, makeResult, ResultCache, variantResult, type CompiledFlag } from './compile';
 import type { Env } from './rule';
 
 function snapshotOf(set: CompiledFlagSet): FlagSnapshot {
@@ -84,7 +84,7 @@ function run(flag: CompiledFlag, env: Env): EvaluationResult {
   // flagd names the variant with the result's string form: `true` -> "true".
   const name = typeof out === 'string' ? out : safeString(out);
   const split = env.split !== undefined && env.split === out;
-  const cache = split ? (flag.splits ??= new Map()) : (flag.matches ??= new Map());
+  const cache = split ? (flag.splits ??= new ResultCache()) : (flag.matches ??= new ResultCache());
   let r = cache.get(name);
   if (r === undefined) {
     r = variantResult(flag, name, split ? 'SPLIT' : 'TARGETING_MATCH');

@@ -91,26 +91,50 @@ export function murmur3Prefix(prefix: string, seed = 0): MurmurState {
   return st;
 }
 
-/** Hash of prefix + key, continuing from the prefix's state; ASCII keys take a fast path. */
+/** Hash of prefix + key, continuing from the prefix's state; ASCII keys take a fast path, four characters a block. */
 export function murmur3From(st: MurmurState, key: string): number {
-  let { h1, k1, shift, length } = st;
+  let h1 = st.h1;
+  let k1 = st.k1;
+  let shift = st.shift;
   const n = key.length;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  // Complete the prefix's pending block, then whole blocks, then the tail.
+  for (; shift !== 0 && i < n; i++) {
     const c = key.charCodeAt(i);
-    if (c >= 0x80) {
-      const rest = { h1, k1, shift, length };
-      feed(rest, key.slice(i));
-      return finish(rest.h1, rest.k1, rest.shift, rest.length);
-    }
+    if (c >= 0x80) return murmur3Rest(h1, k1, shift, st.length + i, key, i);
     k1 |= c << shift;
-    length++;
     if ((shift += 8) === 32) {
       h1 = mixBlock(h1, k1);
       k1 = 0;
       shift = 0;
     }
   }
-  return finish(h1, k1, shift, length);
+  for (; i + 4 <= n; i += 4) {
+    const c0 = key.charCodeAt(i);
+    const c1 = key.charCodeAt(i + 1);
+    const c2 = key.charCodeAt(i + 2);
+    const c3 = key.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) >= 0x80) break;
+    h1 = mixBlock(h1, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+  }
+  for (; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 0x80) return murmur3Rest(h1, k1, shift, st.length + i, key, i);
+    k1 |= c << shift;
+    if ((shift += 8) === 32) {
+      h1 = mixBlock(h1, k1);
+      k1 = 0;
+      shift = 0;
+    }
+  }
+  return finish(h1, k1, shift, st.length + n);
+}
+
+/** The general UTF-8 path from the first non-ASCII character on. */
+function murmur3Rest(h1: number, k1: number, shift: number, length: number, key: string, from: number): number {
+  const rest = { h1, k1, shift, length };
+  feed(rest, key.slice(from));
+  return finish(rest.h1, rest.k1, rest.shift, rest.length);
 }
 
 /** Hash of the UTF-8 encoding of `key` (seed 0 by default), as an unsigned 32-bit integer. */

@@ -13,36 +13,39 @@ function lookup(data: unknown, parts: string[]): unknown {
   return typeof v === 'function' ? undefined : v;
 }
 
-/** A path read, specialised for the common one- and two-segment paths. */
-export function compilePath(path: string, scope: CompileScope): Fn {
-  if (path === '') return (data) => data;
+/** A path read, specialised for the common one- and two-segment paths; `missing` stands for an absent value. */
+export function compilePath(path: string, scope: CompileScope, missing: unknown = undefined): Fn {
+  if (path === '') return (data) => (data === undefined ? missing : data);
   if (!scope.inIteration) {
     // flagd injects `$flagd.flagKey` and `$flagd.timestamp` (unix seconds) into the context.
     if (path === '$flagd.flagKey') return (_d, env) => env.flag.key;
     if (path === '$flagd.timestamp') return (_d, env) => Math.floor(env.now / 1000);
     if (path === '$flagd') return (_d, env) => ({ flagKey: env.flag.key, timestamp: Math.floor(env.now / 1000) });
-    if (path.startsWith('$flagd.')) return () => undefined;
+    if (path.startsWith('$flagd.')) return () => missing;
   }
   const parts = path.split('.');
   if (parts.length === 1) {
     const k = parts[0];
     return (data) => {
-      if (data === null || data === undefined) return undefined;
+      if (data === null || data === undefined) return missing;
       const v = (data as Record<string, unknown>)[k];
-      return typeof v === 'function' ? undefined : v;
+      return v === undefined || typeof v === 'function' ? missing : v;
     };
   }
   if (parts.length === 2) {
     const [a, b] = parts;
     return (data) => {
-      if (data === null || data === undefined) return undefined;
+      if (data === null || data === undefined) return missing;
       const o = (data as Record<string, unknown>)[a];
-      if (o === null || o === undefined) return undefined;
+      if (o === null || o === undefined) return missing;
       const v = (o as Record<string, unknown>)[b];
-      return typeof v === 'function' ? undefined : v;
+      return v === undefined || typeof v === 'function' ? missing : v;
     };
   }
-  return (data) => lookup(data, parts);
+  return (data) => {
+    const v = lookup(data, parts);
+    return v === undefined ? missing : v;
+  };
 }
 
 function pathOf(v: JsonValue): string {
@@ -61,20 +64,11 @@ export const dataOperators: Record<string, OperatorCompiler> = {
         return v === undefined ? (def ? def(data, env) : null) : v;
       };
     }
-    const read = compilePath(pathOf(first), scope);
-    if (args.length < 2 || args[1] === null) {
-      return (data, env) => {
-        const v = read(data, env);
-        return v === undefined ? null : v;
-      };
-    }
+    // absent reads as null, or as a literal fallback: one closure per read
+    if (args.length < 2 || args[1] === null) return compilePath(pathOf(first), scope, null);
     const fallback = args[1];
-    if (typeof fallback !== 'object') {
-      return (data, env) => {
-        const v = read(data, env);
-        return v === undefined ? fallback : v;
-      };
-    }
+    if (typeof fallback !== 'object') return compilePath(pathOf(first), scope, fallback);
+    const read = compilePath(pathOf(first), scope);
     const def = compile(fallback, scope);
     return (data, env) => {
       const v = read(data, env);

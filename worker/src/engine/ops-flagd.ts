@@ -2,13 +2,15 @@
 
 import type { JsonValue } from './types';
 import { bucketOf, murmur3, murmur3From, murmur3Prefix } from './murmur3';
-import { matchSemVer, parseSemVer } from './sem-ver';
+import { matchSemVer, matchVersion, parseSemVer } from './sem-ver';
 import type { Fn, OperatorCompiler } from './rule';
 
 const MAX_TOTAL_WEIGHT = 2147483647;
 
 interface Bucket {
   variant: Fn;
+  /** the variant when it is a literal (the usual case): no call per evaluation */
+  constant: unknown;
   /** a constant weight, or a rule computing it (time-based rollouts) */
   weight: number | Fn;
 }
@@ -24,7 +26,9 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
   const entries = (explicitKey ? args.slice(1) : args) as JsonValue[][];
   const buckets: Bucket[] = entries.map((entry) => {
     const w = entry.length > 1 ? entry[1] : 1;
-    return { variant: compile(entry[0] ?? null, scope), weight: typeof w === 'number' ? w : compile(w, scope) };
+    const v = entry[0] ?? null;
+    const constant = v === null || typeof v !== 'object' ? asVariant(v) : undefined;
+    return { variant: compile(v, scope), constant, weight: typeof w === 'number' ? w : compile(w, scope) };
   });
   const dynamic = buckets.some((b) => typeof b.weight !== 'number');
   const staticWeights = dynamic ? null : buckets.map((b) => Math.max(0, b.weight as number));
@@ -65,7 +69,8 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
     for (let i = 0; i < weights.length; i++) {
       sum += weights[i];
       if (sum > bucket) {
-        const v = asVariant(buckets[i].variant(data, env));
+        const b = buckets[i];
+        const v = b.constant !== undefined ? b.constant : asVariant(b.variant(data, env));
         if (v !== null) env.split = v;
         return v;
       }
@@ -73,6 +78,14 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
     return null;
   };
 };
+
+/** `a.endsWith(b)`, compared from the end: inlined where the built-in is a call, and domains differ near their end. */
+function endsWith(a: string, b: string): boolean {
+  const off = a.length - b.length;
+  if (off < 0) return false;
+  for (let i = b.length - 1; i >= 0; i--) if (a.charCodeAt(off + i) !== b.charCodeAt(i)) return false;
+  return true;
+}
 
 function stringTest(test: (a: string, b: string) => boolean): OperatorCompiler {
   return (args, scope, compile) => {
@@ -95,6 +108,7 @@ const semVer: OperatorCompiler = (args, scope, compile) => {
   const op = String(args[1]);
   const lit = args[2];
   const fixed = typeof lit === 'string' || typeof lit === 'number' ? parseSemVer(lit) : undefined;
+  if (fixed) return (d, e) => matchVersion(a(d, e), op, fixed);
   const b = fixed === undefined ? compile(lit ?? null, scope) : null;
   return (d, e) => {
     const x = parseSemVer(a(d, e));
@@ -107,5 +121,5 @@ export const flagdOperators: Record<string, OperatorCompiler> = {
   fractional,
   sem_ver: semVer,
   starts_with: stringTest((a, b) => a.startsWith(b)),
-  ends_with: stringTest((a, b) => a.endsWith(b)),
+  ends_with: stringTest(endsWith),
 };

@@ -99,7 +99,11 @@ export const logicOperators: Record<string, OperatorCompiler> = {
         const set = new Set(values);
         return (d, e) => set.has(item(d, e));
       }
-      return (d, e) => values.indexOf(item(d, e)) !== -1;
+      return (d, e) => {
+        const x = item(d, e);
+        for (let i = 0; i < values.length; i++) if (values[i] === x) return true;
+        return false;
+      };
     }
     const container = compile(list, scope);
     return (d, e) => {

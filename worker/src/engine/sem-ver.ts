@@ -19,30 +19,47 @@ const MAX_LENGTH = 256;
 const cache = new Map<string, SemVer | null>();
 const CACHE_LIMIT = 8192;
 
-/** The common "1.2.3" shape without a regular expression; undefined for anything else. */
-function parsePlain(s: string): SemVer | null | undefined {
-  const parts = [0, 0, 0];
+/** The parts of the last version `readPlain` accepted (module scratch: the hot path allocates nothing). */
+const plain = [0, 0, 0];
+
+/**
+ * Reads the common "1.2.3" shape (after an optional leading v/V) into `plain` without a regular
+ * expression or an allocation; false for anything else (leading zeros, pre-release, build, partial
+ * versions…), which the full parser then decides.
+ */
+function readPlain(s: string): boolean {
+  let i = 0;
+  const first = s.charCodeAt(0);
+  if (first === 118 || first === 86) i = 1;
+  let major = 0;
+  let minor = 0;
+  let value = 0;
   let part = 0;
   let digits = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (digits === 1 && parts[part] === 0) return undefined; // leading zero: let the full parser decide
-      parts[part] = parts[part] * 10 + (c - 48);
-      if (++digits > 15) return undefined;
+      if (digits === 1 && value === 0) return false; // leading zero: let the full parser decide
+      value = value * 10 + (c - 48);
+      if (++digits > 15) return false;
     } else if (c === 46 && digits > 0 && part < 2) {
+      if (part === 0) major = value;
+      else minor = value;
       part++;
+      value = 0;
       digits = 0;
-    } else return undefined;
+    } else return false;
   }
-  if (part !== 2 || digits === 0) return undefined;
-  return { major: parts[0], minor: parts[1], patch: parts[2], pre: [] };
+  if (part !== 2 || digits === 0) return false;
+  plain[0] = major;
+  plain[1] = minor;
+  plain[2] = value;
+  return true;
 }
 
 function parseUncached(str: string): SemVer | null {
   if (str.length > MAX_LENGTH) return null;
-  const plain = parsePlain(str.charCodeAt(0) === 118 || str.charCodeAt(0) === 86 ? str.slice(1) : str);
-  if (plain) return plain;
+  if (readPlain(str)) return { major: plain[0], minor: plain[1], patch: plain[2], pre: [] };
   const s = str.trim().replace(/^[vV]/, '');
   const m = FULL.exec(s);
   if (m) {
@@ -111,6 +128,35 @@ export function matchSemVer(a: SemVer, op: string, b: SemVer): boolean | null {
     case '>=': return compareSemVer(a, b) >= 0;
     case '^': return a.major === b.major;
     case '~': return a.major === b.major && a.minor === b.minor;
+    default: return null;
+  }
+}
+
+/**
+ * `matchSemVer(parseSemVer(raw), op, b)` for a literal `b`, without the memo or an allocation when
+ * `raw` is a plain "M.m.p" string (the common case); the general path otherwise.
+ */
+export function matchVersion(raw: unknown, op: string, b: SemVer): boolean | null {
+  if (typeof raw !== 'string' || !readPlain(raw)) {
+    const a = parseSemVer(raw);
+    return a ? matchSemVer(a, op, b) : null;
+  }
+  const major = plain[0];
+  const minor = plain[1];
+  let c: number;
+  if (major !== b.major) c = major < b.major ? -1 : 1;
+  else if (minor !== b.minor) c = minor < b.minor ? -1 : 1;
+  else if (plain[2] !== b.patch) c = plain[2] < b.patch ? -1 : 1;
+  else c = b.pre.length === 0 ? 0 : 1; // a release follows its pre-releases
+  switch (op) {
+    case '=': return c === 0;
+    case '!=': return c !== 0;
+    case '<': return c < 0;
+    case '<=': return c <= 0;
+    case '>': return c > 0;
+    case '>=': return c >= 0;
+    case '^': return major === b.major;
+    case '~': return major === b.major && minor === b.minor;
     default: return null;
   }
 }
