@@ -1,20 +1,19 @@
-// Compiles a validated flag-set document into a snapshot: closures and precomputed, frozen results.
+// Compiles a validated flag-set document into a snapshot: per flag, on first use, closures and precomputed, frozen results.
 
 import type { CompiledFlagSet, EvaluationResult, FlagDefinition, FlagSetDocument, FlagType, JsonValue, Metadata } from './types';
 import { compileRule } from './compile-rule';
 import { inferFlagType } from './infer-type';
 import { isPlainObject, RuleError, type CompileScope, type Fn } from './rule';
 import type { MurmurState } from './murmur3';
+import type { ResultCache } from './result-cache';
 
 export interface CompiledFlag {
   key: string;
-  hashPrefix?: MurmurState;
+  /** murmur3 state after the flag key, set by `fractional` on first use */
+  hashPrefix: MurmurState | undefined;
   type: FlagType | null;
-  /** targeting, compiled on first evaluation (undefined until then), or null when the result never depends on the context */
-  rule: Fn | null | undefined;
-  /** the targeting to compile, and the snapshot's shared rules and segments */
-  source: JsonValue;
-  scope: CompileScope;
+  /** the compiled targeting, or null when the result never depends on the context (then `fixed` is the result) */
+  rule: Fn | null;
   /** the result when `rule` is null: DISABLED, STATIC, or a PARSE_ERROR */
   fixed: EvaluationResult | null;
   /** targeting returned null: the default variant, or no value (the caller's default) */
@@ -27,29 +26,6 @@ export interface CompiledFlag {
   matches: ResultCache | null;
   splits: ResultCache | null;
   metadata: Metadata | undefined;
-}
-
-/**
- * Results by variant name, made on first use. Rules return the same literal strings every time, so
- * a short list compared by identity beats hashing; past eight names a Map takes the rest.
- */
-export class ResultCache {
-  private readonly names: string[] = [];
-  private readonly results: EvaluationResult[] = [];
-  private more: Map<string, EvaluationResult> | null = null;
-
-  get(name: string): EvaluationResult | undefined {
-    const names = this.names;
-    for (let i = 0; i < names.length; i++) if (names[i] === name) return this.results[i];
-    return this.more === null ? undefined : this.more.get(name);
-  }
-
-  set(name: string, result: EvaluationResult): void {
-    if (this.names.length < 8) {
-      this.names.push(name);
-      this.results.push(result);
-    } else (this.more ??= new Map()).set(name, result);
-  }
 }
 
 const EMPTY: Metadata = Object.freeze({}) as Metadata;
@@ -74,32 +50,69 @@ export function variantResult(flag: CompiledFlag, variant: string, reason: Evalu
   return makeResult(flag, { value, variant, reason });
 }
 
-/** The snapshot. Its fields are the engine's own; callers use the CompiledFlagSet interface. */
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * The snapshot. Its fields are the engine's own; callers use the CompiledFlagSet interface.
+ * It keeps the document and makes each flag's record on the flag's first use: setting up allocates
+ * almost nothing, so a large snapshot is ready at once (and no garbage collection copies the freshly
+ * parsed document because of it), and an isolate pays only for the flags it serves.
+ */
 export class FlagSnapshot implements CompiledFlagSet {
   readonly keys: readonly string[];
   readonly metadata: Readonly<Metadata>;
-  readonly flags: CompiledFlag[];
-  readonly byKey: Map<string, CompiledFlag>;
   readonly notFoundMetadata: Metadata | undefined;
+  /** the flags made so far, by key */
+  readonly byKey = new Map<string, CompiledFlag>();
+  private all: CompiledFlag[] | null = null;
+  private readonly defs: Record<string, FlagDefinition>;
+  private readonly scope: CompileScope;
 
-  constructor(flags: CompiledFlag[], metadata: Metadata) {
-    this.flags = flags;
-    this.keys = Object.freeze(flags.map((f) => f.key));
-    this.byKey = new Map(flags.map((f) => [f.key, f]));
+  constructor(defs: Record<string, FlagDefinition>, metadata: Metadata, scope: CompileScope) {
+    const keys = Object.keys(defs);
+    this.keys = Object.freeze(keys.every((k) => isPlainObject(defs[k])) ? keys : keys.filter((k) => isPlainObject(defs[k])));
+    this.defs = defs;
     this.metadata = metadata;
     this.notFoundMetadata = Object.keys(metadata).length ? metadata : undefined;
+    this.scope = scope;
+  }
+
+  /** The flag, made and prepared on first use; undefined for an unknown key. */
+  flag(key: string): CompiledFlag | undefined {
+    let flag = this.byKey.get(key);
+    if (flag === undefined) {
+      if (!hasOwn.call(this.defs, key)) return undefined;
+      const def = this.defs[key];
+      if (!isPlainObject(def)) return undefined;
+      flag = makeFlag(key, def, this.metadata, this.scope);
+      this.byKey.set(key, flag);
+    }
+    return flag;
+  }
+
+  /** The flags of `keys` (keys of this snapshot), in that order. */
+  flagsOf(keys: readonly string[]): CompiledFlag[] {
+    const out: CompiledFlag[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = this.flag(keys[i]) as CompiledFlag;
+    return out;
+  }
+
+  /** Every flag, in document order. */
+  flags(): CompiledFlag[] {
+    return (this.all ??= this.flagsOf(this.keys));
   }
 
   has(key: string): boolean {
-    return this.byKey.has(key);
+    return this.byKey.has(key) || (hasOwn.call(this.defs, key) && isPlainObject(this.defs[key]));
   }
 
   typeOf(key: string): FlagType | null | undefined {
-    return this.byKey.get(key)?.type;
+    return this.flag(key)?.type;
   }
 }
 
-function compileFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope: CompileScope): CompiledFlag {
+/** Makes a flag's record on its first use: the results that never change, and its targeting compiled into closures. */
+function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope: CompileScope): CompiledFlag {
   const own = isPlainObject(def.metadata) && Object.keys(def.metadata).length > 0;
   const merged = own ? (Object.freeze({ ...setMetadata, ...def.metadata }) as Metadata) : setMetadata;
   let variants = isPlainObject(def.variants) ? (def.variants as Record<string, JsonValue>) : {};
@@ -109,9 +122,7 @@ function compileFlag(key: string, def: FlagDefinition, setMetadata: Metadata, sc
   }
   const flag: CompiledFlag = {
     key,
-    hashPrefix: undefined, // set by `fractional`: present from the start, so that every flag keeps one shape
-    source: null,
-    scope,
+    hashPrefix: undefined,
     type: inferFlagType(def.variants),
     rule: null,
     fixed: null,
@@ -140,23 +151,13 @@ function compileFlag(key: string, def: FlagDefinition, setMetadata: Metadata, sc
     flag.fixed = defaultVariant === null ? flag.defaultResult : (variantResult(flag, defaultVariant, 'STATIC') ?? flag.defaultResult);
     return flag;
   }
-  flag.source = targeting as JsonValue;
-  flag.rule = undefined;
-  return flag;
-}
-
-/**
- * Compiles a flag's targeting into closures: on its first evaluation, so that a large snapshot is
- * ready at once and an isolate pays only for the flags it serves. Once per flag and snapshot.
- */
-export function compileTargeting(flag: CompiledFlag): void {
   try {
-    flag.rule = compileRule(flag.source, flag.scope);
+    flag.rule = compileRule(targeting as JsonValue, scope);
   } catch (e) {
     const message = e instanceof RuleError ? e.message : 'targeting could not be compiled';
-    flag.rule = null;
-    flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `invalid targeting for flag "${flag.key}": ${message}` });
+    flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `invalid targeting for flag "${key}": ${message}` });
   }
+  return flag;
 }
 
 function structuredCloneJson<T extends JsonValue>(v: T): T {
@@ -166,7 +167,8 @@ function structuredCloneJson<T extends JsonValue>(v: T): T {
 /**
  * Compiles a flag set once. Never throws for a document that passed `validateFlagSet`; a flag that
  * cannot be compiled anyway evaluates to ERROR / PARSE_ERROR alone, the others are unaffected.
- * Targeting is compiled on each flag's first evaluation, or here with `{ eager: true }`.
+ * Each flag is prepared (results made, targeting compiled) on its first use, or here with `{ eager: true }`.
+ * The document is kept until then: it must not be changed after this call.
  */
 export function compileFlagSet(doc: FlagSetDocument, options: { eager?: boolean } = {}): CompiledFlagSet {
   const setMetadata = (isPlainObject(doc.metadata) ? Object.freeze({ ...doc.metadata }) : EMPTY) as Metadata;
@@ -197,13 +199,8 @@ export function compileFlagSet(doc: FlagSetDocument, options: { eager?: boolean 
       return s;
     },
   };
-  const flags: CompiledFlag[] = [];
   const defs = isPlainObject(doc.flags) ? (doc.flags as unknown as Record<string, FlagDefinition>) : {};
-  for (const key of Object.keys(defs)) {
-    const def = defs[key];
-    if (!isPlainObject(def)) continue;
-    flags.push(compileFlag(key, def, setMetadata, scope));
-  }
-  if (options.eager) for (const f of flags) if (f.rule === undefined) compileTargeting(f);
-  return new FlagSnapshot(flags, setMetadata);
+  const snapshot = new FlagSnapshot(defs, setMetadata, scope);
+  if (options.eager) snapshot.flags();
+  return snapshot;
 }

@@ -9,7 +9,8 @@ import type {
   FlagSelection,
   ValueType,
 } from './types';
-import { compileTargeting, FlagSnapshot, makeResult, ResultCache, variantResult, type CompiledFlag } from './compile';
+import { FlagSnapshot, makeResult, variantResult, type CompiledFlag } from './compile';
+import { ResultCache } from './result-cache';
 import type { Env } from './rule';
 
 function snapshotOf(set: CompiledFlagSet): FlagSnapshot {
@@ -31,7 +32,7 @@ interface RunEnv extends Env {
 
 /** A prerequisite: the other flag's variant for the same context and time; the caller's state is restored. */
 function prerequisiteVariant(key: string, env: Env): string | undefined {
-  const flag = (env as RunEnv).snapshot.byKey.get(key);
+  const flag = (env as RunEnv).snapshot.flag(key);
   if (!flag) return undefined;
   const { flag: current, split, keyMissing } = env;
   env.depth++;
@@ -69,7 +70,6 @@ function enter(snapshot: FlagSnapshot, ctx: Record<string, unknown>, now: number
 }
 
 function run(flag: CompiledFlag, env: Env): EvaluationResult {
-  if (flag.rule === undefined) compileTargeting(flag);
   if (flag.fixed) return flag.fixed;
   env.flag = flag;
   env.split = undefined;
@@ -119,13 +119,12 @@ function typeMatches(value: unknown, type: ValueType): boolean {
 /** Evaluates one flag. Never throws on data: unknown keys, bad contexts and rule errors come back as results. */
 export function evaluateFlag(set: CompiledFlagSet, key: string, context: EvaluationContext, options: EvaluateFlagOptions): EvaluationResult {
   const snapshot = snapshotOf(set);
-  const flag = snapshot.byKey.get(key);
+  const flag = snapshot.byKey.get(key) ?? snapshot.flag(key);
   if (!flag) {
     const r: EvaluationResult = { key, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND', errorMessage: `flag "${key}" not found` };
     if (snapshot.notFoundMetadata) r.metadata = snapshot.notFoundMetadata;
     return r;
   }
-  if (flag.rule === undefined) compileTargeting(flag);
   const problem = flag.fixed ? null : contextProblem(context);
   if (problem) return makeResult(flag, { reason: 'ERROR', errorCode: 'INVALID_CONTEXT', errorMessage: problem });
   const r = run(flag, enter(snapshot, context, options.now));
@@ -138,30 +137,31 @@ export function evaluateFlag(set: CompiledFlagSet, key: string, context: Evaluat
 /** Picks a subset of a snapshot's flags once, so that `evaluateAll(…, { only })` costs nothing per flag skipped. */
 export function selectFlags(set: CompiledFlagSet, include: (key: string) => boolean): FlagSelection {
   const snapshot = snapshotOf(set);
-  const flags = snapshot.flags.filter((f) => include(f.key));
-  const selection = { set, keys: Object.freeze(flags.map((f) => f.key)) };
-  selections.set(selection, flags);
-  return Object.freeze(selection);
+  const selection = Object.freeze({ set, keys: Object.freeze(snapshot.keys.filter((k) => include(k))) });
+  selections.set(selection, null);
+  return selection;
 }
 
-const selections = new WeakMap<FlagSelection, CompiledFlag[]>();
+/** Selections made by `selectFlags`, with their flags once resolved (on first use). */
+const selections = new WeakMap<FlagSelection, CompiledFlag[] | null>();
 
 /** Evaluates every flag (or the selected ones) for one context, in `keys` order. DISABLED flags are included. */
 export function evaluateAll(set: CompiledFlagSet, context: EvaluationContext, options: EvaluateAllOptions): EvaluationResult[] {
   const snapshot = snapshotOf(set);
   const only = options.only;
-  let flags = snapshot.flags;
+  let flags: CompiledFlag[];
   if (only && typeof only === 'object') {
     const picked = selections.get(only);
-    if (!picked || only.set !== set) throw new TypeError('selection made for another snapshot');
-    flags = picked;
-  } else if (typeof only === 'function') flags = flags.filter((f) => only(f.key));
+    if (picked === undefined || only.set !== set) throw new TypeError('selection made for another snapshot');
+    flags = picked ?? snapshot.flagsOf(only.keys);
+    if (picked === null) selections.set(only, flags);
+  } else if (typeof only === 'function') flags = snapshot.flagsOf(snapshot.keys.filter((k) => only(k)));
+  else flags = snapshot.flags();
   const out: EvaluationResult[] = new Array(flags.length);
   const problem = contextProblem(context);
   if (problem) {
     for (let i = 0; i < flags.length; i++) {
       const f = flags[i];
-      if (f.rule === undefined) compileTargeting(f);
       out[i] = f.fixed ?? makeResult(f, { reason: 'ERROR', errorCode: 'INVALID_CONTEXT', errorMessage: problem });
     }
     return out;
