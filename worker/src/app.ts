@@ -15,15 +15,9 @@ import { projectRoutes } from './routes/projects';
 import { propagationRoutes } from './routes/propagation';
 import { sdkKeyRoutes } from './routes/sdk-keys';
 import { openDb } from './store/db';
+import { edgeCorsOptions } from './edge/cors';
 
-/** Browsers call OFREP and lookups from any origin with an SDK key (no cookies), so `*` is safe. */
-const edgeCors = cors({
-  origin: '*',
-  allowMethods: ['GET', 'POST', 'OPTIONS'],
-  allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'If-None-Match', 'Last-Event-ID'],
-  exposeHeaders: ['ETag', 'Retry-After'],
-  maxAge: 86400,
-});
+const edgeCors = cors(edgeCorsOptions);
 
 export function createApp() {
   const api = new OpenAPIHono<AppEnv>({

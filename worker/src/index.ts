@@ -1,11 +1,26 @@
 // The worker's entry point: the app for HTTP, the environment channel Durable Object.
+// OFREP evaluations, the hot path, skip the router (see docs/performance.md, bench:http).
 import { createApp } from './app';
 import type { Bindings } from './bindings';
+import { EVALUATE_PREFIX, handleEvaluate } from './edge/ofrep-handler';
 
 const app = createApp();
 
 export default {
-  fetch: app.fetch,
+  async fetch(request, env, ctx) {
+    if (request.method === 'POST') {
+      const url = new URL(request.url);
+      if (url.pathname.startsWith(EVALUATE_PREFIX)) {
+        try {
+          return await handleEvaluate(request, url, env, ctx);
+        } catch (err) {
+          console.error('curtain: evaluation failed', err instanceof Error ? err.message : String(err));
+          return Response.json({ errorDetails: 'An internal error occurred' }, { status: 500, headers: { 'access-control-allow-origin': '*' } });
+        }
+      }
+    }
+    return app.fetch(request, env, ctx);
+  },
 } satisfies ExportedHandler<Bindings>;
 
 export { EnvironmentChannel } from './snapshot/channel';

@@ -28,6 +28,8 @@ export interface LiveSnapshot {
   checkedAt: number;
   /** whether the channel has been told that this isolate applied the version */
   reported: boolean;
+  /** values derived from this snapshot by the hot path (e.g. per-key response tails), dropped with it */
+  memo: Map<string, string>;
 }
 
 const live = new Map<string, LiveSnapshot>();
@@ -117,7 +119,7 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
 function prepare(snapshot: Snapshot, now: number): LiveSnapshot {
   const compiled = compileFlagSet(snapshot.document);
   const clientVisible = new Set(snapshot.clientVisible);
-  return { snapshot, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now, reported: false };
+  return { snapshot, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now, reported: false, memo: new Map() };
 }
 
 /**

@@ -46,3 +46,27 @@ export const notFound = (key: string): EvaluationResult => ({
   errorCode: 'FLAG_NOT_FOUND',
   errorMessage: `Flag '${key}' was not found`,
 });
+
+// The engine returns frozen results shared across calls (one per variant and reason), so their wire
+// text is computed once and reused: the hot path then builds no objects and serializes nothing.
+const singleWires = new WeakMap<EvaluationResult, { status: 200 | 400 | 404 | 500; text: string }>();
+const bulkWires = new WeakMap<EvaluationResult, string>();
+
+export function singleWire(r: EvaluationResult): { status: 200 | 400 | 404 | 500; text: string } {
+  let wire = singleWires.get(r);
+  if (!wire) {
+    const { status, body } = singleResponse(r);
+    wire = { status, text: JSON.stringify(body) };
+    if (Object.isFrozen(r)) singleWires.set(r, wire);
+  }
+  return wire;
+}
+
+export function bulkEntryText(r: EvaluationResult): string {
+  let text = bulkWires.get(r);
+  if (text === undefined) {
+    text = JSON.stringify(bulkEntry(r));
+    if (Object.isFrozen(r)) bulkWires.set(r, text);
+  }
+  return text;
+}

@@ -1,0 +1,13 @@
+// CORS for the evaluation routes: browsers call them from any origin with an SDK key and no cookies.
+export const edgeCorsHeaders: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'ETag,Retry-After',
+};
+
+export const edgeCorsOptions = {
+  origin: '*',
+  allowMethods: ['GET', 'POST', 'OPTIONS'],
+  allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'If-None-Match', 'Last-Event-ID'],
+  exposeHeaders: ['ETag', 'Retry-After'],
+  maxAge: 86400,
+};

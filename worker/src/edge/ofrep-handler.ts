@@ -1,0 +1,76 @@
+// POST /ofrep/v1/evaluate/flags[/{key}]: OFREP evaluation, the hot path. Caller: an SDK key.
+// Plain Web APIs, no router: the worker's entry sends these requests here directly (see index.ts), and
+// the Hono app mounts the same handler, so there is one implementation.
+import type { Bindings } from '../bindings';
+import type { SdkCaller } from '../context';
+import { edgeCorsHeaders } from './cors';
+import { etagOf, evaluateOne, evaluateVisible, matchesEtag, parseEvaluationRequest } from './evaluate';
+import type { EdgeRequest } from './live-snapshots';
+import { bulkEntryText, singleWire } from './ofrep-results';
+import { authenticateSdk } from './sdk-auth';
+import { streamToken } from './stream-token';
+
+export const EVALUATE_PREFIX = '/ofrep/v1/evaluate/flags';
+
+const jsonHeaders = { ...edgeCorsHeaders, 'content-type': 'application/json' };
+const json = (body: unknown, status: number) => new Response(JSON.stringify(body), { status, headers: jsonHeaders });
+
+/** `pathname` starts with EVALUATE_PREFIX. */
+export async function handleEvaluate(request: Request, url: URL, env: Bindings, ctx: Pick<ExecutionContext, 'waitUntil'>): Promise<Response> {
+  const rest = url.pathname.slice(EVALUATE_PREFIX.length);
+  if (rest !== '' && (rest[0] !== '/' || rest.length < 2 || rest.indexOf('/', 1) !== -1)) return json({ errorDetails: 'Not found' }, 404);
+  const edge: EdgeRequest = { env, waitUntil: (p) => ctx.waitUntil(p), location: (request.cf?.colo as string | undefined) ?? 'local' };
+  const sdk = await authenticateSdk(request.headers, edge, url.searchParams.get('flagConfigEtag'));
+  if (sdk instanceof Response) return sdk;
+  return rest === '' ? bulk(request, sdk) : single(request, sdk, decodeKey(rest.slice(1)));
+}
+
+/** What follows the flags in a bulk answer: flag-set metadata and the key's event stream, once per snapshot and key. */
+async function bulkTail(sdk: SdkCaller): Promise<string> {
+  const memo = sdk.live.memo;
+  let tail = memo.get(`bulk-tail:${sdk.keyId}`);
+  if (tail === undefined) {
+    const snapshot = sdk.live.snapshot;
+    const token = await streamToken(snapshot, sdk.keyId);
+    const rest: Record<string, unknown> = {};
+    if (snapshot.document.metadata) rest.metadata = snapshot.document.metadata;
+    rest.eventStreams = [
+      {
+        type: 'sse',
+        endpoint: { requestUri: `/ofrep/v1/events?environment=${snapshot.environmentId}&key=${sdk.keyId}&token=${token}` },
+        inactivityDelaySec: 120,
+      },
+    ];
+    tail = '],' + JSON.stringify(rest).slice(1);
+    memo.set(`bulk-tail:${sdk.keyId}`, tail);
+  }
+  return tail;
+}
+
+function decodeKey(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+async function single(request: Request, sdk: SdkCaller, key: string): Promise<Response> {
+  const parsed = parseEvaluationRequest(await request.text());
+  if (!parsed.ok) return json({ key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }, 400);
+  const { status, text } = singleWire(evaluateOne(sdk, key, parsed.context));
+  return new Response(text, { status, headers: jsonHeaders });
+}
+
+async function bulk(request: Request, sdk: SdkCaller): Promise<Response> {
+  const parsed = parseEvaluationRequest(await request.text());
+  if (!parsed.ok) return json({ errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }, 400);
+  const results = evaluateVisible(sdk, parsed.context);
+  let body = '{"flags":[';
+  for (let i = 0; i < results.length; i++) body += (i ? ',' : '') + bulkEntryText(results[i]);
+  body += await bulkTail(sdk);
+  const etag = await etagOf(body);
+  const headers = { ...jsonHeaders, etag, 'cache-control': 'private, no-cache' };
+  if (matchesEtag(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
+  return new Response(body, { status: 200, headers });
+}

@@ -1,0 +1,27 @@
+// Evaluations per SDK key, counted by the Workers Rate Limiting binding on a random sample of requests:
+// each sampled call stands for EVALUATION_LIMIT_SAMPLE requests, so the limiter costs one call in N on
+// the hot path. A key over its budget is refused in this isolate for the rest of the period.
+import type { Bindings } from '../bindings';
+
+/** The period of the EVALUATION_LIMIT binding in wrangler.toml. */
+export const LIMIT_PERIOD_MS = 10_000;
+
+const blockedUntil = new Map<string, number>();
+
+/** Whether the key may evaluate now; when not, the seconds to wait. Fails open: a broken limiter must not stop evaluation. */
+export async function admit(env: Bindings, keyId: string, now = Date.now()): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
+  const until = blockedUntil.get(keyId);
+  if (until !== undefined) {
+    if (now < until) return { ok: false, retryAfter: Math.ceil((until - now) / 1000) };
+    blockedUntil.delete(keyId);
+  }
+  const sample = Number(env.EVALUATION_LIMIT_SAMPLE) || 1;
+  if (sample > 1 && Math.random() * sample >= 1) return { ok: true };
+  try {
+    if ((await env.EVALUATION_LIMIT.limit({ key: keyId })).success) return { ok: true };
+  } catch {
+    return { ok: true };
+  }
+  blockedUntil.set(keyId, now + LIMIT_PERIOD_MS);
+  return { ok: false, retryAfter: LIMIT_PERIOD_MS / 1000 };
+}

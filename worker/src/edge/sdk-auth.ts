@@ -1,0 +1,36 @@
+// SDK-key authentication at the edge: the key names its environment, the snapshot holds its hash.
+// Answers OFREP's way: 401 with no body for a missing, malformed, unknown or revoked key; 429 with
+// Retry-After past the key's rate; 500 when no snapshot can be had at all.
+import { digestsEqual, presentedCredential, sha256Hex } from '../auth/secrets';
+import type { SdkCaller } from '../context';
+import { parseSdkKey } from '../store/sdk-keys';
+import { edgeCorsHeaders } from './cors';
+import { liveSnapshot, type EdgeRequest, type LiveSnapshot } from './live-snapshots';
+import { admit } from './rate-limit';
+
+/** The version named by a change event's etag (`"v12"`), which OFREP providers send back as `flagConfigEtag`. */
+function announcedVersion(etag: string | null): number | undefined {
+  const m = etag ? /^(?:W\/)?"?v(\d{1,15})"?$/.exec(etag) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+const refuse = (status: 401 | 429, retryAfter?: number) =>
+  new Response(null, { status, headers: retryAfter ? { ...edgeCorsHeaders, 'retry-after': String(retryAfter) } : edgeCorsHeaders });
+
+export async function authenticateSdk(headers: Headers, edge: EdgeRequest, flagConfigEtag: string | null): Promise<SdkCaller | Response> {
+  const key = presentedCredential(headers, true);
+  const parsed = key ? parseSdkKey(key) : null;
+  if (!key || !parsed) return refuse(401);
+  let live: LiveSnapshot | null;
+  try {
+    live = await liveSnapshot(edge, parsed.environmentId, Date.now(), announcedVersion(flagConfigEtag));
+  } catch (err) {
+    console.error('curtain: cannot evaluate, no snapshot reachable', parsed.environmentId, String((err as Error).cause ?? err));
+    return Response.json({ errorDetails: 'The flag configuration is temporarily unavailable' }, { status: 500, headers: edgeCorsHeaders });
+  }
+  const entry = live?.snapshot.sdkKeys[parsed.keyId];
+  if (!live || !entry || entry.kind !== parsed.kind || !digestsEqual(await sha256Hex(key), entry.hash)) return refuse(401);
+  const admitted = await admit(edge.env, parsed.keyId);
+  if (!admitted.ok) return refuse(429, admitted.retryAfter);
+  return { kind: entry.kind, keyId: parsed.keyId, live };
+}
