@@ -15,9 +15,17 @@ export function randomId(length = 16): string {
 
 const encoder = new TextEncoder();
 
+const hexOctets = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lowercase hex of the first `length` bytes. */
+export function toHex(bytes: Uint8Array, length = bytes.length): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += hexOctets[bytes[i]];
+  return out;
+}
+
 export async function sha256Hex(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(value));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value))));
 }
 
 /** Compares two hex digests in constant time (both are SHA-256, so equal length when well-formed). */

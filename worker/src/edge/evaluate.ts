@@ -2,7 +2,10 @@
 import { evaluateAll, evaluateFlag } from '../engine';
 import type { EvaluationContext, EvaluationResult } from '../engine/types';
 import type { SdkCaller } from '../context';
+import { toHex } from '../auth/secrets';
 import { notFound } from './ofrep-results';
+
+const encoder = new TextEncoder();
 
 export type ParsedContext = { ok: true; context: EvaluationContext } | { ok: false; errorCode: 'PARSE_ERROR' | 'INVALID_CONTEXT'; errorDetails: string };
 
@@ -45,9 +48,8 @@ export function evaluateVisible(sdk: SdkCaller, context: EvaluationContext, now 
 
 /** A strong ETag over the exact response body: unchanged results keep their ETag whatever else changed. */
 export async function etagOf(body: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
-  const hex = [...new Uint8Array(digest, 0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `"${hex}"`;
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(body));
+  return `"${toHex(new Uint8Array(digest), 12)}"`;
 }
 
 /** Whether an If-None-Match header names this ETag (handles lists, weak validators and `*`). */
