@@ -48,6 +48,32 @@ export function compilePath(path: string, scope: CompileScope, missing: unknown 
   };
 }
 
+/**
+ * The property a rule node reads when it is a plain `{"var": "name"}` (no dots, no fallback, not
+ * `$flagd…`), so that an operator can read it itself with `prop` instead of calling a closure; else null.
+ */
+export function simpleVar(node: JsonValue | undefined, scope: CompileScope): string | null {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return null;
+  const keys = Object.keys(node);
+  if (keys.length !== 1 || keys[0] !== 'var') return null;
+  let arg = node.var;
+  if (Array.isArray(arg)) {
+    if (arg.length === 0 || arg.length > 2 || (arg.length === 2 && arg[1] !== null)) return null;
+    arg = arg[0];
+  }
+  if (typeof arg !== 'string' && typeof arg !== 'number') return null;
+  const path = String(arg);
+  if (path === '' || path.indexOf('.') !== -1 || (!scope.inIteration && path.startsWith('$flagd'))) return null;
+  return path;
+}
+
+/** What `{"var": k}` reads from `data` for a `simpleVar` name: null when absent. */
+export function prop(data: unknown, k: string): unknown {
+  if (data === null || data === undefined) return null;
+  const v = (data as Record<string, unknown>)[k];
+  return v === undefined || typeof v === 'function' ? null : v;
+}
+
 function pathOf(v: JsonValue): string {
   return v === null || v === undefined ? '' : String(v);
 }

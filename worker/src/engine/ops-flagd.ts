@@ -4,6 +4,7 @@ import type { JsonValue } from './types';
 import { bucketOf, murmur3, murmur3From, murmur3Prefix } from './murmur3';
 import { matchSemVer, matchVersion, parseSemVer } from './sem-ver';
 import type { Fn, OperatorCompiler } from './rule';
+import { prop, simpleVar } from './ops-data';
 
 const MAX_TOTAL_WEIGHT = 2147483647;
 
@@ -87,13 +88,16 @@ function endsWith(a: string, b: string): boolean {
   return true;
 }
 
-function stringTest(test: (a: string, b: string) => boolean): OperatorCompiler {
+function stringTest(test: (a: string, b: string) => boolean, fused: (k: string, lit: string) => Fn): OperatorCompiler {
   return (args, scope, compile) => {
-    const a = compile(args[0] ?? null, scope);
     const lit = args[1];
     if (typeof lit === 'string') {
+      const k = simpleVar(args[0], scope);
+      if (k !== null) return fused(k, lit);
+      const a = compile(args[0] ?? null, scope);
       return (d, e) => { const s = a(d, e); return typeof s === 'string' ? test(s, lit) : null; };
     }
+    const a = compile(args[0] ?? null, scope);
     const b = compile(lit ?? null, scope);
     return (d, e) => {
       const s = a(d, e);
@@ -108,7 +112,11 @@ const semVer: OperatorCompiler = (args, scope, compile) => {
   const op = String(args[1]);
   const lit = args[2];
   const fixed = typeof lit === 'string' || typeof lit === 'number' ? parseSemVer(lit) : undefined;
-  if (fixed) return (d, e) => matchVersion(a(d, e), op, fixed);
+  if (fixed) {
+    const k = simpleVar(args[0], scope);
+    if (k !== null) return (d) => matchVersion(prop(d, k), op, fixed);
+    return (d, e) => matchVersion(a(d, e), op, fixed);
+  }
   const b = fixed === undefined ? compile(lit ?? null, scope) : null;
   return (d, e) => {
     const x = parseSemVer(a(d, e));
@@ -120,6 +128,10 @@ const semVer: OperatorCompiler = (args, scope, compile) => {
 export const flagdOperators: Record<string, OperatorCompiler> = {
   fractional,
   sem_ver: semVer,
-  starts_with: stringTest((a, b) => a.startsWith(b)),
-  ends_with: stringTest(endsWith),
+  // `{"op": [{"var": k}, "literal"]}` reads the property itself: one closure, nothing called
+  starts_with: stringTest(
+    (a, b) => a.startsWith(b),
+    (k, lit) => (d) => { const s = prop(d, k); return typeof s === 'string' ? s.startsWith(lit) : null; },
+  ),
+  ends_with: stringTest(endsWith, (k, lit) => (d) => { const s = prop(d, k); return typeof s === 'string' ? endsWith(s, lit) : null; }),
 };

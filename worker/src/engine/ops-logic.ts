@@ -2,20 +2,36 @@
 
 import type { JsonValue } from './types';
 import { truthy, type Env, type Fn, type OperatorCompiler } from './rule';
+import { prop, simpleVar } from './ops-data';
 
 type Compare = (a: any, b: any) => boolean;
 
-function comparator(test: Compare, between: boolean): OperatorCompiler {
+function comparator(op: string, test: Compare, between: boolean): OperatorCompiler {
   return (args, scope, compile) => {
+    const right = args[1];
+    const literal = right === null || typeof right !== 'object';
+    const k = literal && args.length === 2 ? simpleVar(args[0], scope) : null;
+    if (k !== null) return compareProp(op, k, right);
     const [a, b, c] = args.map((x) => compile(x, scope));
     if (between && c) return (d, e) => { const y = b(d, e); return test(a(d, e), y) && test(y, c(d, e)); };
-    const right = args[1];
-    if (right === null || typeof right !== 'object') {
-      // the common `{"op": [{"var": …}, literal]}`: skip a closure call
-      return (d, e) => test(a(d, e), right);
-    }
+    // the common `{"op": [expression, literal]}`: skip a closure call
+    if (literal) return (d, e) => test(a(d, e), right);
     return (d, e) => test(a(d, e), b(d, e));
   };
+}
+
+/** `{"op": [{"var": k}, literal]}`, the most common comparison: one closure per operator, nothing called. */
+function compareProp(op: string, k: string, r: any): Fn {
+  switch (op) {
+    case '==': return (d) => prop(d, k) == r; // eslint-disable-line eqeqeq
+    case '===': return (d) => prop(d, k) === r;
+    case '!=': return (d) => prop(d, k) != r; // eslint-disable-line eqeqeq
+    case '!==': return (d) => prop(d, k) !== r;
+    case '>': return (d) => (prop(d, k) as any) > r;
+    case '>=': return (d) => (prop(d, k) as any) >= r;
+    case '<': return (d) => (prop(d, k) as any) < r;
+    default: return (d) => (prop(d, k) as any) <= r;
+  }
 }
 
 function toNumber(v: unknown): number {
@@ -50,14 +66,14 @@ function iteration(args: JsonValue[], scope: Parameters<OperatorCompiler>[1], co
 }
 
 export const logicOperators: Record<string, OperatorCompiler> = {
-  '==': comparator((a, b) => a == b, false), // eslint-disable-line eqeqeq
-  '===': comparator((a, b) => a === b, false),
-  '!=': comparator((a, b) => a != b, false), // eslint-disable-line eqeqeq
-  '!==': comparator((a, b) => a !== b, false),
-  '>': comparator((a, b) => a > b, false),
-  '>=': comparator((a, b) => a >= b, false),
-  '<': comparator((a, b) => a < b, true),
-  '<=': comparator((a, b) => a <= b, true),
+  '==': comparator('==', (a, b) => a == b, false), // eslint-disable-line eqeqeq
+  '===': comparator('===', (a, b) => a === b, false),
+  '!=': comparator('!=', (a, b) => a != b, false), // eslint-disable-line eqeqeq
+  '!==': comparator('!==', (a, b) => a !== b, false),
+  '>': comparator('>', (a, b) => a > b, false),
+  '>=': comparator('>=', (a, b) => a >= b, false),
+  '<': comparator('<', (a, b) => a < b, true),
+  '<=': comparator('<=', (a, b) => a <= b, true),
 
   '!'(args, scope, compile) {
     const a = compile(args[0] ?? null, scope);
@@ -91,20 +107,31 @@ export const logicOperators: Record<string, OperatorCompiler> = {
   '?:': ifOperator,
 
   in(args, scope, compile) {
-    const item = compile(args[0], scope);
     const list = args[1];
     if (Array.isArray(list) && list.every((x) => x === null || typeof x !== 'object')) {
       const values = list as unknown[];
+      const k = simpleVar(args[0], scope);
       if (values.length > 8) {
         const set = new Set(values);
+        if (k !== null) return (d) => set.has(prop(d, k));
+        const item = compile(args[0], scope);
         return (d, e) => set.has(item(d, e));
       }
+      if (k !== null) {
+        return (d) => {
+          const x = prop(d, k);
+          for (let i = 0; i < values.length; i++) if (values[i] === x) return true;
+          return false;
+        };
+      }
+      const item = compile(args[0], scope);
       return (d, e) => {
         const x = item(d, e);
         for (let i = 0; i < values.length; i++) if (values[i] === x) return true;
         return false;
       };
     }
+    const item = compile(args[0], scope);
     const container = compile(list, scope);
     return (d, e) => {
       const c = container(d, e);
@@ -195,9 +222,17 @@ function ifOperator(args: JsonValue[], scope: Parameters<OperatorCompiler>[1], c
     return (d, e) => (truthy(c(d, e)) ? t(d, e) : f(d, e));
   }
   const pairs = fns.length >> 1;
+  const conds = Array.from({ length: pairs }, (_, i) => fns[2 * i]);
+  const thens = Array.from({ length: pairs }, (_, i) => fns[2 * i + 1]);
+  // A literal branch (a variant name, usually) is returned as it is, without a call.
+  const literal = Array.from({ length: pairs }, (_, i) => {
+    const v = args[2 * i + 1];
+    return v === null || typeof v !== 'object';
+  });
+  const values = Array.from({ length: pairs }, (_, i) => (literal[i] ? args[2 * i + 1] : undefined));
   const otherwise = fns.length % 2 === 1 ? fns[fns.length - 1] : null;
   return (d, e) => {
-    for (let i = 0; i < pairs; i++) if (truthy(fns[2 * i](d, e))) return fns[2 * i + 1](d, e);
+    for (let i = 0; i < pairs; i++) if (truthy(conds[i](d, e))) return literal[i] ? values[i] : thens[i](d, e);
     return otherwise ? otherwise(d, e) : null;
   };
 }
