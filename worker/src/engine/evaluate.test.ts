@@ -200,3 +200,40 @@ describe('inferFlagType', () => {
     expect(inferFlagType(variants as never)).toBe(type);
   });
 });
+
+describe('snapshots made lazily', () => {
+  const lazyDoc = {
+    flags: {
+      many: {
+        state: 'ENABLED',
+        variants: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`v${i}`, i])),
+        defaultVariant: 'v0',
+        targeting: { var: 'pick' },
+      },
+      broken: 'not a flag',
+      plain: bool(),
+    },
+  } as unknown as FlagSetDocument;
+
+  it('lists, finds and types only the flags that are objects, before any evaluation', () => {
+    const set = compileFlagSet(lazyDoc);
+    expect(set.keys).toEqual(['many', 'plain']);
+    expect([set.has('many'), set.has('broken'), set.has('nope')]).toEqual([true, false, false]);
+    expect([set.typeOf('many'), set.typeOf('broken'), set.typeOf('plain')]).toEqual(['integer', undefined, 'boolean']);
+    expect(evaluateFlag(set, 'broken', {}, { now }).errorCode).toBe('FLAG_NOT_FOUND');
+  });
+
+  it('serves every variant of a flag with more names than the short result list holds, the same result each time', () => {
+    const set = compileFlagSet(lazyDoc);
+    const first = Array.from({ length: 12 }, (_, i) => evaluateFlag(set, 'many', { pick: `v${i}` }, { now }));
+    expect(first.map((r) => [r.variant, r.value, r.reason])).toEqual(Array.from({ length: 12 }, (_, i) => [`v${i}`, i, 'TARGETING_MATCH']));
+    for (let i = 0; i < 12; i++) expect(evaluateFlag(set, 'many', { pick: `v${i}` }, { now })).toBe(first[i]);
+  });
+
+  it('resolves a selection on its first use, to the same results as evaluating each flag', () => {
+    const set = compileFlagSet(lazyDoc);
+    const only = selectFlags(set, (k) => k !== 'many');
+    expect(evaluateAll(set, {}, { now, only })).toEqual([evaluateFlag(set, 'plain', {}, { now })]);
+    expect(evaluateAll(set, {}, { now, only })).toEqual([evaluateFlag(set, 'plain', {}, { now })]);
+  });
+});

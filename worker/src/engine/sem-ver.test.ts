@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareSemVer, isStrictSemVer, matchSemVer, parseSemVer } from './sem-ver';
+import { compareSemVer, isStrictSemVer, matchSemVer, matchVersion, parseSemVer, SEM_VER_OPERATORS } from './sem-ver';
 
 const cmp = (a: string, b: string) => compareSemVer(parseSemVer(a)!, parseSemVer(b)!);
 
@@ -79,5 +79,17 @@ describe('parseSemVer fast path', () => {
     expect(parseSemVer('1..3')).toBeNull();
     expect(parseSemVer('1.2.3.')).toBeNull();
     expect(parseSemVer('1.2.3.4')).toBeNull();
+  });
+});
+
+describe('matchVersion', () => {
+  const raws: unknown[] = ['2.1.0', 'v2.1.0', 'V2.1.0', '2.1', '2', '02.1.0', '2.01.0', '2.1.0-beta', '2.1.0+b.7', ' 2.1.0', '2.1.0.0', '10.0.0', '0.0.0', '1.9.99', '2.2.0', '', 'v', '2.', '.1.0', '1234567890123456.0.0', 2, 2.1, null, true];
+  const literals = ['2.1.0', '2.1.0-rc.1', '1.0.0', '2.0.0', '3.0.0'];
+  it.each(raws.map((raw) => ({ raw })))('compares $raw like parse + match, for every operator and literal', ({ raw }) => {
+    const a = parseSemVer(raw);
+    for (const lit of literals) {
+      const b = parseSemVer(lit)!;
+      for (const op of [...SEM_VER_OPERATORS, '?']) expect([op, lit, matchVersion(raw, op, b)]).toEqual([op, lit, a ? matchSemVer(a, op, b) : null]);
+    }
   });
 });
