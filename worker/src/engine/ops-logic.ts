@@ -222,14 +222,18 @@ function ifOperator(args: JsonValue[], scope: Parameters<OperatorCompiler>[1], c
     return (d, e) => (truthy(c(d, e)) ? t(d, e) : f(d, e));
   }
   const pairs = fns.length >> 1;
-  const conds = Array.from({ length: pairs }, (_, i) => fns[2 * i]);
-  const thens = Array.from({ length: pairs }, (_, i) => fns[2 * i + 1]);
+  const conds: Fn[] = [];
+  const thens: Fn[] = [];
   // A literal branch (a variant name, usually) is returned as it is, without a call.
-  const literal = Array.from({ length: pairs }, (_, i) => {
+  const literal: boolean[] = [];
+  const values: unknown[] = [];
+  for (let i = 0; i < pairs; i++) {
     const v = args[2 * i + 1];
-    return v === null || typeof v !== 'object';
-  });
-  const values = Array.from({ length: pairs }, (_, i) => (literal[i] ? args[2 * i + 1] : undefined));
+    conds.push(fns[2 * i]);
+    thens.push(fns[2 * i + 1]);
+    literal.push(v === null || typeof v !== 'object');
+    values.push(v === null || typeof v !== 'object' ? v : undefined);
+  }
   const otherwise = fns.length % 2 === 1 ? fns[fns.length - 1] : null;
   return (d, e) => {
     for (let i = 0; i < pairs; i++) if (truthy(conds[i](d, e))) return literal[i] ? values[i] : thens[i](d, e);
