@@ -2,17 +2,17 @@
 // OFREP evaluations, the hot path, skip the router (see docs/performance.md, bench:http).
 import { createApp } from './app';
 import type { Bindings } from './bindings';
-import { EVALUATE_PREFIX, handleEvaluate } from './edge/ofrep-handler';
+import { EVALUATE_PREFIX, handleEvaluate, requestTarget } from './edge/ofrep-handler';
 
 const app = createApp();
 
 export default {
   async fetch(request, env, ctx) {
     if (request.method === 'POST') {
-      const url = new URL(request.url);
-      if (url.pathname.startsWith(EVALUATE_PREFIX)) {
+      const target = requestTarget(request.url);
+      if (target.path.startsWith(EVALUATE_PREFIX)) {
         try {
-          return await handleEvaluate(request, url, env, ctx);
+          return await handleEvaluate(request, target, env, ctx);
         } catch (err) {
           console.error('curtain: evaluation failed', err instanceof Error ? err.message : String(err));
           return Response.json({ errorDetails: 'An internal error occurred' }, { status: 500, headers: { 'access-control-allow-origin': '*' } });

@@ -158,6 +158,16 @@ describe('client keys', () => {
   });
 });
 
+describe('forged keys', () => {
+  it('are refused after the real key was verified (and cached) as before it', async () => {
+    expect((await ofrep(server, 'bool-on')).status).toBe(200);
+    for (const forged of [server.slice(0, -1) + (server.endsWith('a') ? 'b' : 'a'), server.slice(0, -32) + '0'.repeat(32)]) {
+      expect((await ofrep(forged, 'bool-on')).status).toBe(401);
+    }
+    expect((await ofrep(server, 'bool-on')).status).toBe(200);
+  });
+});
+
 describe('revoked keys', () => {
   it('stop working', async () => {
     const key = await createKey('server');

@@ -25,7 +25,7 @@ function outage(opts: { kv?: boolean }): Bindings {
 }
 const edge = (bindings: Bindings): EdgeRequest & { pending: Promise<unknown>[] } => {
   const pending: Promise<unknown>[] = [];
-  return { env: bindings, location: 'test', waitUntil: (p) => pending.push(p), pending };
+  return { env: bindings, location: () => 'test', waitUntil: (p) => pending.push(p), pending };
 };
 
 /**

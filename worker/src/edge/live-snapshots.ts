@@ -30,6 +30,8 @@ export interface LiveSnapshot {
   reported: boolean;
   /** values derived from this snapshot by the hot path (e.g. per-key response tails), dropped with it */
   memo: Map<string, string>;
+  /** SDK keys this isolate has verified against the snapshot's hashes, by key id (see edge/sdk-auth.ts) */
+  verifiedKeys: Map<string, Uint8Array>;
 }
 
 const live = new Map<string, LiveSnapshot>();
@@ -47,15 +49,26 @@ export class SnapshotUnavailable extends Error {
 export interface EdgeRequest {
   env: Bindings;
   waitUntil(promise: Promise<unknown>): void;
-  location: string;
+  /** the edge location's code; read only when reporting, since `request.cf` is costly to materialize */
+  location(): string;
 }
+
+export const colo = (request: Request) => (request.cf?.colo as string | undefined) ?? 'local';
 
 export function edgeRequest(c: Context<AppEnv>): EdgeRequest {
   return {
     env: c.env,
     waitUntil: (p) => c.executionCtx.waitUntil(p),
-    location: (c.req.raw.cf?.colo as string | undefined) ?? 'local',
+    location: () => colo(c.req.raw),
   };
+}
+
+/** The snapshot in memory when it needs nothing done (confirmed recently, reported, not behind `atLeast`): the hot path, synchronous. */
+export function currentSnapshot(environmentId: string, now: number, atLeast?: number): LiveSnapshot | undefined {
+  const current = live.get(environmentId);
+  if (!current || !current.reported || now - current.checkedAt >= REVALIDATE_MS) return undefined;
+  if (atLeast !== undefined && current.snapshot.version < atLeast) return undefined;
+  return current;
 }
 
 /** A client told of version N by the change stream may ask for it: at most this often per isolate. */
@@ -119,7 +132,7 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
 function prepare(snapshot: Snapshot, now: number): LiveSnapshot {
   const compiled = compileFlagSet(snapshot.document);
   const clientVisible = new Set(snapshot.clientVisible);
-  return { snapshot, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now, reported: false, memo: new Map() };
+  return { snapshot, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now, reported: false, memo: new Map(), verifiedKeys: new Map() };
 }
 
 /**
@@ -185,7 +198,7 @@ async function rebuild(env: Bindings, environmentId: string): Promise<Snapshot |
 
 async function reportApplied(req: EdgeRequest, environmentId: string, version: number) {
   try {
-    await channelOf(req.env, environmentId).reportApplied({ location: req.location, isolate: isolateId(), version, appliedAt: Date.now() });
+    await channelOf(req.env, environmentId).reportApplied({ location: req.location(), isolate: isolateId(), version, appliedAt: Date.now() });
   } catch {
     // best effort: propagation status is informational
   }

@@ -5,7 +5,7 @@ import type { Bindings } from '../bindings';
 import type { SdkCaller } from '../context';
 import { edgeCorsHeaders } from './cors';
 import { etagOf, evaluateOne, evaluateVisible, matchesEtag, parseEvaluationRequest } from './evaluate';
-import type { EdgeRequest } from './live-snapshots';
+import { colo, type EdgeRequest } from './live-snapshots';
 import { bulkEntryText, singleWire } from './ofrep-results';
 import { authenticateSdk } from './sdk-auth';
 import { streamToken } from './stream-token';
@@ -15,12 +15,28 @@ export const EVALUATE_PREFIX = '/ofrep/v1/evaluate/flags';
 const jsonHeaders = { ...edgeCorsHeaders, 'content-type': 'application/json' };
 const json = (body: unknown, status: number) => new Response(JSON.stringify(body), { status, headers: jsonHeaders });
 
-/** `pathname` starts with EVALUATE_PREFIX. */
-export async function handleEvaluate(request: Request, url: URL, env: Bindings, ctx: Pick<ExecutionContext, 'waitUntil'>): Promise<Response> {
-  const rest = url.pathname.slice(EVALUATE_PREFIX.length);
+export interface RequestTarget {
+  path: string;
+  /** the query string without `?`, or '' */
+  query: string;
+}
+
+/** Path and query of a request URL without building a URL object (the hot path does this per request). */
+export function requestTarget(url: string): RequestTarget {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return { path: '/', query: '' };
+  const q = url.indexOf('?', start);
+  const end = url.indexOf('#', start);
+  const pathEnd = q >= 0 ? q : end >= 0 ? end : url.length;
+  return { path: url.slice(start, pathEnd), query: q >= 0 ? url.slice(q + 1, end >= 0 ? end : url.length) : '' };
+}
+
+/** `target.path` starts with EVALUATE_PREFIX. */
+export async function handleEvaluate(request: Request, target: RequestTarget, env: Bindings, ctx: Pick<ExecutionContext, 'waitUntil'>): Promise<Response> {
+  const rest = target.path.slice(EVALUATE_PREFIX.length);
   if (rest !== '' && (rest[0] !== '/' || rest.length < 2 || rest.indexOf('/', 1) !== -1)) return json({ errorDetails: 'Not found' }, 404);
-  const edge: EdgeRequest = { env, waitUntil: (p) => ctx.waitUntil(p), location: (request.cf?.colo as string | undefined) ?? 'local' };
-  const sdk = await authenticateSdk(request.headers, edge, url.searchParams.get('flagConfigEtag'));
+  const edge: EdgeRequest = { env, waitUntil: (p) => ctx.waitUntil(p), location: () => colo(request) };
+  const sdk = await authenticateSdk(request.headers, edge, target.query ? new URLSearchParams(target.query).get('flagConfigEtag') : null);
   if (sdk instanceof Response) return sdk;
   return rest === '' ? bulk(request, sdk) : single(request, sdk, decodeKey(rest.slice(1)));
 }

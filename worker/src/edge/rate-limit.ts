@@ -8,19 +8,29 @@ export const LIMIT_PERIOD_MS = 10_000;
 
 const blockedUntil = new Map<string, number>();
 
-/** Whether the key may evaluate now; when not, the seconds to wait. Fails open: a broken limiter must not stop evaluation. */
-export async function admit(env: Bindings, keyId: string, now = Date.now()): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
+export type Admission = { ok: true } | { ok: false; retryAfter: number };
+const ADMITTED: Admission = Object.freeze({ ok: true });
+
+/**
+ * Whether the key may evaluate now; when not, the seconds to wait. Synchronous unless this request is
+ * sampled. Fails open: a broken limiter must not stop evaluation.
+ */
+export function admit(env: Bindings, keyId: string, now = Date.now()): Admission | Promise<Admission> {
   const until = blockedUntil.get(keyId);
   if (until !== undefined) {
     if (now < until) return { ok: false, retryAfter: Math.ceil((until - now) / 1000) };
     blockedUntil.delete(keyId);
   }
   const sample = Number(env.EVALUATION_LIMIT_SAMPLE) || 1;
-  if (sample > 1 && Math.random() * sample >= 1) return { ok: true };
+  if (sample > 1 && Math.random() * sample >= 1) return ADMITTED;
+  return ask(env, keyId, now);
+}
+
+async function ask(env: Bindings, keyId: string, now: number): Promise<Admission> {
   try {
-    if ((await env.EVALUATION_LIMIT.limit({ key: keyId })).success) return { ok: true };
+    if ((await env.EVALUATION_LIMIT.limit({ key: keyId })).success) return ADMITTED;
   } catch {
-    return { ok: true };
+    return ADMITTED;
   }
   blockedUntil.set(keyId, now + LIMIT_PERIOD_MS);
   return { ok: false, retryAfter: LIMIT_PERIOD_MS / 1000 };

@@ -5,7 +5,7 @@ import { digestsEqual, presentedCredential, sha256Hex } from '../auth/secrets';
 import type { SdkCaller } from '../context';
 import { parseSdkKey } from '../store/sdk-keys';
 import { edgeCorsHeaders } from './cors';
-import { liveSnapshot, type EdgeRequest, type LiveSnapshot } from './live-snapshots';
+import { currentSnapshot, liveSnapshot, type EdgeRequest, type LiveSnapshot } from './live-snapshots';
 import { admit } from './rate-limit';
 
 /** The version named by a change event's etag (`"v12"`), which OFREP providers send back as `flagConfigEtag`. */
@@ -17,20 +17,44 @@ function announcedVersion(etag: string | null): number | undefined {
 const refuse = (status: 401 | 429, retryAfter?: number) =>
   new Response(null, { status, headers: retryAfter ? { ...edgeCorsHeaders, 'retry-after': String(retryAfter) } : edgeCorsHeaders });
 
+const encoder = new TextEncoder();
+
+/**
+ * Whether `key` is the key stored as `hash`. The first time per snapshot, by hash; after that against
+ * the key this isolate already verified for that key id, byte by byte in constant time, which spares a
+ * digest per request. The verified key lives in isolate memory only, and goes with the snapshot (so a
+ * revocation, which changes the snapshot, forgets it).
+ */
+function keyMatches(live: LiveSnapshot, keyId: string, key: string, hash: string): boolean | Promise<boolean> {
+  const presented = encoder.encode(key);
+  const known = live.verifiedKeys.get(keyId);
+  if (known) return known.byteLength === presented.byteLength && crypto.subtle.timingSafeEqual(known, presented);
+  return sha256Hex(key).then((digest) => {
+    if (!digestsEqual(digest, hash)) return false;
+    live.verifiedKeys.set(keyId, presented);
+    return true;
+  });
+}
+
 export async function authenticateSdk(headers: Headers, edge: EdgeRequest, flagConfigEtag: string | null): Promise<SdkCaller | Response> {
   const key = presentedCredential(headers, true);
   const parsed = key ? parseSdkKey(key) : null;
   if (!key || !parsed) return refuse(401);
   let live: LiveSnapshot | null;
   try {
-    live = await liveSnapshot(edge, parsed.environmentId, Date.now(), announcedVersion(flagConfigEtag));
+    const now = Date.now();
+    const atLeast = announcedVersion(flagConfigEtag);
+    live = currentSnapshot(parsed.environmentId, now, atLeast) ?? (await liveSnapshot(edge, parsed.environmentId, now, atLeast));
   } catch (err) {
     console.error('curtain: cannot evaluate, no snapshot reachable', parsed.environmentId, String((err as Error).cause ?? err));
     return Response.json({ errorDetails: 'The flag configuration is temporarily unavailable' }, { status: 500, headers: edgeCorsHeaders });
   }
   const entry = live?.snapshot.sdkKeys[parsed.keyId];
-  if (!live || !entry || entry.kind !== parsed.kind || !digestsEqual(await sha256Hex(key), entry.hash)) return refuse(401);
-  const admitted = await admit(edge.env, parsed.keyId);
+  if (!live || !entry || entry.kind !== parsed.kind) return refuse(401);
+  const match = keyMatches(live, parsed.keyId, key, entry.hash);
+  if (!(typeof match === 'boolean' ? match : await match)) return refuse(401);
+  const admission = admit(edge.env, parsed.keyId);
+  const admitted = admission instanceof Promise ? await admission : admission;
   if (!admitted.ok) return refuse(429, admitted.retryAfter);
   return { kind: entry.kind, keyId: parsed.keyId, live };
 }

@@ -3,12 +3,12 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../context';
 import { edgeRequest, liveSnapshot } from '../edge/live-snapshots';
-import { handleEvaluate } from '../edge/ofrep-handler';
+import { handleEvaluate, requestTarget } from '../edge/ofrep-handler';
 import { validStreamToken } from '../edge/stream-token';
 import { channelOf } from '../snapshot/publish';
 
 export const ofrepRoutes = new Hono<AppEnv>()
-  .post('/evaluate/*', (c) => handleEvaluate(c.req.raw, new URL(c.req.url), c.env, c.executionCtx))
+  .post('/evaluate/*', (c) => handleEvaluate(c.req.raw, requestTarget(c.req.url), c.env, c.executionCtx))
   .get('/events', async (c) => {
     const { environment, key, token } = c.req.query();
     if (!environment || !key || !token || !/^[a-z0-9]{16}$/.test(environment) || !/^[a-z0-9]{16}$/.test(key)) return c.body(null, 401);
