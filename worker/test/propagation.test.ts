@@ -77,6 +77,17 @@ describe('a client told of a new version by the change stream', () => {
   });
 });
 
+describe('bulk ETags', () => {
+  it('are a function of the answer alone: an isolate that compiled the snapshot afresh gives the same one', async () => {
+    const context = { targetingKey: 'etag-user', plan: 'pro' };
+    const first = (await ofrep(sdkKey, null, context)).headers.get('etag');
+    dropLiveSnapshots(); // new compiled flags, new result objects, nothing memoized
+    const second = (await ofrep(sdkKey, null, context)).headers.get('etag');
+    expect(first).toMatch(/^"[0-9a-f]{16}-[0-9a-z]+"$/);
+    expect(second).toBe(first);
+  });
+});
+
 describe('outages', () => {
   it('with the channel unreachable, a cold isolate evaluates from the KV copy', async () => {
     const snapshot = (await liveSnapshot(edge(env), environmentId))!.snapshot;

@@ -1,11 +1,8 @@
-// Evaluation at the edge for one SDK caller: context parsing, visibility of flags to client keys, ETags.
+// Evaluation at the edge for one SDK caller: context parsing, visibility of flags to client keys.
 import { evaluateAll, evaluateFlag } from '../engine';
 import type { EvaluationContext, EvaluationResult } from '../engine/types';
 import type { SdkCaller } from '../context';
-import { toHex } from '../auth/secrets';
 import { notFound } from './ofrep-results';
-
-const encoder = new TextEncoder();
 
 export type ParsedContext = { ok: true; context: EvaluationContext } | { ok: false; errorCode: 'PARSE_ERROR' | 'INVALID_CONTEXT'; errorDetails: string };
 
@@ -44,12 +41,6 @@ export function evaluateOne(sdk: SdkCaller, key: string, context: EvaluationCont
 
 export function evaluateVisible(sdk: SdkCaller, context: EvaluationContext, now = Date.now()): EvaluationResult[] {
   return evaluateAll(sdk.live.compiled, context, sdk.kind === 'server' ? { now } : { now, only: sdk.live.clientSelection });
-}
-
-/** A strong ETag over the exact response body: unchanged results keep their ETag whatever else changed. */
-export async function etagOf(body: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(body));
-  return `"${toHex(new Uint8Array(digest), 12)}"`;
 }
 
 /** Whether an If-None-Match header names this ETag (handles lists, weak validators and `*`). */

@@ -29,7 +29,7 @@ export interface LiveSnapshot {
   /** whether the channel has been told that this isolate applied the version */
   reported: boolean;
   /** values derived from this snapshot by the hot path (e.g. per-key response tails), dropped with it */
-  memo: Map<string, string>;
+  memo: Map<string, { text: string; h1: number; h2: number }>;
   /** SDK keys this isolate has verified against the snapshot's hashes, by key id (see edge/sdk-auth.ts) */
   verifiedKeys: Map<string, Uint8Array>;
 }

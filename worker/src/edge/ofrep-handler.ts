@@ -4,9 +4,10 @@
 import type { Bindings } from '../bindings';
 import type { SdkCaller } from '../context';
 import { edgeCorsHeaders } from './cors';
-import { etagOf, evaluateOne, evaluateVisible, matchesEtag, parseEvaluationRequest } from './evaluate';
+import { evaluateOne, evaluateVisible, matchesEtag, parseEvaluationRequest } from './evaluate';
 import { colo, type EdgeRequest } from './live-snapshots';
-import { bulkEntryText, singleWire } from './ofrep-results';
+import { murmur3 } from '../engine';
+import { bulkEntryWire, EtagFold, singleWire, type BulkWire } from './ofrep-results';
 import { authenticateSdk } from './sdk-auth';
 import { streamToken } from './stream-token';
 
@@ -42,7 +43,7 @@ export async function handleEvaluate(request: Request, target: RequestTarget, en
 }
 
 /** What follows the flags in a bulk answer: flag-set metadata and the key's event stream, once per snapshot and key. */
-async function bulkTail(sdk: SdkCaller): Promise<string> {
+async function bulkTail(sdk: SdkCaller): Promise<BulkWire> {
   const memo = sdk.live.memo;
   let tail = memo.get(`bulk-tail:${sdk.keyId}`);
   if (tail === undefined) {
@@ -57,7 +58,8 @@ async function bulkTail(sdk: SdkCaller): Promise<string> {
         inactivityDelaySec: 120,
       },
     ];
-    tail = '],' + JSON.stringify(rest).slice(1);
+    const text = '],' + JSON.stringify(rest).slice(1);
+    tail = { text, h1: murmur3(text, 0x9747b28c), h2: murmur3(text, 0x1b873593) };
     memo.set(`bulk-tail:${sdk.keyId}`, tail);
   }
   return tail;
@@ -82,10 +84,17 @@ async function bulk(request: Request, sdk: SdkCaller): Promise<Response> {
   const parsed = parseEvaluationRequest(await request.text());
   if (!parsed.ok) return json({ errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }, 400);
   const results = evaluateVisible(sdk, parsed.context);
+  const fold = new EtagFold();
   let body = '{"flags":[';
-  for (let i = 0; i < results.length; i++) body += (i ? ',' : '') + bulkEntryText(results[i]);
-  body += await bulkTail(sdk);
-  const etag = await etagOf(body);
+  for (let i = 0; i < results.length; i++) {
+    const wire = bulkEntryWire(results[i]);
+    body += (i ? ',' : '') + wire.text;
+    fold.add(wire.h1, wire.h2);
+  }
+  const tail = await bulkTail(sdk);
+  body += tail.text;
+  fold.add(tail.h1, tail.h2);
+  const etag = fold.etag();
   const headers = { ...jsonHeaders, etag, 'cache-control': 'private, no-cache' };
   if (matchesEtag(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
   return new Response(body, { status: 200, headers });

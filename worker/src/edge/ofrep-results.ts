@@ -1,4 +1,5 @@
 // Maps engine results to OFREP's wire shapes and status codes (../shared/specs/ofrep/openapi.yaml).
+import { murmur3 } from '../engine';
 import type { EvaluationResult } from '../engine/types';
 
 export type OfrepBody = Record<string, unknown>;
@@ -50,7 +51,7 @@ export const notFound = (key: string): EvaluationResult => ({
 // The engine returns frozen results shared across calls (one per variant and reason), so their wire
 // text is computed once and reused: the hot path then builds no objects and serializes nothing.
 const singleWires = new WeakMap<EvaluationResult, { status: 200 | 400 | 404 | 500; text: string }>();
-const bulkWires = new WeakMap<EvaluationResult, string>();
+const bulkWires = new WeakMap<EvaluationResult, BulkWire>();
 
 export function singleWire(r: EvaluationResult): { status: 200 | 400 | 404 | 500; text: string } {
   let wire = singleWires.get(r);
@@ -62,11 +63,43 @@ export function singleWire(r: EvaluationResult): { status: 200 | 400 | 404 | 500
   return wire;
 }
 
-export function bulkEntryText(r: EvaluationResult): string {
-  let text = bulkWires.get(r);
-  if (text === undefined) {
-    text = JSON.stringify(bulkEntry(r));
-    if (Object.isFrozen(r)) bulkWires.set(r, text);
+/** A bulk entry's text and two independent 32-bit hashes of it, from which the response's ETag is folded. */
+export interface BulkWire {
+  text: string;
+  h1: number;
+  h2: number;
+}
+
+export function bulkEntryWire(r: EvaluationResult): BulkWire {
+  let wire = bulkWires.get(r);
+  if (wire === undefined) {
+    const text = JSON.stringify(bulkEntry(r));
+    wire = { text, h1: murmur3(text, 0x9747b28c), h2: murmur3(text, 0x1b873593) };
+    if (Object.isFrozen(r)) bulkWires.set(r, wire);
   }
-  return text;
+  return wire;
+}
+
+/**
+ * The bulk response's ETag: a 64-bit fold of its entries' hashes and of its tail's, in order. A function
+ * of the response text alone, so every isolate and location gives equal answers equal ETags, without
+ * hashing ~15 kB per request.
+ */
+export class EtagFold {
+  private a = 0x811c9dc5;
+  private b = 0x01000193;
+  private n = 0;
+
+  add(h1: number, h2: number): void {
+    this.a = Math.imul((this.a ^ h1) >>> 0, 0x85ebca6b);
+    this.a = (this.a << 13) | (this.a >>> 19);
+    this.b = Math.imul((this.b ^ h2) >>> 0, 0xc2b2ae35);
+    this.b = (this.b << 17) | (this.b >>> 15);
+    this.n++;
+  }
+
+  etag(): string {
+    const hex = (x: number) => (x >>> 0).toString(16).padStart(8, '0');
+    return `"${hex(this.a)}${hex(this.b)}-${this.n.toString(36)}"`;
+  }
 }
