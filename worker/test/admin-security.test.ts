@@ -19,6 +19,8 @@ const adminRoutes: [string, string, unknown?][] = [
   ['GET', '/api/v1/projects/default'],
   ['GET', '/api/v1/projects/default/environments'],
   ['POST', '/api/v1/projects/default/environments', { key: 'qa', name: 'QA' }],
+  ['GET', '/api/v1/projects/default/environments/development'],
+  ['PATCH', '/api/v1/projects/default/environments/development', { metadata: { team: 'x' } }],
   ['GET', '/api/v1/projects/default/flags'],
   ['POST', '/api/v1/projects/default/flags', { key: 'f' }],
   ['GET', '/api/v1/projects/default/flags/f'],

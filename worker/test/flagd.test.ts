@@ -81,6 +81,25 @@ describe("Curtain's extensions, imported and evaluated at the edge", () => {
     expect(await value('office-only', { ip: '192.168.1.1' })).toMatchObject({ value: false });
   });
 
+  it('edits segments through the environment, validated against its flags, live at once, audited', async () => {
+    const env = '/api/v1/projects/default/environments/development';
+    const current = (await json(call('GET', env))).body;
+    expect(current.segments).toHaveProperty('staff');
+    const widened = await json(call('PATCH', env, { body: { segments: { staff: { ends_with: [{ var: 'email' }, '@acme.com'] } } } }));
+    expect(widened.status).toBe(200);
+    expect(widened.body.version).toBe(current.version + 1);
+    expect((await json(ofrep(sdkKey, 'new-checkout', { targetingKey: 'u', email: 'x@acme.com' }))).body.value).toBe(true);
+    const audit = (await json(call('GET', '/api/v1/projects/default/audit?limit=1'))).body.entries[0];
+    expect(audit).toMatchObject({ action: 'environment.update', before: { segments: current.segments } });
+
+    const before = await dbFingerprint();
+    const dropped = await json(call('PATCH', env, { body: { segments: {} } })); // new-checkout uses "staff"
+    expect(dropped.status).toBe(400);
+    expect(dropped.body.error.code).toBe('INVALID_DEFINITION');
+    expect(await dbFingerprint()).toBe(before);
+    expect((await call('PATCH', env, { body: { segments: 'nope' } })).status).toBe(400);
+  });
+
   it('refuses a catastrophic regular expression when saved', async () => {
     const res = await json(call('PATCH', '/api/v1/projects/default/environments/development/flags/office-only', { body: { targeting: { if: [{ regex: [{ var: 'email' }, '^(a+)+$'] }, 'yes', null] } } }));
     expect(res.status).toBe(400);

@@ -1,11 +1,22 @@
-// /api/v1/projects and their environments. Caller: an admin token.
+// /api/v1/projects and their environments (with their shared rules). Caller: an admin token.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
-import { createEnvironment, createProject, environmentView, getProject, listEnvironments, listProjects, projectView } from '../store/projects';
-import { environmentSchema, errorResponses, json, keySchema, projectParams, projectSchema } from './schemas';
+import { createEnvironment, createProject, environmentView, getEnvironment, getProject, listEnvironments, listProjects, projectView } from '../store/projects';
+import { envParams, environmentSchema, errorResponses, json, keySchema, metadataSchema, projectParams, projectSchema } from './schemas';
+import { environmentDetail, updateEnvironment } from '../store/environment-rules';
+import { publishEnvironments } from '../snapshot/publish';
 
 const security = [{ AdminToken: [] }];
 const newProject = z.object({ key: keySchema, name: z.string().min(1).max(200) }).strict();
+const rulesSchema = z.record(z.string().min(1).max(128), z.unknown());
+const environmentDetailSchema = environmentSchema
+  .extend({ segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema })
+  .openapi('EnvironmentDetail');
+const environmentPatchSchema = z
+  .object({ name: z.string().min(1).max(200), segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema })
+  .partial()
+  .strict()
+  .openapi('EnvironmentPatch');
 
 export const projectRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
@@ -37,6 +48,38 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const project = await getProject(c.var.db, c.req.valid('param').project);
       return c.json({ environments: (await listEnvironments(c.var.db, project.id)).map(environmentView) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{project}/environments/{env}',
+      security,
+      request: { params: envParams },
+      responses: { 200: json(environmentDetailSchema, 'The environment with its shared rules'), ...errorResponses },
+    }),
+    async (c) => {
+      const params = c.req.valid('param');
+      const project = await getProject(c.var.db, params.project);
+      return c.json(environmentDetail(await getEnvironment(c.var.db, project.id, params.env)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/projects/{project}/environments/{env}',
+      security,
+      description:
+        "Renames the environment or replaces its shared rules: `segments` (Curtain), `evaluators` (flagd's `$evaluators`) and flag-set `metadata`. Rules are validated with every flag of the environment; a change is live at the edge within seconds.",
+      request: { params: envParams, body: { content: { 'application/json': { schema: environmentPatchSchema } }, required: true } },
+      responses: { 200: json(environmentDetailSchema, 'Updated'), ...errorResponses },
+    }),
+    async (c) => {
+      const params = c.req.valid('param');
+      const project = await getProject(c.var.db, params.project);
+      const { view, affected } = await updateEnvironment(c.var.db, c.var.actor.name, project, params.env, c.req.valid('json'));
+      await publishEnvironments(c.env, c.var.db, affected);
+      return c.json(view, 200);
     },
   )
   .openapi(

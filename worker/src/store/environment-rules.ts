@@ -1,0 +1,47 @@
+// An environment's shared rules: Curtain segments, flagd `$evaluators` and flag-set metadata, edited
+// through the same audited, validated write path as flags.
+import { eq, sql } from 'drizzle-orm';
+import { auditInsert } from './audit';
+import type { Db, EnvironmentRow, ProjectRow } from './db';
+import { loadProjectState } from './flag-set';
+import { assertValid } from './flags';
+import { notFound } from '../errors';
+import { environments } from './schema';
+
+export interface EnvironmentPatch {
+  name?: string;
+  segments?: Record<string, unknown>;
+  evaluators?: Record<string, unknown>;
+  metadata?: Record<string, string | number | boolean>;
+}
+
+export const environmentDetail = (e: EnvironmentRow) => ({
+  id: e.id,
+  key: e.key,
+  name: e.name,
+  version: e.version,
+  segments: e.segments,
+  evaluators: e.evaluators,
+  metadata: e.metadata,
+});
+
+export async function updateEnvironment(db: Db, actor: string, project: ProjectRow, envKey: string, patch: EnvironmentPatch) {
+  const state = await loadProjectState(db, project.id);
+  const env = state.environments.find((e) => e.key === envKey);
+  if (!env) throw notFound(`Environment '${envKey}'`);
+  const next: EnvironmentRow = { ...env, ...patch };
+  const rulesChanged = patch.segments !== undefined || patch.evaluators !== undefined || patch.metadata !== undefined;
+  if (rulesChanged) {
+    assertValid({ ...state, environments: state.environments.map((e) => (e.id === env.id ? next : e)) }, next);
+    next.version = env.version + 1;
+  }
+  const now = Date.now();
+  await db.batch([
+    db
+      .update(environments)
+      .set({ ...patch, ...(rulesChanged ? { version: sql`${environments.version} + 1` } : {}) })
+      .where(eq(environments.id, env.id)),
+    auditInsert(db, { actor, action: 'environment.update', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}`, before: environmentDetail(env), after: environmentDetail(next) }, now),
+  ]);
+  return { view: environmentDetail(next), affected: rulesChanged ? [env.id] : [] };
+}
