@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
 import { createAdminToken, listAdminTokens, revokeAdminToken } from '../store/admin-tokens';
-import { errorResponses, json } from './schemas';
+import { errorResponses, json, jsonBody } from './schemas';
 
 const security = [{ AdminToken: [] }];
 const tokenSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() }).openapi('AdminToken');
@@ -17,7 +17,7 @@ export const adminTokenRoutes = new OpenAPIHono<AppEnv>()
       method: 'post',
       path: '/admin-tokens',
       security,
-      request: { body: { content: { 'application/json': { schema: z.object({ name: z.string().min(1).max(200) }).strict() } }, required: true } },
+      request: jsonBody(z.object({ name: z.string().min(1).max(200) }).strict()),
       responses: { 201: json(tokenSchema.extend({ secret: z.string() }), 'Created; the secret is in this response only'), ...errorResponses },
     }),
     async (c) => c.json(await createAdminToken(c.var.db, c.var.actor.name, c.req.valid('json').name), 201),

@@ -8,7 +8,7 @@ import { publishEnvironments } from '../snapshot/publish';
 import { createProject, getEnvironment, listProjects, projectView } from '../store/projects';
 import { sdkKeys } from '../store/schema';
 import { createSdkKey } from '../store/sdk-keys';
-import { errorResponses, json, projectSchema } from './schemas';
+import { errorResponses, json, projectSchema, jsonBody } from './schemas';
 
 const input = z.object({ createServerKey: z.boolean().default(false) }).strict();
 
@@ -17,7 +17,7 @@ export const bootstrapRoutes = new OpenAPIHono<AppEnv>().openapi(
     method: 'post',
     path: '/bootstrap',
     security: [{ AdminToken: [] }],
-    request: { body: { content: { 'application/json': { schema: input } }, required: true } },
+    request: jsonBody(input),
     responses: {
       200: json(z.object({ project: projectSchema, created: z.boolean(), sdkKey: z.string().nullable() }), 'The default project, and a new development server key when one was created'),
       ...errorResponses,

@@ -6,7 +6,7 @@ import { publishEnvironments } from '../snapshot/publish';
 import { exportEnvironment, importEnvironment } from '../store/flagd-import';
 import { loadProjectState } from '../store/flag-set';
 import { getProject } from '../store/projects';
-import { envParams, errorResponses, json } from './schemas';
+import { envParams, errorResponses, json, jsonBody } from './schemas';
 import { notFound } from '../errors';
 
 const security = [{ AdminToken: [] }];
@@ -48,7 +48,7 @@ export const flagdRoutes = new OpenAPIHono<AppEnv>()
       request: {
         params: envParams,
         query: z.object({ dryRun: flag('report without writing'), prune: flag('delete flags absent from the file') }),
-        body: { content: { 'application/json': { schema: flagdFile } }, required: true },
+        ...jsonBody(flagdFile),
       },
       responses: { 200: json(reportSchema, 'What changed (or would change)'), ...errorResponses },
     }),

@@ -4,12 +4,11 @@ import type { AppEnv } from '../context';
 import { publishEnvironments } from '../snapshot/publish';
 import { createFlag, deleteFlag, flagView, getFlag, listFlags, updateFlag, updateFlagConfig } from '../store/flags';
 import { getProject } from '../store/projects';
-import { envConfigPatchSchema, envParams, errorResponses, flagInputSchema, flagPatchSchema, flagSchema, json, keySchema, projectParams } from './schemas';
+import { envConfigPatchSchema, envParams, errorResponses, flagInputSchema, flagPatchSchema, flagSchema, json, keySchema, projectParams, jsonBody } from './schemas';
 
 const security = [{ AdminToken: [] }];
 const flagParams = projectParams.extend({ flag: keySchema });
 const envFlagParams = envParams.extend({ flag: keySchema });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
 export const flagRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
@@ -31,7 +30,7 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
       path: '/projects/{project}/flags',
       security,
       description: 'Creates a flag, DISABLED in every environment unless `environments` says otherwise. A boolean flag without variants gets `{on: true, off: false}` and default variant `on`.',
-      request: { params: projectParams, ...body(flagInputSchema) },
+      request: { params: projectParams, ...jsonBody(flagInputSchema) },
       responses: { 201: json(flagSchema, 'Created'), ...errorResponses, 409: errorResponses[400] },
     }),
     async (c) => {
@@ -50,7 +49,7 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
     },
   )
   .openapi(
-    createRoute({ method: 'patch', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams, ...body(flagPatchSchema) }, responses: { 200: json(flagSchema, 'Updated'), ...errorResponses } }),
+    createRoute({ method: 'patch', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams, ...jsonBody(flagPatchSchema) }, responses: { 200: json(flagSchema, 'Updated'), ...errorResponses } }),
     async (c) => {
       const { project, flag } = c.req.valid('param');
       const { view, affected } = await updateFlag(c.var.db, c.var.actor.name, await getProject(c.var.db, project), flag, c.req.valid('json'));
@@ -73,7 +72,7 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
       path: '/projects/{project}/environments/{env}/flags/{flag}',
       security,
       description: "Changes a flag's state, default variant or targeting in one environment; live at the edge within seconds.",
-      request: { params: envFlagParams, ...body(envConfigPatchSchema) },
+      request: { params: envFlagParams, ...jsonBody(envConfigPatchSchema) },
       responses: { 200: json(flagSchema, 'Updated'), ...errorResponses },
     }),
     async (c) => {

@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
 import { createEnvironment, createProject, environmentView, getEnvironment, getProject, listEnvironments, listProjects, projectView } from '../store/projects';
-import { envParams, environmentSchema, errorResponses, json, keySchema, metadataSchema, projectParams, projectSchema } from './schemas';
+import { envParams, environmentSchema, errorResponses, json, keySchema, metadataSchema, projectParams, projectSchema, jsonBody } from './schemas';
 import { environmentDetail, updateEnvironment } from '../store/environment-rules';
 import { publishEnvironments } from '../snapshot/publish';
 
@@ -28,7 +28,7 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
       method: 'post',
       path: '/projects',
       security,
-      request: { body: { content: { 'application/json': { schema: newProject } }, required: true } },
+      request: jsonBody(newProject),
       responses: { 201: json(projectSchema, 'Created, with environments development, staging and production'), ...errorResponses, 409: errorResponses[400] },
     }),
     async (c) => c.json(projectView(await createProject(c.var.db, c.var.actor.name, c.req.valid('json'))), 201),
@@ -71,7 +71,7 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
       security,
       description:
         "Renames the environment or replaces its shared rules: `segments` (Curtain), `evaluators` (flagd's `$evaluators`) and flag-set `metadata`. Rules are validated with every flag of the environment; a change is live at the edge within seconds.",
-      request: { params: envParams, body: { content: { 'application/json': { schema: environmentPatchSchema } }, required: true } },
+      request: { params: envParams, ...jsonBody(environmentPatchSchema) },
       responses: { 200: json(environmentDetailSchema, 'Updated'), ...errorResponses },
     }),
     async (c) => {
@@ -87,7 +87,7 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
       method: 'post',
       path: '/projects/{project}/environments',
       security,
-      request: { params: projectParams, body: { content: { 'application/json': { schema: newProject } }, required: true } },
+      request: { params: projectParams, ...jsonBody(newProject) },
       responses: { 201: json(environmentSchema, 'Created'), ...errorResponses, 409: errorResponses[400] },
     }),
     async (c) => {

@@ -89,5 +89,8 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
+/** A required JSON request body validated by `schema`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
 export const projectParams = z.object({ project: keySchema });
 export const envParams = projectParams.extend({ env: keySchema });

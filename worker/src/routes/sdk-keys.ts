@@ -4,7 +4,7 @@ import type { AppEnv } from '../context';
 import { publishEnvironments } from '../snapshot/publish';
 import { getEnvironment, getProject } from '../store/projects';
 import { createSdkKey, listSdkKeys, revokeSdkKey } from '../store/sdk-keys';
-import { envParams, errorResponses, json, sdkKeySchema } from './schemas';
+import { envParams, errorResponses, json, sdkKeySchema, jsonBody } from './schemas';
 
 const security = [{ AdminToken: [] }];
 const newKey = z.object({ name: z.string().min(1).max(200), kind: z.enum(['server', 'client']) }).strict();
@@ -34,7 +34,7 @@ export const sdkKeyRoutes = new OpenAPIHono<AppEnv>()
       path: '/projects/{project}/environments/{env}/sdk-keys',
       security,
       description: 'Creates a server key (evaluates every flag) or a client key (safe in a browser: only client-visible flags). The secret is in this response only.',
-      request: { params: envParams, body: { content: { 'application/json': { schema: newKey } }, required: true } },
+      request: { params: envParams, ...jsonBody(newKey) },
       responses: { 201: json(sdkKeySchema.extend({ secret: z.string() }), 'Created'), ...errorResponses },
     }),
     async (c) => {
