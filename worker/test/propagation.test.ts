@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { Bindings } from '../src/bindings';
-import { dropLiveSnapshots, liveSnapshot, SnapshotUnavailable, MAX_STALE_MS, REVALIDATE_MS, type EdgeRequest } from '../src/edge/live-snapshots';
+import { adoptSnapshot, dropLiveSnapshots, liveSnapshot, SnapshotUnavailable, MAX_STALE_MS, REVALIDATE_MS, type EdgeRequest } from '../src/edge/live-snapshots';
 import { kvKey } from '../src/snapshot/format';
 import { buildSnapshot } from '../src/store/snapshots';
 import { openDb } from '../src/store/db';
@@ -60,6 +60,21 @@ describe('after a write', () => {
     expect(later.snapshot.version).toBe(before.snapshot.version + 1);
     expect(later.snapshot.document.flags['kill-switch'].state).toBe('DISABLED');
     expect(evaluateFlag(later.compiled, 'kill-switch', { targetingKey: 'u' }, { now: Date.now() }).reason).toBe('DISABLED');
+  });
+});
+
+describe('racing updates in one isolate', () => {
+  it('a revalidation that finishes after this isolate adopted its own newer write does not go back', async () => {
+    dropLiveSnapshots();
+    const req = edge(env);
+    const t0 = Date.now();
+    await liveSnapshot(req, environmentId, t0);
+    const published = await commitElsewhere(); // the channel now holds version N
+    const own = { ...published, version: published.version + 1 }; // this isolate's write, N + 1
+    const revalidation = liveSnapshot(req, environmentId, t0 + 300, published.version); // told of N: fetches it
+    await adoptSnapshot(own);
+    expect((await revalidation)!.snapshot.version).toBe(own.version);
+    expect((await liveSnapshot(req, environmentId))!.snapshot.version).toBe(own.version);
   });
 });
 

@@ -117,6 +117,10 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
       if (current) current.checkedAt = now;
       return current ?? null;
     }
+    // A newer snapshot may have arrived while this revalidation awaited (this isolate's own write):
+    // never replace it with an older one.
+    const latest = live.get(environmentId);
+    if (latest && latest !== current && latest.snapshot.version >= snapshot.version) return latest;
     const next = prepare(snapshot, now);
     live.set(environmentId, next);
     next.reported = true;
