@@ -5,7 +5,7 @@
 //   npm run bench:http
 //   env: BENCH_TOOL (wrk | autocannon; default wrk when installed), BENCH_SECONDS (10), BENCH_WARMUP (3),
 //        BENCH_CONNECTIONS (32), BENCH_ROUNDS (2), BENCH_FLAGS (200), BENCH_KEEP (keep the temp dir),
-//        BENCH_TARGETS (trivial,single,bulk,trivial-get), BENCH_RATELIMIT (off: drop wrangler.toml's rate
+//        BENCH_TARGETS (trivial,single,bulk,trivial-read,trivial-get), BENCH_RATELIMIT (off: drop wrangler.toml's rate
 //        limiter, which Miniflare simulates with an extra local worker call per request)
 //
 // What it does: bundles the worker with `wrangler deploy --dry-run --outdir`, starts it in Miniflare with
@@ -13,7 +13,8 @@
 // EVALUATION_LIMIT rate limiter) and a random CURTAIN_ADMIN_TOKEN,
 // applies migrations/, bootstraps (server SDK key), imports BENCH_FLAGS flags into development as a flagd
 // file, checks every endpoint answers 200 with the expected body, then loads, in rotating order per round:
-//   trivial  GET / on a separate Miniflare serving a constant-JSON worker
+//   trivial  the same POST to a separate Miniflare serving a constant-JSON worker (trivial-read: after reading
+//            the body; trivial-get: GET /)
 //   single   POST /ofrep/v1/evaluate/flags/<key>  (one targeted flag, realistic context)
 //   bulk     POST /ofrep/v1/evaluate/flags        (all flags for one context)
 // Prints a markdown table (req/s, p50, p99, ratio to the trivial worker of the same round).
@@ -84,6 +85,7 @@ try {
     // the trivial worker gets the very same request (method, headers, body) so only the work differs
     trivial: { url: `${trivial.url}/ofrep/v1/evaluate/flags/${single}`, method: 'POST', headers: ofrepHeaders, body },
     'trivial-get': { url: `${trivial.url}/`, method: 'GET', headers: {} },
+    'trivial-read': { url: `${trivial.url}/read-body`, method: 'POST', headers: ofrepHeaders, body },
     single: { url: `${curtain.url}/ofrep/v1/evaluate/flags/${single}`, method: 'POST', headers: ofrepHeaders, body },
     bulk: { url: `${curtain.url}/ofrep/v1/evaluate/flags`, method: 'POST', headers: ofrepHeaders, body },
   };
@@ -100,13 +102,14 @@ try {
   };
   const t0 = await check('trivial', (j) => j?.ok === true);
   await check('trivial-get', (j) => j?.ok === true);
+  await check('trivial-read', (j) => j?.ok === true);
   const s0 = await check('single', (j) => j?.key === single && typeof j.value === 'string' && typeof j.variant === 'string');
   const b0 = await check('bulk', (j) => Array.isArray(j?.flags) && j.flags.length === N_FLAGS && j.flags.every((f) => 'value' in f));
   log(`checked: trivial ${JSON.stringify(t0)}; single ${JSON.stringify(s0)}; bulk ${b0.flags.length} flags, ${JSON.stringify(b0).length} bytes`);
 
   const startLoad = loadavg();
   const load = makeLoader({ tool, connections: CONNECTIONS, threads: 1, scriptDir: work });
-  const names = (process.env.BENCH_TARGETS ?? 'trivial,single,bulk,trivial-get').split(',');
+  const names = (process.env.BENCH_TARGETS ?? 'trivial,single,bulk,trivial-read,trivial-get').split(',');
   const runs = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const order = names.map((_, i) => names[(i + round - 1) % names.length]);
@@ -150,7 +153,7 @@ try {
     `${tool}${tool === 'wrk' ? ' (1 thread)' : ''}, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${SECONDS} s measured per run, ${ROUNDS} rounds in rotating order; ` +
       `${N_FLAGS} flags; rate limiter ${process.env.BENCH_RATELIMIT === 'off' ? 'OFF (BENCH_RATELIMIT=off)' : 'on (as in wrangler.toml, simulated by Miniflare)'}; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
     `single = POST /ofrep/v1/evaluate/flags/${single}; bulk = POST /ofrep/v1/evaluate/flags (${N_FLAGS} flags, ${JSON.stringify(b0).length} bytes); ` +
-      `trivial = the same POST (same headers and body) to a worker answering constant JSON without reading it; trivial-get = GET / on that worker (no request body). ` +
+      `trivial = the same POST (same headers and body) to a worker answering constant JSON without reading it; trivial-read = the same POST to that worker, which reads the body before answering (the floor of any POST handler); trivial-get = GET / on that worker (no request body). ` +
       `Ratios are to the trivial POST of the same round. Load average before the run: ${startLoad.map((x) => x.toFixed(1)).join(' ')}.`,
     ``,
   ];

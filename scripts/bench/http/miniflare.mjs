@@ -88,8 +88,10 @@ export function trivialWorker(name = 'trivial') {
   return {
     name,
     modules: true,
+    // the constant answer stays synchronous; POST /read-body gives it after reading the request body, as any POST handler must
     script: `const body = JSON.stringify({ ok: true, value: "constant" });
-export default { fetch() { return new Response(body, { headers: { "content-type": "application/json" } }); } };`,
+const answer = () => new Response(body, { headers: { "content-type": "application/json" } });
+export default { fetch(request) { return request.url.endsWith("/read-body") ? request.text().then(answer) : answer(); } };`,
     compatibilityDate: compatibilityDate(),
   };
 }
