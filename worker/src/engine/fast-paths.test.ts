@@ -76,7 +76,7 @@ describe('if with literal branches', () => {
     [{ plan: 'free' }, 'x'],
     [{}, 'other'],
   ])('picks the first matching branch for %j', (ctx, expected) => {
-    const rule = { if: [{ '==': [{ var: 'plan' }, 'pro'] }, 'p', { '==': [{ var: 'plan' }, 'free'] }, { cat: ['x'] }, 'other'] };
+    const rule: JsonValue = { if: [{ '==': [{ var: 'plan' }, 'pro'] }, 'p', { '==': [{ var: 'plan' }, 'free'] }, { cat: ['x'] }, 'other'] };
     expect(runRule(rule, ctx).result).toBe(expected);
   });
 
