@@ -56,7 +56,7 @@ describe('web SDK: bulk evaluation with a client key', () => {
     expect(init.requestHeaders.get('if-none-match')).toBeNull();
     expect(JSON.parse(init.requestBody)).toEqual({ context: { targetingKey: 'user-1' } });
     expect(init.status).toBe(200);
-    expect(init.responseHeaders.get('etag')).toMatch(/^"[0-9a-f]+"$/);
+    expect(init.responseHeaders.get('etag')).toMatch(/^"[0-9a-f]{16}-[0-9a-z]+"$/);
     const body = JSON.parse(init.responseBody);
     expect(body.flags.map((f: { key: string }) => f.key).sort()).toEqual([...clientVisibleFlags].sort());
     expect(body.eventStreams).toEqual([expect.objectContaining({ type: 'sse', endpoint: { requestUri: expect.stringMatching(/^\/ofrep\/v1\/events\?/) } })]);
