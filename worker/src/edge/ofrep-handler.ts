@@ -14,6 +14,8 @@ import { streamToken } from './stream-token';
 export const EVALUATE_PREFIX = '/ofrep/v1/evaluate/flags';
 
 const jsonHeaders = { ...edgeCorsHeaders, 'content-type': 'application/json' };
+/** Single-flag answers carry no ETag, so nothing to expose: one header fewer on the hot path. */
+const singleHeaders = { 'access-control-allow-origin': '*', 'content-type': 'application/json' };
 const json = (body: unknown, status: number) => new Response(JSON.stringify(body), { status, headers: jsonHeaders });
 
 export interface RequestTarget {
@@ -37,7 +39,8 @@ export async function handleEvaluate(request: Request, target: RequestTarget, en
   const rest = target.path.slice(EVALUATE_PREFIX.length);
   if (rest !== '' && (rest[0] !== '/' || rest.length < 2 || rest.indexOf('/', 1) !== -1)) return json({ errorDetails: 'Not found' }, 404);
   const edge: EdgeRequest = { env, waitUntil: (p) => ctx.waitUntil(p), location: () => colo(request) };
-  const sdk = await authenticateSdk(request.headers, edge, target.query ? new URLSearchParams(target.query).get('flagConfigEtag') : null);
+  const auth = authenticateSdk(request.headers, edge, target.query ? new URLSearchParams(target.query).get('flagConfigEtag') : null);
+  const sdk = auth instanceof Promise ? await auth : auth;
   if (sdk instanceof Response) return sdk;
   return rest === '' ? bulk(request, sdk) : single(request, sdk, decodeKey(rest.slice(1)));
 }
@@ -77,7 +80,7 @@ async function single(request: Request, sdk: SdkCaller, key: string): Promise<Re
   const parsed = parseEvaluationRequest(await request.text());
   if (!parsed.ok) return json({ key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }, 400);
   const { status, text } = singleWire(evaluateOne(sdk, key, parsed.context));
-  return new Response(text, { status, headers: jsonHeaders });
+  return new Response(text, { status, headers: singleHeaders });
 }
 
 async function bulk(request: Request, sdk: SdkCaller): Promise<Response> {

@@ -6,7 +6,7 @@ import type { SdkCaller } from '../context';
 import { parseSdkKey } from '../store/sdk-keys';
 import { edgeCorsHeaders } from './cors';
 import { currentSnapshot, liveSnapshot, type EdgeRequest, type LiveSnapshot } from './live-snapshots';
-import { admit } from './rate-limit';
+import { admit, type Admission } from './rate-limit';
 
 /** The version named by a change event's etag (`"v12"`), which OFREP providers send back as `flagConfigEtag`. */
 function announcedVersion(etag: string | null): number | undefined {
@@ -36,25 +36,35 @@ function keyMatches(live: LiveSnapshot, keyId: string, key: string, hash: string
   });
 }
 
-export async function authenticateSdk(headers: Headers, edge: EdgeRequest, flagConfigEtag: string | null): Promise<SdkCaller | Response> {
+type Authentication = SdkCaller | Response;
+
+/** Synchronous when the isolate holds a current snapshot and has verified the key before (the hot path). */
+export function authenticateSdk(headers: Headers, edge: EdgeRequest, flagConfigEtag: string | null): Authentication | Promise<Authentication> {
   const key = presentedCredential(headers, true);
   const parsed = key ? parseSdkKey(key) : null;
   if (!key || !parsed) return refuse(401);
-  let live: LiveSnapshot | null;
-  try {
-    const now = Date.now();
-    const atLeast = announcedVersion(flagConfigEtag);
-    live = currentSnapshot(parsed.environmentId, now, atLeast) ?? (await liveSnapshot(edge, parsed.environmentId, now, atLeast));
-  } catch (err) {
-    console.error('curtain: cannot evaluate, no snapshot reachable', parsed.environmentId, String((err as Error).cause ?? err));
-    return Response.json({ errorDetails: 'The flag configuration is temporarily unavailable' }, { status: 500, headers: edgeCorsHeaders });
-  }
-  const entry = live?.snapshot.sdkKeys[parsed.keyId];
-  if (!live || !entry || entry.kind !== parsed.kind) return refuse(401);
+  const now = Date.now();
+  const atLeast = announcedVersion(flagConfigEtag);
+  const current = currentSnapshot(parsed.environmentId, now, atLeast);
+  if (current) return authorize(current, parsed, key, edge);
+  return liveSnapshot(edge, parsed.environmentId, now, atLeast).then(
+    (live) => (live ? authorize(live, parsed, key, edge) : refuse(401)),
+    (err) => {
+      console.error('curtain: cannot evaluate, no snapshot reachable', parsed.environmentId, String((err as Error).cause ?? err));
+      return Response.json({ errorDetails: 'The flag configuration is temporarily unavailable' }, { status: 500, headers: edgeCorsHeaders });
+    },
+  );
+}
+
+function authorize(live: LiveSnapshot, parsed: NonNullable<ReturnType<typeof parseSdkKey>>, key: string, edge: EdgeRequest): Authentication | Promise<Authentication> {
+  const entry = live.snapshot.sdkKeys[parsed.keyId];
+  if (!entry || entry.kind !== parsed.kind) return refuse(401);
+  const admitted = (): Authentication | Promise<Authentication> => {
+    const admission = admit(edge.env, parsed.keyId);
+    const decide = (a: Admission): Authentication => (a.ok ? { kind: entry.kind, keyId: parsed.keyId, live } : refuse(429, a.retryAfter));
+    return admission instanceof Promise ? admission.then(decide) : decide(admission);
+  };
   const match = keyMatches(live, parsed.keyId, key, entry.hash);
-  if (!(typeof match === 'boolean' ? match : await match)) return refuse(401);
-  const admission = admit(edge.env, parsed.keyId);
-  const admitted = admission instanceof Promise ? await admission : admission;
-  if (!admitted.ok) return refuse(429, admitted.retryAfter);
-  return { kind: entry.kind, keyId: parsed.keyId, live };
+  if (typeof match === 'boolean') return match ? admitted() : refuse(401);
+  return match.then((ok) => (ok ? admitted() : refuse(401)));
 }
