@@ -5,7 +5,7 @@
 //   npm run bench:http
 //   env: BENCH_TOOL (wrk | autocannon; default wrk when installed), BENCH_SECONDS (10), BENCH_WARMUP (3),
 //        BENCH_CONNECTIONS (32), BENCH_ROUNDS (2), BENCH_FLAGS (200), BENCH_KEEP (keep the temp dir),
-//        BENCH_TARGETS (trivial,single,bulk,trivial-read,trivial-get), BENCH_RATELIMIT (off: drop wrangler.toml's rate
+//        BENCH_PIN (1: workerd on CPUs 1.., wrk on CPU 0), BENCH_TARGETS (trivial,single,bulk,trivial-read,trivial-get), BENCH_RATELIMIT (off: drop wrangler.toml's rate
 //        limiter, which Miniflare simulates with an extra local worker call per request)
 //
 // What it does: bundles the worker with `wrangler deploy --dry-run --outdir`, starts it in Miniflare with
@@ -39,6 +39,13 @@ import { benchContext, flagKey, generateFlagd } from './bench/http/workload.mjs'
 import { hasWrk, makeLoader } from './bench/http/load.mjs';
 
 requireNode22();
+// BENCH_PIN=1: this process and the workerd processes it starts on CPUs 1.., the load generator on CPU 0, so
+// that the two do not take turns on the same core (less noise on a small machine). Needs taskset (util-linux).
+if (process.env.BENCH_PIN) {
+  const cpus = `1-${Math.max(1, (await import('node:os')).cpus().length - 1)}`;
+  const r = (await import('node:child_process')).spawnSync('taskset', ['-a', '-cp', cpus, String(process.pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`BENCH_PIN: taskset failed: ${r.stderr}`);
+}
 const num = (name, dflt) => (process.env[name] ? Number(process.env[name]) : dflt);
 const SECONDS = num('BENCH_SECONDS', 10);
 const WARMUP = num('BENCH_WARMUP', 3);

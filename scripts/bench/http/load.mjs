@@ -29,7 +29,9 @@ function runWrk({ url, method, headers, body, connections, seconds, threads, scr
   const scriptPath = join(scriptDir, `${label.replace(/[^a-z0-9]+/gi, '-')}.lua`);
   writeFileSync(scriptPath, wrkScript({ method, headers, body }));
   return new Promise((resolve, reject) => {
-    const p = spawn('wrk', ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', scriptPath, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', scriptPath, url];
+    // BENCH_PIN: the load generator on CPU 0, workerd (pinned by bench-http.mjs) on the others
+    const p = process.env.BENCH_PIN ? spawn('taskset', ['-c', '0', 'wrk', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (out += d));
