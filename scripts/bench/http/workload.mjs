@@ -1,21 +1,12 @@
 // The benchmark's flag set, generated here (seeded, no files needed): 200 flags as a flagd file, in the
 // shape of a typical production set — 20% plain booleans, 80% targeted with attribute (`in` + `==`),
 // `ends_with`, `sem_ver` rules and a 10% `fractional` rollout hashed on the targeting key.
+import { mulberry32 } from '../workload.mjs';
+
 export const COUNTRIES = ['US', 'CA', 'MX', 'BR', 'AR', 'GB', 'IE', 'FR', 'DE', 'NL', 'ES', 'IT', 'PL', 'SE', 'IN', 'JP', 'KR', 'AU', 'NZ', 'ZA'];
 export const PLANS = ['free', 'starter', 'pro', 'enterprise'];
 export const DOMAINS = Array.from({ length: 30 }, (_, i) => `example${i}.com`);
 
-/** mulberry32: a small seeded PRNG so every run builds the same flags. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = (rnd, xs) => xs[Math.floor(rnd() * xs.length)];
 function pickN(rnd, xs, n) {
   const pool = [...xs];
