@@ -31,7 +31,7 @@ export interface LiveSnapshot {
   /** values derived from this snapshot by the hot path (e.g. per-key response tails), dropped with it */
   memo: Map<string, { text: string; h1: number; h2: number }>;
   /** SDK keys this isolate has verified against the snapshot's hashes, by key id (see edge/sdk-auth.ts) */
-  verifiedKeys: Map<string, Uint8Array>;
+  verifiedKeys: Map<string, string>;
 }
 
 const live = new Map<string, LiveSnapshot>();

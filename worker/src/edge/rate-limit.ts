@@ -8,6 +8,17 @@ export const LIMIT_PERIOD_MS = 10_000;
 
 const blockedUntil = new Map<string, number>();
 
+let sampleSetting: string | undefined;
+let sample = 1;
+/** EVALUATION_LIMIT_SAMPLE, parsed once per isolate. */
+function sampleOf(setting: string | undefined): number {
+  if (setting !== sampleSetting) {
+    sampleSetting = setting;
+    sample = Math.max(1, Math.floor(Number(setting)) || 1);
+  }
+  return sample;
+}
+
 export type Admission = { ok: true } | { ok: false; retryAfter: number };
 const ADMITTED: Admission = Object.freeze({ ok: true });
 
@@ -21,8 +32,8 @@ export function admit(env: Bindings, keyId: string, now = Date.now()): Admission
     if (now < until) return { ok: false, retryAfter: Math.ceil((until - now) / 1000) };
     blockedUntil.delete(keyId);
   }
-  const sample = Number(env.EVALUATION_LIMIT_SAMPLE) || 1;
-  if (sample > 1 && Math.random() * sample >= 1) return ADMITTED;
+  const every = sampleOf(env.EVALUATION_LIMIT_SAMPLE);
+  if (every > 1 && Math.random() * every >= 1) return ADMITTED;
   return ask(env, keyId, now);
 }
 

@@ -1,7 +1,7 @@
 // SDK-key authentication at the edge: the key names its environment, the snapshot holds its hash.
 // Answers OFREP's way: 401 with no body for a missing, malformed, unknown or revoked key; 429 with
 // Retry-After past the key's rate; 500 when no snapshot can be had at all.
-import { digestsEqual, presentedCredential, sha256Hex } from '../auth/secrets';
+import { digestsEqual, presentedCredential, sha256Hex, stringsEqual } from '../auth/secrets';
 import type { SdkCaller } from '../context';
 import { parseSdkKey } from '../store/sdk-keys';
 import { edgeCorsHeaders } from './cors';
@@ -17,21 +17,18 @@ function announcedVersion(etag: string | null): number | undefined {
 const refuse = (status: 401 | 429, retryAfter?: number) =>
   new Response(null, { status, headers: retryAfter ? { ...edgeCorsHeaders, 'retry-after': String(retryAfter) } : edgeCorsHeaders });
 
-const encoder = new TextEncoder();
-
 /**
  * Whether `key` is the key stored as `hash`. The first time per snapshot, by hash; after that against
- * the key this isolate already verified for that key id, byte by byte in constant time, which spares a
+ * the key this isolate already verified for that key id, compared in constant time, which spares a
  * digest per request. The verified key lives in isolate memory only, and goes with the snapshot (so a
  * revocation, which changes the snapshot, forgets it).
  */
 function keyMatches(live: LiveSnapshot, keyId: string, key: string, hash: string): boolean | Promise<boolean> {
-  const presented = encoder.encode(key);
   const known = live.verifiedKeys.get(keyId);
-  if (known) return known.byteLength === presented.byteLength && crypto.subtle.timingSafeEqual(known, presented);
+  if (known !== undefined) return stringsEqual(known, key);
   return sha256Hex(key).then((digest) => {
     if (!digestsEqual(digest, hash)) return false;
-    live.verifiedKeys.set(keyId, presented);
+    live.verifiedKeys.set(keyId, key);
     return true;
   });
 }
