@@ -26,7 +26,6 @@ export function flagView(flag: FlagRow, state: ProjectState) {
     updatedAt: new Date(flag.updatedAt).toISOString(),
   };
 }
-export type FlagView = ReturnType<typeof flagView>;
 
 export async function listFlags(db: Db, project: ProjectRow) {
   const state = await loadProjectState(db, project.id);
