@@ -1,5 +1,8 @@
 // OFREP and plain lookups at the edge, driven over HTTP against the real worker with real D1, KV and DOs.
+import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Bindings } from '../src/bindings';
+import { admit, type Admission } from '../src/edge/rate-limit';
 import { bootstrap, call, createKey, json, ofrep } from './helpers';
 
 const flagdFile = {
@@ -197,6 +200,38 @@ describe('rate limits', () => {
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await limited!.text()).toBe('');
     expect((await ofrep(server, 'bool-on')).status).toBe(200);
+  });
+
+  it('count a key in batches: every Nth request tells the real limiter, in the background, and its "over" refuses the key', async () => {
+    const batched = { ...env, EVALUATION_LIMIT_SAMPLE: '4' } as Bindings;
+    const keyId = `batch-${crypto.randomUUID()}`;
+    const background: Promise<unknown>[] = [];
+    let refused: Admission | undefined;
+    let admitted = 0;
+    // the test limiter allows 300 calls per fixed 10 s window; 4 requests per call, so at most ~2 × 1,200 admits
+    while (!refused && admitted < 4000) {
+      const a = admit(batched, keyId, (p) => background.push(p));
+      if (!a.ok) refused = a;
+      else {
+        admitted++;
+        expect(background.length).toBe(Math.floor(admitted / 4)); // exactly one limiter call per 4 requests
+        await background.at(-1); // as a later request would find it: the answer arrives between requests
+      }
+    }
+    expect(refused, 'the limiter never answered "over budget"').toBeDefined();
+    expect(admitted).toBeGreaterThanOrEqual(1200);
+    if (refused && !refused.ok) expect(refused.retryAfter).toBeGreaterThan(0);
+    expect(admit(batched, `other-${keyId}`, () => {}).ok).toBe(true);
+  });
+
+  it('fail open when the limiter is unreachable', async () => {
+    const broken = { ...env, EVALUATION_LIMIT_SAMPLE: '1', EVALUATION_LIMIT: { limit: () => Promise.reject(new Error('limiter down')) } } as unknown as Bindings;
+    const background: Promise<unknown>[] = [];
+    for (let i = 0; i < 3; i++) {
+      expect(admit(broken, 'unreachable', (p) => background.push(p)).ok).toBe(true);
+      await background.at(-1);
+    }
+    expect(background).toHaveLength(3);
   });
 });
 

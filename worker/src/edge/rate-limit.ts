@@ -1,48 +1,62 @@
-// Evaluations per SDK key, counted by the Workers Rate Limiting binding on a random sample of requests:
-// each sampled call stands for EVALUATION_LIMIT_SAMPLE requests, so the limiter costs one call in N on
-// the hot path. A key over its budget is refused in this isolate for the rest of the period.
+// Evaluations per SDK key, counted by the Workers Rate Limiting binding in batches: each isolate counts a
+// key's requests itself and tells the limiter once per EVALUATION_LIMIT_SAMPLE of them (one call standing
+// for that many, which is why wrangler.toml's limit is the budget divided by it). The call runs in the
+// background: no evaluation ever waits for the limiter. When it answers that the key is over its budget,
+// this isolate refuses the key for the rest of the period.
+//
+// Accuracy: an isolate's count is exact up to the last, unfinished batch (fewer than N requests), and a
+// key over its budget gets at most one more batch through per isolate. That is the trade for a hot path
+// that never leaves the isolate (see docs/performance.md for what a call costs).
 import type { Bindings } from '../bindings';
 
 /** The period of the EVALUATION_LIMIT binding in wrangler.toml. */
 export const LIMIT_PERIOD_MS = 10_000;
 
 const blockedUntil = new Map<string, number>();
+/** requests per key since this isolate last told the limiter */
+const uncounted = new Map<string, number>();
 
-let sampleSetting: string | undefined;
-let sample = 1;
+let batchSetting: string | undefined;
+let batch = 1;
 /** EVALUATION_LIMIT_SAMPLE, parsed once per isolate. */
-function sampleOf(setting: string | undefined): number {
-  if (setting !== sampleSetting) {
-    sampleSetting = setting;
-    sample = Math.max(1, Math.floor(Number(setting)) || 1);
+function batchOf(setting: string | undefined): number {
+  if (setting !== batchSetting) {
+    batchSetting = setting;
+    batch = Math.max(1, Math.floor(Number(setting)) || 1);
   }
-  return sample;
+  return batch;
 }
 
 export type Admission = { ok: true } | { ok: false; retryAfter: number };
 const ADMITTED: Admission = Object.freeze({ ok: true });
 
 /**
- * Whether the key may evaluate now; when not, the seconds to wait. Synchronous unless this request is
- * sampled. Fails open: a broken limiter must not stop evaluation.
+ * Whether the key may evaluate now; when not, the seconds to wait. Always synchronous: every Nth request
+ * of a key hands the limiter call to `background` (the request's waitUntil). Fails open: a broken or
+ * unreachable limiter must not stop evaluation.
  */
-export function admit(env: Bindings, keyId: string, now = Date.now()): Admission | Promise<Admission> {
+export function admit(env: Bindings, keyId: string, background: (p: Promise<unknown>) => void, now = Date.now()): Admission {
   const until = blockedUntil.get(keyId);
   if (until !== undefined) {
     if (now < until) return { ok: false, retryAfter: Math.ceil((until - now) / 1000) };
     blockedUntil.delete(keyId);
   }
-  const every = sampleOf(env.EVALUATION_LIMIT_SAMPLE);
-  if (every > 1 && Math.random() * every >= 1) return ADMITTED;
-  return ask(env, keyId, now);
-}
-
-async function ask(env: Bindings, keyId: string, now: number): Promise<Admission> {
-  try {
-    if ((await env.EVALUATION_LIMIT.limit({ key: keyId })).success) return ADMITTED;
-  } catch {
+  const count = (uncounted.get(keyId) ?? 0) + 1;
+  if (count < batchOf(env.EVALUATION_LIMIT_SAMPLE)) {
+    uncounted.set(keyId, count);
     return ADMITTED;
   }
+  uncounted.set(keyId, 0);
+  background(ask(env, keyId, now));
+  return ADMITTED;
+}
+
+async function ask(env: Bindings, keyId: string, now: number): Promise<void> {
+  try {
+    if ((await env.EVALUATION_LIMIT.limit({ key: keyId })).success) return;
+  } catch (err) {
+    console.error('curtain: rate limiter unavailable, evaluations admitted', String(err));
+    return;
+  }
   blockedUntil.set(keyId, now + LIMIT_PERIOD_MS);
-  return { ok: false, retryAfter: LIMIT_PERIOD_MS / 1000 };
 }

@@ -6,7 +6,7 @@ import type { SdkCaller } from '../context';
 import { parseSdkKey } from '../store/sdk-keys';
 import { edgeCorsHeaders } from './cors';
 import { currentSnapshot, liveSnapshot, type EdgeRequest, type LiveSnapshot } from './live-snapshots';
-import { admit, type Admission } from './rate-limit';
+import { admit } from './rate-limit';
 
 /** The version named by a change event's etag (`"v12"`), which OFREP providers send back as `flagConfigEtag`. */
 function announcedVersion(etag: string | null): number | undefined {
@@ -56,10 +56,9 @@ export function authenticateSdk(headers: Headers, edge: EdgeRequest, flagConfigE
 function authorize(live: LiveSnapshot, parsed: NonNullable<ReturnType<typeof parseSdkKey>>, key: string, edge: EdgeRequest): Authentication | Promise<Authentication> {
   const entry = live.snapshot.sdkKeys[parsed.keyId];
   if (!entry || entry.kind !== parsed.kind) return refuse(401);
-  const admitted = (): Authentication | Promise<Authentication> => {
-    const admission = admit(edge.env, parsed.keyId);
-    const decide = (a: Admission): Authentication => (a.ok ? { kind: entry.kind, keyId: parsed.keyId, live } : refuse(429, a.retryAfter));
-    return admission instanceof Promise ? admission.then(decide) : decide(admission);
+  const admitted = (): Authentication => {
+    const a = admit(edge.env, parsed.keyId, edge.waitUntil);
+    return a.ok ? { kind: entry.kind, keyId: parsed.keyId, live } : refuse(429, a.retryAfter);
   };
   const match = keyMatches(live, parsed.keyId, key, entry.hash);
   if (typeof match === 'boolean') return match ? admitted() : refuse(401);
