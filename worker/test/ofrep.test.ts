@@ -203,7 +203,7 @@ describe('rate limits', () => {
   });
 
   it('count a key in batches: every Nth request tells the real limiter, in the background, and its "over" refuses the key', async () => {
-    const batched = { ...env, EVALUATION_LIMIT_SAMPLE: '4' } as Bindings;
+    const batched = { ...env, EVALUATION_LIMIT_SAMPLE: '4' } as unknown as Bindings;
     const keyId = `batch-${crypto.randomUUID()}`;
     const background: Promise<unknown>[] = [];
     let refused: Admission | undefined;
