@@ -84,3 +84,46 @@ describe('if with literal branches', () => {
     expect(runRule({ if: [false, 'a', false, 'b'] }, {}).result).toBeNull();
   });
 });
+
+describe('cat of one or two parts, and fractional keyed on {"cat": [{"var": "$flagd.flagKey"}, …]}', () => {
+  const parts: Record<string, unknown> = {
+    ...values,
+    'a non-ASCII string': 'пользователь-7',
+    'an astral string': 'user-😀-1',
+    'a lone surrogate': 'x\ud800y',
+    'a float': 2.5,
+    'an array': [1, 'a', null],
+  };
+  const partCases = Object.keys(parts).filter((p) => p !== 'a function');
+
+  it.each(partCases)('cat on %s answers like Array.prototype.join', (value) => {
+    const ctx = value === 'absent' ? {} : { x: parts[value] };
+    // three parts take the general path (an array joined); '' changes nothing
+    expect(runRule({ cat: [{ var: 'x' }] }, ctx).result).toEqual(runRule({ cat: [{ var: 'x' }, '', ''] }, ctx).result);
+    expect(runRule({ cat: ['k-', { var: 'x' }] }, ctx).result).toEqual(runRule({ cat: ['k-', { var: 'x' }, ''] }, ctx).result);
+  });
+
+  const flagKeys = ['f', 'fl', 'fla', 'flag', 'flag-', 'flag-002', 'flag-é', 'ключ-флага', '旗-😀'];
+  const buckets: JsonValue[] = [['a', 25], ['b', 25], ['c', 25], ['d', 25]];
+  it.each(flagKeys.flatMap((flagKey) => partCases.map((value) => ({ flagKey, value }))))(
+    'fractional on flag $flagKey and $value buckets like the concatenation',
+    ({ flagKey, value }) => {
+      const ctx = value === 'absent' ? {} : { x: parts[value] };
+      const key: JsonValue = { cat: [{ var: '$flagd.flagKey' }, { var: 'x' }] };
+      const fast = runRule({ fractional: [key, ...buckets] }, ctx, { flagKey }).result;
+      // hidden behind `if`, the key is computed in full and hashed as one string
+      const full = runRule({ fractional: [{ if: [true, key, null] }, ...buckets] }, ctx, { flagKey }).result;
+      expect(fast).toBe(full);
+      expect(['a', 'b', 'c', 'd']).toContain(fast);
+    },
+  );
+
+  it('spreads keys over the buckets as flagd does (same hash as the implicit flagKey + targetingKey)', () => {
+    const explicit = { fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] }, ...buckets] };
+    const implicit = { fractional: buckets };
+    for (let i = 0; i < 200; i++) {
+      const ctx = { targetingKey: `user-${i}` };
+      expect(runRule(explicit, ctx, { flagKey: 'rollout' }).result).toBe(runRule(implicit, ctx, { flagKey: 'rollout' }).result);
+    }
+  });
+});

@@ -24,6 +24,9 @@ function asVariant(v: unknown): unknown {
 const fractional: OperatorCompiler = (args, scope, compile) => {
   // The first argument is the bucketing expression unless it is already a bucket (flagd's shorthand).
   const explicitKey = args.length > 0 && !Array.isArray(args[0]) ? compile(args[0], scope) : null;
+  // `{"cat": [{"var": "$flagd.flagKey"}, …]}`, flagd's documented bucketing key: the flag key's part is
+  // hashed once per flag and the rest continues from it, without building the concatenation
+  const afterFlagKey = explicitKey ? flagKeyPrefixed(args[0], scope, compile) : null;
   const entries = (explicitKey ? args.slice(1) : args) as JsonValue[][];
   const buckets: Bucket[] = entries.map((entry) => {
     const w = entry.length > 1 ? entry[1] : 1;
@@ -37,7 +40,10 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
 
   return (data, env) => {
     let hash: number;
-    if (explicitKey) {
+    if (afterFlagKey) {
+      const flag = env.flag;
+      hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), afterFlagKey(data, env) as string);
+    } else if (explicitKey) {
       const k = explicitKey(data, env);
       if (typeof k !== 'string') return null;
       hash = murmur3(k);
@@ -79,6 +85,22 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
     return null;
   };
 };
+
+/**
+ * For a bucketing key `{"cat": [{"var": "$flagd.flagKey"}, …rest]}`, the compiled `{"cat": rest}` (a
+ * string, always), so that the hash is murmur3(flagKey + rest); else null.
+ */
+function flagKeyPrefixed(node: JsonValue, scope: Parameters<OperatorCompiler>[1], compile: Parameters<OperatorCompiler>[2]): Fn | null {
+  if (scope.inIteration || node === null || typeof node !== 'object' || Array.isArray(node)) return null;
+  const keys = Object.keys(node);
+  const parts = node.cat;
+  if (keys.length !== 1 || !Array.isArray(parts) || parts.length < 2) return null;
+  const first = parts[0];
+  if (first === null || typeof first !== 'object' || Array.isArray(first) || Object.keys(first).length !== 1) return null;
+  const path = Array.isArray(first.var) && first.var.length === 1 ? first.var[0] : first.var;
+  if (path !== '$flagd.flagKey') return null;
+  return compile({ cat: parts.slice(1) }, scope);
+}
 
 /** `a.endsWith(b)`, compared from the end: inlined where the built-in is a call, and domains differ near their end. */
 function endsWith(a: string, b: string): boolean {

@@ -38,6 +38,11 @@ function toNumber(v: unknown): number {
   return typeof v === 'number' ? v : parseFloat(v as string);
 }
 
+/** One part of `cat` as `Array.prototype.join` converts it: null and undefined are empty, the rest `String()`. */
+function catPart(x: unknown): string {
+  return typeof x === 'string' ? x : x === null || x === undefined ? '' : String(x);
+}
+
 function allArgs(args: JsonValue[], scope: Parameters<OperatorCompiler>[1], compile: Parameters<OperatorCompiler>[2]) {
   const fns = args.map((x) => compile(x, scope));
   return (d: unknown, e: Env): unknown[] => {
@@ -140,6 +145,16 @@ export const logicOperators: Record<string, OperatorCompiler> = {
     };
   },
   cat(args, scope, compile) {
+    // one or two parts (the usual bucketing keys) without building an array to join
+    if (args.length === 1) {
+      const a = compile(args[0], scope);
+      return (d, e) => catPart(a(d, e));
+    }
+    if (args.length === 2) {
+      const a = compile(args[0], scope);
+      const b = compile(args[1], scope);
+      return (d, e) => catPart(a(d, e)) + catPart(b(d, e));
+    }
     const all = allArgs(args, scope, compile);
     return (d, e) => all(d, e).join('');
   },
