@@ -130,6 +130,16 @@ describe('OFREP bulk evaluation', () => {
     expect(pro).not.toBe(base);
   });
 
+  it('answers each context with its own results when contexts and kinds of key alternate (entries remembered by position)', async () => {
+    const client = (await createKey('client')).secret;
+    const strOf = async (key: string, plan: string) => (await json(ofrep(key, null, { targetingKey: 'u1', plan }))).body.flags.find((f: { key: string }) => f.key === 'str');
+    for (let round = 0; round < 2; round++) {
+      expect(await strOf(server, 'pro')).toEqual({ key: 'str', reason: 'TARGETING_MATCH', variant: 'b', value: 'beta', metadata: { team: 'checkout' } });
+      expect((await json(ofrep(client, null, { plan: 'pro' }))).body.flags.map((f: { key: string }) => f.key)).toEqual(['visible']);
+      expect(await strOf(server, 'free')).toEqual({ key: 'str', reason: 'DEFAULT', variant: 'a', value: 'alpha', metadata: { team: 'checkout' } });
+    }
+  });
+
   it('answers a body that is not JSON with 400 PARSE_ERROR', async () => {
     const res = await json(call('POST', '/ofrep/v1/evaluate/flags', { token: server, rawBody: 'nope' }));
     expect(res.status).toBe(400);

@@ -10,6 +10,7 @@ import { kvKey, type Snapshot } from '../snapshot/format';
 import { channelOf, publishSnapshot } from '../snapshot/publish';
 import { buildSnapshot } from '../store/snapshots';
 import { openDb } from '../store/db';
+import { BulkWireSlots } from './ofrep-results';
 
 /** How often an isolate asks whether its snapshot is still current. */
 export const REVALIDATE_MS = 1000;
@@ -30,6 +31,8 @@ export interface LiveSnapshot {
   reported: boolean;
   /** values derived from this snapshot by the hot path (e.g. per-key response tails), dropped with it */
   memo: Map<string, { text: string; h1: number; h2: number }>;
+  /** the last bulk answer's entry wires by position, for server keys and for client keys (see BulkWireSlots) */
+  bulkSlots: { server: BulkWireSlots; client: BulkWireSlots };
   /** SDK keys this isolate has verified against the snapshot's hashes, by key id (see edge/sdk-auth.ts) */
   verifiedKeys: Map<string, string>;
 }
@@ -136,7 +139,7 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
 function prepare(snapshot: Snapshot, now: number): LiveSnapshot {
   const compiled = compileFlagSet(snapshot.document);
   const clientVisible = new Set(snapshot.clientVisible);
-  return { snapshot, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now, reported: false, memo: new Map(), verifiedKeys: new Map() };
+  return { snapshot, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now, reported: false, memo: new Map(), bulkSlots: { server: new BulkWireSlots(), client: new BulkWireSlots() }, verifiedKeys: new Map() };
 }
 
 /**

@@ -7,7 +7,7 @@ import { edgeCorsHeaders } from './cors';
 import { evaluateOne, evaluateVisible, matchesEtag, parseEvaluationRequest } from './evaluate';
 import { colo, type EdgeRequest } from './live-snapshots';
 import { murmur3 } from '../engine';
-import { bulkEntryWire, EtagFold, singleWire, type BulkWire } from './ofrep-results';
+import { EtagFold, singleWire, type BulkWire } from './ofrep-results';
 import { authenticateSdk } from './sdk-auth';
 import { streamToken } from './stream-token';
 
@@ -87,15 +87,17 @@ async function bulk(request: Request, sdk: SdkCaller): Promise<Response> {
   const parsed = parseEvaluationRequest(await request.text());
   if (!parsed.ok) return json({ errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }, 400);
   const results = evaluateVisible(sdk, parsed.context);
+  const slots = sdk.live.bulkSlots[sdk.kind];
   const fold = new EtagFold();
-  let body = '{"flags":[';
+  const texts: string[] = new Array(results.length);
   for (let i = 0; i < results.length; i++) {
-    const wire = bulkEntryWire(results[i]);
-    body += (i ? ',' : '') + wire.text;
+    const wire = slots.wireAt(i, results[i]);
+    texts[i] = wire.text;
     fold.add(wire.h1, wire.h2);
   }
   const tail = await bulkTail(sdk);
-  body += tail.text;
+  // one copy into a flat string (a chain of `+=` would be flattened at the end anyway)
+  const body = '{"flags":[' + texts.join(',') + tail.text;
   fold.add(tail.h1, tail.h2);
   const etag = fold.etag();
   const headers = { ...jsonHeaders, etag, 'cache-control': 'private, no-cache' };

@@ -81,6 +81,26 @@ export function bulkEntryWire(r: EvaluationResult): BulkWire {
 }
 
 /**
+ * The wires of one bulk answer's entries by position, remembered from the last answer: entry i is the
+ * same flag every time (the snapshot's order), and usually the same shared result, so one identity
+ * check finds its wire without a WeakMap lookup per flag. Kept per snapshot and per kind of key.
+ */
+export class BulkWireSlots {
+  private readonly results: EvaluationResult[] = [];
+  private readonly wires: BulkWire[] = [];
+
+  wireAt(i: number, r: EvaluationResult): BulkWire {
+    if (this.results[i] === r) return this.wires[i];
+    const wire = bulkEntryWire(r);
+    if (Object.isFrozen(r)) {
+      this.results[i] = r;
+      this.wires[i] = wire;
+    }
+    return wire;
+  }
+}
+
+/**
  * The bulk response's ETag: a 64-bit fold of its entries' hashes and of its tail's, in order. A function
  * of the response text alone, so every isolate and location gives equal answers equal ETags, without
  * hashing ~15 kB per request.
