@@ -29,8 +29,8 @@ export interface LiveSnapshot {
   checkedAt: number;
   /** whether the channel has been told that this isolate applied the version */
   reported: boolean;
-  /** values derived from this snapshot by the hot path (e.g. per-key response tails), dropped with it */
-  memo: Map<string, { text: string; h1: number; h2: number }>;
+  /** the bulk answer's tail (flag-set metadata, event stream) by SDK key id, made on first use; dropped with the snapshot */
+  bulkTails: Map<string, { text: string; h1: number; h2: number }>;
   /** the last bulk answer's entry wires by position, for server keys and for client keys (see BulkWireSlots) */
   bulkSlots: { server: BulkWireSlots; client: BulkWireSlots };
   /** SDK keys this isolate has verified against the snapshot's hashes, by key id (see edge/sdk-auth.ts) */
@@ -139,7 +139,7 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
 function prepare(snapshot: Snapshot, now: number): LiveSnapshot {
   const compiled = compileFlagSet(snapshot.document);
   const clientVisible = new Set(snapshot.clientVisible);
-  return { snapshot, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now, reported: false, memo: new Map(), bulkSlots: { server: new BulkWireSlots(), client: new BulkWireSlots() }, verifiedKeys: new Map() };
+  return { snapshot, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now, reported: false, bulkTails: new Map(), bulkSlots: { server: new BulkWireSlots(), client: new BulkWireSlots() }, verifiedKeys: new Map() };
 }
 
 /**

@@ -33,19 +33,18 @@ function keyMatches(live: LiveSnapshot, keyId: string, key: string, hash: string
   });
 }
 
-type Authentication = SdkCaller | Response;
+export type Authentication = SdkCaller | Response;
 
 /** Synchronous when the isolate holds a current snapshot and has verified the key before (the hot path). */
-export function authenticateSdk(headers: Headers, edge: EdgeRequest, flagConfigEtag: string | null): Authentication | Promise<Authentication> {
+export function authenticateSdk(headers: Headers, edge: EdgeRequest, flagConfigEtag: string | null, now = Date.now()): Authentication | Promise<Authentication> {
   const key = presentedCredential(headers, true);
   const parsed = key ? parseSdkKey(key) : null;
   if (!key || !parsed) return refuse(401);
-  const now = Date.now();
   const atLeast = announcedVersion(flagConfigEtag);
   const current = currentSnapshot(parsed.environmentId, now, atLeast);
-  if (current) return authorize(current, parsed, key, edge);
+  if (current) return authorize(current, parsed, key, edge, now);
   return liveSnapshot(edge, parsed.environmentId, now, atLeast).then(
-    (live) => (live ? authorize(live, parsed, key, edge) : refuse(401)),
+    (live) => (live ? authorize(live, parsed, key, edge, now) : refuse(401)),
     (err) => {
       console.error('curtain: cannot evaluate, no snapshot reachable', parsed.environmentId, String((err as Error).cause ?? err));
       return Response.json({ errorDetails: 'The flag configuration is temporarily unavailable' }, { status: 500, headers: edgeCorsHeaders });
@@ -53,11 +52,11 @@ export function authenticateSdk(headers: Headers, edge: EdgeRequest, flagConfigE
   );
 }
 
-function authorize(live: LiveSnapshot, parsed: NonNullable<ReturnType<typeof parseSdkKey>>, key: string, edge: EdgeRequest): Authentication | Promise<Authentication> {
+function authorize(live: LiveSnapshot, parsed: NonNullable<ReturnType<typeof parseSdkKey>>, key: string, edge: EdgeRequest, now: number): Authentication | Promise<Authentication> {
   const entry = live.snapshot.sdkKeys[parsed.keyId];
   if (!entry || entry.kind !== parsed.kind) return refuse(401);
   const admitted = (): Authentication => {
-    const a = admit(edge.env, parsed.keyId, edge.waitUntil);
+    const a = admit(edge.env, parsed.keyId, edge.waitUntil, now);
     return a.ok ? { kind: entry.kind, keyId: parsed.keyId, live } : refuse(429, a.retryAfter);
   };
   const match = keyMatches(live, parsed.keyId, key, entry.hash);

@@ -19,12 +19,23 @@ export function formatSdkKey(kind: SdkKeyKind, environmentId: string, keyId: str
 export const sdkKeyPrefix = (kind: SdkKeyKind, environmentId: string, keyId: string) =>
   `crt_${kind === 'server' ? 's' : 'c'}_${environmentId}_${keyId}`;
 
-const keyPattern = /^crt_([sc])_([a-z0-9]{16})_([a-z0-9]{16})_([a-z0-9]{32})$/;
+/** `crt_` + kind + three `_`-separated ids of 16, 16 and 32 characters from [a-z0-9]. */
+const KEY_LENGTH = 4 + 1 + 1 + 16 + 1 + 16 + 1 + 32;
+const SEPARATORS = [5, 22, 39];
 
 /** Splits a presented key into its public parts, or null when it cannot be a Curtain SDK key. */
 export function parseSdkKey(key: string) {
-  const m = keyPattern.exec(key);
-  return m ? { kind: (m[1] === 's' ? 'server' : 'client') as SdkKeyKind, environmentId: m[2], keyId: m[3] } : null;
+  // checked character by character rather than with a regular expression: the evaluation hot path does this per request
+  if (key.length !== KEY_LENGTH || !key.startsWith('crt_')) return null;
+  const kind = key.charCodeAt(4);
+  if (kind !== 115 /* s */ && kind !== 99 /* c */) return null;
+  for (let i = 5; i < KEY_LENGTH; i++) {
+    const c = key.charCodeAt(i);
+    if (i === SEPARATORS[0] || i === SEPARATORS[1] || i === SEPARATORS[2]) {
+      if (c !== 95 /* _ */) return null;
+    } else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return null;
+  }
+  return { kind: (kind === 115 ? 'server' : 'client') as SdkKeyKind, environmentId: key.slice(6, 22), keyId: key.slice(23, 39) };
 }
 
 export const sdkKeyView = (k: SdkKeyRow) => ({
