@@ -4,9 +4,10 @@
 // background: no evaluation ever waits for the limiter. When it answers that the key is over its budget,
 // this isolate refuses the key for the rest of the period.
 //
-// Accuracy: an isolate's count is exact up to the last, unfinished batch (fewer than N requests), and a
-// key over its budget gets at most one more batch through per isolate. That is the trade for a hot path
-// that never leaves the isolate (see docs/performance.md for what a call costs).
+// Accuracy: an isolate's count is exact up to its last, unfinished batch (fewer than N requests, lost if the
+// isolate goes away). A key over its budget is refused from the limiter's answer on: what the isolate
+// admitted while that answer was on its way (one limiter round trip of the key's traffic) gets through.
+// That is the trade for a hot path that never waits (docs/performance.md: what a call costs locally).
 import type { Bindings } from '../bindings';
 
 /** The period of the EVALUATION_LIMIT binding in wrangler.toml. */

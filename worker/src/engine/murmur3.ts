@@ -11,6 +11,8 @@ export interface MurmurState {
   /** number of pending bytes times 8 */
   shift: number;
   length: number;
+  /** a lone high surrogate that ended the prefix: not hashed yet, since the next string may complete the pair */
+  lead?: string;
 }
 
 function mixBlock(h1: number, k1: number): number {
@@ -84,15 +86,23 @@ function feed(st: MurmurState, s: string): void {
   st.length = length;
 }
 
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+
 /** The state after hashing `prefix` (e.g. a flag key, hashed once when the flag is compiled). */
 export function murmur3Prefix(prefix: string, seed = 0): MurmurState {
-  const st = { h1: seed | 0, k1: 0, shift: 0, length: 0 };
-  feed(st, prefix);
+  const st: MurmurState = { h1: seed | 0, k1: 0, shift: 0, length: 0 };
+  // a high surrogate at the end pairs with nothing in the prefix; the key that follows may complete it
+  if (prefix.length > 0 && isHigh(prefix.charCodeAt(prefix.length - 1))) {
+    feed(st, prefix.slice(0, -1));
+    st.lead = prefix.slice(-1);
+  } else feed(st, prefix);
   return st;
 }
 
+
 /** Hash of prefix + key, continuing from the prefix's state; ASCII keys take a fast path, four characters a block. */
 export function murmur3From(st: MurmurState, key: string): number {
+  if (st.lead !== undefined) return murmur3Rest(st.h1, st.k1, st.shift, st.length, st.lead + key, 0);
   let h1 = st.h1;
   let k1 = st.k1;
   let shift = st.shift;

@@ -23,11 +23,12 @@ function asVariant(v: unknown): unknown {
 
 const fractional: OperatorCompiler = (args, scope, compile) => {
   // The first argument is the bucketing expression unless it is already a bucket (flagd's shorthand).
-  const explicitKey = args.length > 0 && !Array.isArray(args[0]) ? compile(args[0], scope) : null;
+  const keyed = args.length > 0 && !Array.isArray(args[0]);
   // `{"cat": [{"var": "$flagd.flagKey"}, …]}`, flagd's documented bucketing key: the flag key's part is
   // hashed once per flag and the rest continues from it, without building the concatenation
-  const afterFlagKey = explicitKey ? flagKeyPrefixed(args[0], scope, compile) : null;
-  const entries = (explicitKey ? args.slice(1) : args) as JsonValue[][];
+  const afterFlagKey = keyed ? flagKeyPrefixed(args[0], scope, compile) : null;
+  const explicitKey = keyed && !afterFlagKey ? compile(args[0], scope) : null;
+  const entries = (keyed ? args.slice(1) : args) as JsonValue[][];
   const buckets: Bucket[] = entries.map((entry) => {
     const w = entry.length > 1 ? entry[1] : 1;
     const v = entry[0] ?? null;
