@@ -18,7 +18,8 @@
 //   single   POST /ofrep/v1/evaluate/flags/<key>  (one targeted flag, realistic context)
 //   bulk     POST /ofrep/v1/evaluate/flags        (all flags for one context)
 // Prints a markdown table (req/s, p50, p99, ratio to the trivial worker of the same round, and the median of those ratios).
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -39,6 +40,26 @@ import { benchContext, flagKey, generateFlagd } from './bench/http/workload.mjs'
 import { hasWrk, makeLoader } from './bench/http/load.mjs';
 
 requireNode22();
+
+/** The processes this one started (Miniflare's workerd), by pid. */
+function childProcesses() {
+  const r = spawnSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map(Number);
+}
+const TICK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+/** User + system CPU seconds of processes (and their threads), from /proc. */
+function cpuSeconds(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the line)
+    } catch {
+      // gone
+    }
+  }
+  return ticks / TICK;
+}
 // BENCH_PIN=1: this process and the workerd processes it starts on CPUs 1.., the load generator on CPU 0, so
 // that the two do not take turns on the same core (less noise on a small machine). Needs taskset (util-linux).
 if (process.env.BENCH_PIN) {
@@ -74,6 +95,7 @@ try {
 
   const curtain = await startMiniflare({ ...(await curtainWorker({ scriptPath, adminToken })) }, { persistTo: join(work, 'state') });
   servers.push(curtain);
+  const curtainProcs = childProcesses();
   const migrations = await applyMigrations(await curtain.mf.getD1Database('DB'));
   log(`curtain at ${curtain.url} (migrations: ${migrations.join(', ')})`);
   const sdkKey = await bootstrap(curtain.url, adminToken);
@@ -83,6 +105,7 @@ try {
 
   const trivial = await startMiniflare(trivialWorker(), {});
   servers.push(trivial);
+  const trivialProcs = childProcesses().filter((pid) => !curtainProcs.includes(pid));
   log(`trivial worker at ${trivial.url}`);
 
   const single = flagKey(2); // a targeted string flag: misses r1..r3 for the context, ends in the fractional rollout
@@ -122,47 +145,52 @@ try {
     const order = names.map((_, i) => names[(i + round - 1) % names.length]);
     for (const name of order) {
       if (WARMUP > 0) await load(targets[name], WARMUP, `${name}-warmup`);
+      const procs = name.startsWith('trivial') ? trivialProcs : curtainProcs;
+      const cpu0 = cpuSeconds(procs);
       const r = await load(targets[name], SECONDS, name);
+      // CPU of the serving workerd process per request: a second reading, less dependent on the load generator's share
+      r.cpuUs = ((cpuSeconds(procs) - cpu0) * 1e6) / r.requests;
       if (r.errors > 0) throw new Error(`${name} round ${round}: ${r.errors} errors (${r.non2xx} non-2xx) — not a valid measurement`);
       runs.push({ round, name, load1: loadavg()[0], ...r });
-      log(`round ${round} ${name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (load ${loadavg()[0].toFixed(1)})`);
+      log(`round ${round} ${name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.cpuUs.toFixed(0)} µs CPU/request (load ${loadavg()[0].toFixed(1)})`);
     }
   }
 
   const targetsPct = { single: 90, bulk: 75 };
   const fmt = (x, d = 0) => x.toFixed(d);
   const lines = [];
-  lines.push(`| round | endpoint | req/s | p50 ms | p99 ms | vs trivial | target | load avg (1 min) |`);
-  lines.push(`|---|---|---:|---:|---:|---:|---|---:|`);
+  lines.push(`| round | endpoint | req/s | p50 ms | p99 ms | vs trivial | target | workerd CPU µs/req | load avg (1 min) |`);
+  lines.push(`|---|---|---:|---:|---:|---:|---|---:|---:|`);
   for (const r of runs) {
     const base = runs.find((x) => x.round === r.round && x.name === 'trivial') ?? r;
     const ratio = (100 * r.rps) / base.rps;
     const tgt = targetsPct[r.name];
-    lines.push(`| ${r.round} | ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.name === 'trivial' ? '100%' : `${fmt(ratio)}%`} | ${tgt ? `≥ ${tgt}%: ${ratio >= tgt ? 'met' : 'MISSED'}` : ''} | ${r.load1.toFixed(1)} |`);
+    lines.push(`| ${r.round} | ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.name === 'trivial' ? '100%' : `${fmt(ratio)}%`} | ${tgt ? `≥ ${tgt}%: ${ratio >= tgt ? 'met' : 'MISSED'}` : ''} | ${fmt(r.cpuUs)} | ${r.load1.toFixed(1)} |`);
   }
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
   const summary = names.map((name) => {
     const rs = runs.filter((r) => r.name === name);
-    return { name, rps: mean(rs.map((r) => r.rps)), p50: mean(rs.map((r) => r.p50)), p99: mean(rs.map((r) => r.p99)) };
+    return { name, rps: mean(rs.map((r) => r.rps)), p50: mean(rs.map((r) => r.p50)), p99: mean(rs.map((r) => r.p99)), cpuUs: median(rs.map((r) => r.cpuUs)) };
   });
   const trivialMean = summary.find((s) => s.name === 'trivial')?.rps ?? summary[0].rps;
   // the ratio of each round (to the trivial worker of that round): on a noisy machine its median is the steadier reading
   const roundRatios = (name) =>
     runs.filter((r) => r.name === name).map((r) => (100 * r.rps) / (runs.find((x) => x.round === r.round && x.name === 'trivial') ?? r).rps);
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
   lines.push(``);
-  lines.push(`| ${ROUNDS} rounds | req/s (mean) | p50 ms | p99 ms | mean req/s vs trivial | per-round ratio: median (min–max) | target |`);
-  lines.push(`|---|---:|---:|---:|---:|---:|---|`);
+  const trivialCpu = summary.find((s) => s.name === 'trivial')?.cpuUs ?? summary[0].cpuUs;
+  lines.push(`| ${ROUNDS} rounds | req/s (mean) | p50 ms | p99 ms | mean req/s vs trivial | per-round ratio: median (min–max) | target | workerd CPU µs/req (median) | trivial's CPU / this CPU |`);
+  lines.push(`|---|---:|---:|---:|---:|---:|---|---:|---:|`);
   for (const s of summary) {
     const ratio = (100 * s.rps) / trivialMean;
     const rr = roundRatios(s.name);
     const tgt = targetsPct[s.name];
     const verdict = tgt ? `≥ ${tgt}%: mean ${ratio >= tgt ? 'met' : 'MISSED'}, median ${median(rr) >= tgt ? 'met' : 'MISSED'}` : '';
     lines.push(
-      `| ${s.name} | ${fmt(s.rps)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${s.name === 'trivial' ? '100%' : `${fmt(ratio)}%`} | ${s.name === 'trivial' ? '' : `${fmt(median(rr))}% (${fmt(Math.min(...rr))}–${fmt(Math.max(...rr))}%)`} | ${verdict} |`,
+      `| ${s.name} | ${fmt(s.rps)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${s.name === 'trivial' ? '100%' : `${fmt(ratio)}%`} | ${s.name === 'trivial' ? '' : `${fmt(median(rr))}% (${fmt(Math.min(...rr))}–${fmt(Math.max(...rr))}%)`} | ${verdict} | ${fmt(s.cpuUs)} | ${fmt((100 * trivialCpu) / s.cpuUs)}% |`,
     );
   }
   const header = [
@@ -172,7 +200,7 @@ try {
       `${N_FLAGS} flags; rate limiter ${process.env.BENCH_RATELIMIT === 'off' ? 'OFF (BENCH_RATELIMIT=off)' : 'on (as in wrangler.toml, simulated by Miniflare)'}; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
     `single = POST /ofrep/v1/evaluate/flags/${single}; bulk = POST /ofrep/v1/evaluate/flags (${N_FLAGS} flags, ${JSON.stringify(b0).length} bytes); ` +
       `trivial = the same POST (same headers and body) to a worker answering constant JSON without reading it; trivial-read = the same POST to that worker, which reads the body before answering (the floor of any POST handler); trivial-get = GET / on that worker (no request body). ` +
-      `Ratios are to the trivial POST of the same round. Load average before the run: ${startLoad.map((x) => x.toFixed(1)).join(' ')}.`,
+      `Ratios are to the trivial POST of the same round. workerd CPU µs/req: user + system CPU of the serving workerd process (all threads, Miniflare's entry worker included; /proc) per request — the work per request, whatever share of the 2 cores wrk took. Load average before the run: ${startLoad.map((x) => x.toFixed(1)).join(' ')}.`,
     ``,
   ];
   const report = [...header, ...lines, ''].join('\n');
