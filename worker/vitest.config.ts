@@ -12,7 +12,7 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: fileURLToPath(new URL('../wrangler.toml', import.meta.url)) },
       miniflare: {
-        bindings: { TEST_MIGRATIONS: migrations, CURTAIN_ADMIN_TOKEN: 'test-admin-token', EVALUATION_LIMIT_SAMPLE: '1' },
+        bindings: { TEST_MIGRATIONS: migrations, CURTAIN_ADMIN_TOKEN: 'test-admin-token', EVALUATION_LIMIT_BATCH: '1' },
         // a low limit, so that a test can reach it (production: wrangler.toml)
         ratelimits: { EVALUATION_LIMIT: { namespace_id: '1001', simple: { limit: 300, period: 10 } } },
       },

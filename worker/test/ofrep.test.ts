@@ -213,7 +213,7 @@ describe('rate limits', () => {
   });
 
   it('count a key in batches: every Nth request tells the real limiter, in the background, and its "over" refuses the key', async () => {
-    const batched = { ...env, EVALUATION_LIMIT_SAMPLE: '4' } as unknown as Bindings;
+    const batched = { ...env, EVALUATION_LIMIT_BATCH: '4' } as unknown as Bindings;
     const keyId = `batch-${crypto.randomUUID()}`;
     const background: Promise<unknown>[] = [];
     let refused: Admission | undefined;
@@ -235,7 +235,7 @@ describe('rate limits', () => {
   });
 
   it('fail open when the limiter is unreachable', async () => {
-    const broken = { ...env, EVALUATION_LIMIT_SAMPLE: '1', EVALUATION_LIMIT: { limit: () => Promise.reject(new Error('limiter down')) } } as unknown as Bindings;
+    const broken = { ...env, EVALUATION_LIMIT_BATCH: '1', EVALUATION_LIMIT: { limit: () => Promise.reject(new Error('limiter down')) } } as unknown as Bindings;
     const background: Promise<unknown>[] = [];
     for (let i = 0; i < 3; i++) {
       expect(admit(broken, 'unreachable', (p) => background.push(p)).ok).toBe(true);

@@ -59,24 +59,20 @@ function bulkTail(sdk: SdkCaller): BulkWire | Promise<BulkWire> {
 }
 
 async function makeBulkTail(sdk: SdkCaller): Promise<BulkWire> {
-  const memo = sdk.live.bulkTails;
-  let tail = memo.get(sdk.keyId);
-  if (tail === undefined) {
-    const snapshot = sdk.live.snapshot;
-    const token = await streamToken(snapshot, sdk.keyId);
-    const rest: Record<string, unknown> = {};
-    if (snapshot.document.metadata) rest.metadata = snapshot.document.metadata;
-    rest.eventStreams = [
-      {
-        type: 'sse',
-        endpoint: { requestUri: `/ofrep/v1/events?environment=${snapshot.environmentId}&key=${sdk.keyId}&token=${token}` },
-        inactivityDelaySec: 120,
-      },
-    ];
-    const text = '],' + JSON.stringify(rest).slice(1);
-    tail = { text, h1: murmur3(text, 0x9747b28c), h2: murmur3(text, 0x1b873593) };
-    memo.set(sdk.keyId, tail);
-  }
+  const snapshot = sdk.live.snapshot;
+  const token = await streamToken(snapshot, sdk.keyId);
+  const rest: Record<string, unknown> = {};
+  if (snapshot.document.metadata) rest.metadata = snapshot.document.metadata;
+  rest.eventStreams = [
+    {
+      type: 'sse',
+      endpoint: { requestUri: `/ofrep/v1/events?environment=${snapshot.environmentId}&key=${sdk.keyId}&token=${token}` },
+      inactivityDelaySec: 120,
+    },
+  ];
+  const text = '],' + JSON.stringify(rest).slice(1);
+  const tail = { text, h1: murmur3(text, 0x9747b28c), h2: murmur3(text, 0x1b873593) };
+  sdk.live.bulkTails.set(sdk.keyId, tail);
   return tail;
 }
 

@@ -1,5 +1,5 @@
 // Evaluations per SDK key, counted by the Workers Rate Limiting binding in batches: each isolate counts a
-// key's requests itself and tells the limiter once per EVALUATION_LIMIT_SAMPLE of them (one call standing
+// key's requests itself and tells the limiter once per EVALUATION_LIMIT_BATCH of them (one call standing
 // for that many, which is why wrangler.toml's limit is the budget divided by it). The call runs in the
 // background: no evaluation ever waits for the limiter. When it answers that the key is over its budget,
 // this isolate refuses the key for the rest of the period.
@@ -19,7 +19,7 @@ const uncounted = new Map<string, number>();
 
 let batchSetting: string | undefined;
 let batch = 1;
-/** EVALUATION_LIMIT_SAMPLE, parsed once per isolate. */
+/** EVALUATION_LIMIT_BATCH, parsed once per isolate. */
 function batchOf(setting: string | undefined): number {
   if (setting !== batchSetting) {
     batchSetting = setting;
@@ -43,7 +43,7 @@ export function admit(env: Bindings, keyId: string, background: (p: Promise<unkn
     blockedUntil.delete(keyId);
   }
   const count = (uncounted.get(keyId) ?? 0) + 1;
-  if (count < batchOf(env.EVALUATION_LIMIT_SAMPLE)) {
+  if (count < batchOf(env.EVALUATION_LIMIT_BATCH)) {
     uncounted.set(keyId, count);
     return ADMITTED;
   }

@@ -99,7 +99,6 @@ export function murmur3Prefix(prefix: string, seed = 0): MurmurState {
   return st;
 }
 
-
 /** Hash of prefix + key, continuing from the prefix's state; ASCII keys take a fast path, four characters a block. */
 export function murmur3From(st: MurmurState, key: string): number {
   if (st.lead !== undefined) return murmur3Rest(st.h1, st.k1, st.shift, st.length, st.lead + key, 0);
