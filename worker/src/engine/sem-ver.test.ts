@@ -92,4 +92,24 @@ describe('matchVersion', () => {
       for (const op of [...SEM_VER_OPERATORS, '?']) expect([op, lit, matchVersion(raw, op, b)]).toEqual([op, lit, a ? matchSemVer(a, op, b) : null]);
     }
   });
+
+  it('reads each context value afresh: the last one read is remembered, whatever is parsed in between', () => {
+    const b = parseSemVer('2.1.0')!;
+    const expected: [string, boolean | null, boolean | null][] = [
+      ['2.7.13', true, false],
+      ['2.7.13', true, false],
+      ['1.0.0', false, true],
+      ['1.0.0', false, true],
+      ['2.1.0-beta', false, true],
+      ['2.7.13', true, false],
+      ['', null, null],
+      ['2.7.13', true, false],
+      ['x', null, null],
+      ['2.0.9', false, true],
+    ];
+    expected.forEach(([raw], i) => {
+      parseSemVer(`${i + 5}.${i}.${i}`); // a fresh plain parse overwrites the parser's scratch
+      expect([raw, matchVersion(raw, '>=', b), matchVersion(raw, '<', b)]).toEqual(expected[i]);
+    });
+  });
 });

@@ -133,20 +133,38 @@ export function matchSemVer(a: SemVer, op: string, b: SemVer): boolean | null {
 }
 
 /**
+ * The last string `matchVersion` read and its parts when it is a plain "M.m.p" (copied: `plain` is
+ * scratch that other reads overwrite). The empty string reads as not plain, so the start state is true.
+ */
+const last = { raw: '', plain: false, major: 0, minor: 0, patch: 0 };
+
+function matchParsed(raw: unknown, op: string, b: SemVer): boolean | null {
+  const a = parseSemVer(raw);
+  return a ? matchSemVer(a, op, b) : null;
+}
+
+/**
  * `matchSemVer(parseSemVer(raw), op, b)` for a literal `b`, without the memo or an allocation when
  * `raw` is a plain "M.m.p" string (the common case); the general path otherwise.
  */
 export function matchVersion(raw: unknown, op: string, b: SemVer): boolean | null {
-  if (typeof raw !== 'string' || !readPlain(raw)) {
-    const a = parseSemVer(raw);
-    return a ? matchSemVer(a, op, b) : null;
+  if (typeof raw !== 'string') return matchParsed(raw, op, b);
+  // a context's version is read once for all the flags that compare it (the same string each time)
+  if (raw !== last.raw) {
+    last.raw = raw;
+    last.plain = readPlain(raw);
+    last.major = plain[0];
+    last.minor = plain[1];
+    last.patch = plain[2];
   }
-  const major = plain[0];
-  const minor = plain[1];
+  if (!last.plain) return matchParsed(raw, op, b);
+  const major = last.major;
+  const minor = last.minor;
+  const patch = last.patch;
   let c: number;
   if (major !== b.major) c = major < b.major ? -1 : 1;
   else if (minor !== b.minor) c = minor < b.minor ? -1 : 1;
-  else if (plain[2] !== b.patch) c = plain[2] < b.patch ? -1 : 1;
+  else if (patch !== b.patch) c = patch < b.patch ? -1 : 1;
   else c = b.pre.length === 0 ? 0 : 1; // a release follows its pre-releases
   switch (op) {
     case '=': return c === 0;
