@@ -10,7 +10,7 @@ import { kvKey, type Snapshot } from '../snapshot/format';
 import { channelOf, publishSnapshot } from '../snapshot/publish';
 import { buildSnapshot } from '../store/snapshots';
 import { openDb } from '../store/db';
-import { BulkWireSlots } from './ofrep-results';
+import { BulkWireSlots, type BulkWire } from './ofrep-results';
 
 /** How often an isolate asks whether its snapshot is still current. */
 export const REVALIDATE_MS = 1000;
@@ -30,7 +30,7 @@ export interface LiveSnapshot {
   /** whether the channel has been told that this isolate applied the version */
   reported: boolean;
   /** the bulk answer's tail (flag-set metadata, event stream) by SDK key id, made on first use; dropped with the snapshot */
-  bulkTails: Map<string, { text: string; h1: number; h2: number }>;
+  bulkTails: Map<string, BulkWire>;
   /** the last bulk answer's entry wires by position, for server keys and for client keys (see BulkWireSlots) */
   bulkSlots: { server: BulkWireSlots; client: BulkWireSlots };
   /** SDK keys this isolate has verified against the snapshot's hashes, by key id (see edge/sdk-auth.ts) */

@@ -7,6 +7,7 @@ import { loadProjectState } from './flag-set';
 import { assertValid } from './flags';
 import { notFound } from '../errors';
 import { environments } from './schema';
+import { environmentView } from './projects';
 
 export interface EnvironmentPatch {
   name?: string;
@@ -16,10 +17,7 @@ export interface EnvironmentPatch {
 }
 
 export const environmentDetail = (e: EnvironmentRow) => ({
-  id: e.id,
-  key: e.key,
-  name: e.name,
-  version: e.version,
+  ...environmentView(e),
   segments: e.segments,
   evaluators: e.evaluators,
   metadata: e.metadata,
