@@ -215,7 +215,7 @@ try {
       verdicts[s.name] = { target: tgt, ratio, interval: [lo, hi], met: ratio >= tgt };
     }
     lines.push(
-      `| ${s.name} | ${fmt(s.rps)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${s.name === 'trivial' ? '100%' : `**${fmt(ratio)}%** [${fmt(lo)}–${fmt(hi)}%]`} | ${s.name === 'trivial' ? '' : `${fmt(median(rr))}% (${fmt(Math.min(...rr))}–${fmt(Math.max(...rr))}%)`} | ${verdict} | ${fmt(s.cpuUs)} | ${fmt((100 * trivialCpu) / s.cpuUs)}% |`,
+      `| ${s.name} | ${fmt(s.rps)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${s.name === 'trivial' ? '100%' : `**${fmt(ratio, 1)}%** [${fmt(lo, 1)}–${fmt(hi, 1)}%]`} | ${s.name === 'trivial' ? '' : `${fmt(median(rr))}% (${fmt(Math.min(...rr))}–${fmt(Math.max(...rr))}%)`} | ${verdict} | ${fmt(s.cpuUs)} | ${fmt((100 * trivialCpu) / s.cpuUs)}% |`,
     );
   }
   const header = [
