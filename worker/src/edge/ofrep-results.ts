@@ -119,7 +119,8 @@ export class EtagFold {
   }
 
   etag(): string {
-    const hex = (x: number) => (x >>> 0).toString(16).padStart(8, '0');
-    return `"${hex(this.a)}${hex(this.b)}-${this.n.toString(36)}"`;
+    return `"${hex8(this.a)}${hex8(this.b)}-${this.n.toString(36)}"`;
   }
 }
+
+const hex8 = (x: number) => (x >>> 0).toString(16).padStart(8, '0');
