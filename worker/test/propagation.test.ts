@@ -1,7 +1,7 @@
 // Propagation: a change is visible after a write, evaluation survives channel and KV outages, the
 // change stream pushes events, and the API tells how many isolates serve the newest version.
-import { env } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it, vi } from 'vitest';
 import type { Bindings } from '../src/bindings';
 import { adoptSnapshot, dropLiveSnapshots, liveSnapshot, SnapshotUnavailable, MAX_STALE_MS, REVALIDATE_MS, type EdgeRequest } from '../src/edge/live-snapshots';
 import { kvKey } from '../src/snapshot/format';
@@ -204,5 +204,112 @@ describe('propagation status', () => {
     expect(status.applied.isolates).toBeGreaterThanOrEqual(1);
     expect(status.locations[0]).toMatchObject({ location: 'local' });
     expect(Date.parse(status.lastAppliedAt)).toBeGreaterThanOrEqual(Date.parse(status.publishedAt));
+  });
+});
+
+describe('damaged snapshots', () => {
+  /** Publishes `damage(snapshot)` to the channel as the next version, the way a faulty writer would. */
+  async function publishDamaged(damage: (s: Record<string, unknown>) => unknown) {
+    const good = (await buildSnapshot(openDb(env.DB), environmentId))!;
+    const version = good.version + 100;
+    await env.CHANNELS.get(env.CHANNELS.idFromName(environmentId)).publish(JSON.stringify(damage({ ...good, version })), version, Date.now());
+    return version;
+  }
+  /** A good snapshot newer than the damaged one, so that the tests after these start clean. */
+  async function heal(past: number) {
+    await env.DB.prepare('UPDATE environments SET version = ? WHERE id = ?').bind(past, environmentId).run();
+    await commitElsewhere();
+  }
+  /**
+   * OFREP for kill-switch, telling the isolate of `version` as a change event would: it revalidates at once,
+   * past the location's cached head (1 s) and the isolate's minimum interval between such checks (200 ms).
+   */
+  const told = async (version: number) => {
+    await new Promise((r) => setTimeout(r, 1100));
+    return json(call('POST', `/ofrep/v1/evaluate/flags/kill-switch?flagConfigEtag=v${version}`, { token: sdkKey, body: { context: { targetingKey: 'u1' } } }));
+  };
+  const logged = (errors: { mock: { calls: unknown[][] } }, what: string) => errors.mock.calls.some((c) => String(c[0]).includes('failed its check') && c.includes(what));
+
+  it('are never adopted: a warm isolate goes on serving the last good one and logs the fault', async () => {
+    dropLiveSnapshots();
+    const warm = await json(ofrep(sdkKey, 'kill-switch'));
+    expect(warm.status).toBe(200);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      // no SDK keys: adopted, it would fail every request with a 500
+      const version = await publishDamaged(({ sdkKeys: _keys, ...rest }) => rest);
+      const after = await told(version);
+      expect(after.status).toBe(200);
+      expect(after.body).toEqual(warm.body);
+      expect(logged(errors, 'no SDK keys')).toBe(true);
+      await heal(version);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('are never adopted: a cold isolate builds its snapshot from D1 instead of failing', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const version = await publishDamaged((s) => ({ ...s, document: 'not a flags document' }));
+      await env.SNAPSHOTS.put(kvKey(environmentId), '{"truncated": ');
+      dropLiveSnapshots();
+      const res = await told(version);
+      expect(res.status).toBe(200);
+      expect(res.body.key).toBe('kill-switch');
+      expect(logged(errors, 'no flags document')).toBe(true);
+      await heal(version);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('from another environment are refused', async () => {
+    const other = (await json(call('GET', '/api/v1/projects/default/environments'))).body.environments.find((e: { key: string }) => e.key !== 'development');
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const warm = (await liveSnapshot(edge(env), environmentId))!;
+      const version = await publishDamaged((s) => ({ ...s, environmentId: other.id }));
+      // told of the version past the isolate's minimum interval between such checks (200 ms): it asks the channel
+      const live = await liveSnapshot(edge(env), environmentId, Date.now() + 250, version);
+      expect(live).toBe(warm);
+      expect(logged(errors, 'for another environment')).toBe(true);
+      await heal(version);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});
+
+describe('failing revalidations', () => {
+  it('are retried once per revalidation period, not by every request while they fail', async () => {
+    dropLiveSnapshots();
+    const t0 = Date.now();
+    const warm = await liveSnapshot(edge(env), environmentId, t0);
+    await new Promise((r) => setTimeout(r, 1100)); // the location's cached head lives 1 s
+    let kvReads = 0;
+    const kvDown = { get: () => { kvReads++; return failing(); }, put: failing, getWithMetadata: failing };
+    const req = edge({ ...outage({}), SNAPSHOTS: kvDown as never });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      for (const dt of [1, 2, 3, 50]) expect(await liveSnapshot(req, environmentId, t0 + MAX_STALE_MS + dt)).toBe(warm);
+      expect(kvReads).toBe(1); // the first request waited for the attempt; the others were served at once
+      expect(await liveSnapshot(req, environmentId, t0 + MAX_STALE_MS + 1 + REVALIDATE_MS)).toBe(warm);
+      await Promise.all(req.pending);
+      expect(kvReads).toBe(2); // a period later: one more attempt, in the background
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});
+
+describe('forged keys', () => {
+  it('for an environment that does not exist are refused without leaving storage behind', async () => {
+    const forgedEnvironment = 'zz' + crypto.randomUUID().replace(/-/g, '').slice(0, 14);
+    const forged = `crt_s_${forgedEnvironment}_${'a'.repeat(16)}_${'b'.repeat(32)}`;
+    expect((await ofrep(forged, 'kill-switch')).status).toBe(401);
+    const channel = env.CHANNELS.get(env.CHANNELS.idFromName(forgedEnvironment));
+    const tables = await runInDurableObject(channel, (_obj, state) => state.storage.sql.exec('SELECT count(*) AS n FROM sqlite_master').one().n);
+    expect(tables).toBe(0);
   });
 });

@@ -6,7 +6,7 @@ import type { AppEnv } from '../context';
 import { compileFlagSet, selectFlags, type CompiledFlagSet, type FlagSelection } from '../engine';
 import type { Bindings } from '../bindings';
 import { randomId } from '../auth/secrets';
-import { kvKey, type Snapshot } from '../snapshot/format';
+import { kvKey, snapshotProblem, type Snapshot } from '../snapshot/format';
 import { channelOf, publishSnapshot } from '../snapshot/publish';
 import { buildSnapshot } from '../store/snapshots';
 import { openDb } from '../store/db';
@@ -108,12 +108,25 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
       current.checkedAt = now;
       return current;
     }
-    let snapshot = head !== null ? await bodyFromLocation(environmentId, head) : null;
-    if (!snapshot) {
-      const fromChannel = await readFromChannel(req.env, environmentId, have);
+    let snapshot: Snapshot | null = null;
+    let problem: string | null = null;
+    const fromLocation = head !== null ? await bodyFromLocation(environmentId, head) : null;
+    if (fromLocation !== null) ({ snapshot, problem } = checked(fromLocation, environmentId));
+    else {
+      // a channel without a head holds nothing (an environment never published, or one that does not
+      // exist, as in a forged key): KV, then D1, decide
+      const fromChannel = head !== null ? await readFromChannel(req.env, environmentId, have) : null;
       const text = fromChannel ?? (await req.env.SNAPSHOTS.get(kvKey(environmentId)));
-      snapshot = text ? (JSON.parse(text) as Snapshot) : null;
-      if (fromChannel && snapshot) req.waitUntil(keepBodyAtLocation(snapshot.environmentId, snapshot.version, fromChannel));
+      if (text) ({ snapshot, problem } = checked(text, environmentId));
+      if (fromChannel && snapshot) req.waitUntil(keepBodyAtLocation(environmentId, snapshot.version, fromChannel));
+    }
+    if (problem) {
+      // never adopt it: the last good snapshot goes on serving (a cold isolate builds one from D1)
+      console.error('curtain: a snapshot failed its check and was ignored', environmentId, problem);
+      if (current) {
+        current.checkedAt = now;
+        return current;
+      }
     }
     if (!snapshot && !current) snapshot = await rebuild(req.env, environmentId);
     if (!snapshot || snapshot.version <= have) {
@@ -132,8 +145,22 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
   } catch (err) {
     if (!current) throw new SnapshotUnavailable(environmentId, err);
     console.error('curtain: snapshot revalidation failed, serving the last good one', environmentId, String(err));
+    // the next attempt in a revalidation period, in the background: not one per request while it fails
+    current.checkedAt = now;
     return current;
   }
+}
+
+/** A snapshot's text parsed and checked (snapshotProblem); `snapshot` is null when it fails. */
+function checked(text: string, environmentId: string): { snapshot: Snapshot | null; problem: string | null } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { snapshot: null, problem: 'not JSON' };
+  }
+  const problem = snapshotProblem(value, environmentId);
+  return problem ? { snapshot: null, problem } : { snapshot: value as Snapshot, problem: null };
 }
 
 function prepare(snapshot: Snapshot, now: number): LiveSnapshot {
@@ -160,10 +187,10 @@ const headResponse = (version: number) => new Response(String(version), { header
 /** A version's body never changes: one isolate per location fetches it from the channel, the others from the cache. */
 const bodyUrl = (environmentId: string, version: number) => `https://curtain.internal/snapshot/${environmentId}/${version}`;
 
-async function bodyFromLocation(environmentId: string, version: number): Promise<Snapshot | null> {
+async function bodyFromLocation(environmentId: string, version: number): Promise<string | null> {
   const cache = await caches.open('curtain-snapshots').catch(() => null);
   const hit = await cache?.match(bodyUrl(environmentId, version)).catch(() => undefined);
-  return hit ? ((await hit.json()) as Snapshot) : null;
+  return hit ? hit.text() : null;
 }
 
 async function keepBodyAtLocation(environmentId: string, version: number, text: string) {

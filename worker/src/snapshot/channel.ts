@@ -40,9 +40,11 @@ export class EnvironmentChannel extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // Reads write nothing: an object that was never published to (an environment id that does not exist,
+    // as in a forged SDK key) keeps no storage. The table is made by the first publish.
     ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER, built_at INTEGER, published_at INTEGER, body TEXT)');
-      const row = ctx.storage.sql.exec<{ version: number; built_at: number; published_at: number; body: string }>('SELECT * FROM snapshot').toArray()[0];
+      const exists = ctx.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshot'").toArray().length > 0;
+      const row = exists ? ctx.storage.sql.exec<{ version: number; built_at: number; published_at: number; body: string }>('SELECT * FROM snapshot').toArray()[0] : undefined;
       if (row) {
         this.head = { version: row.version, builtAt: row.built_at, publishedAt: row.published_at };
         this.text = row.body;
@@ -54,6 +56,7 @@ export class EnvironmentChannel extends DurableObject<Env> {
   async publish(body: string, version: number, builtAt: number): Promise<{ accepted: boolean; version: number }> {
     if (this.head && version <= this.head.version) return { accepted: false, version: this.head.version };
     const publishedAt = Date.now();
+    this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER, built_at INTEGER, published_at INTEGER, body TEXT)');
     this.ctx.storage.sql.exec('INSERT OR REPLACE INTO snapshot (id, version, built_at, published_at, body) VALUES (1, ?, ?, ?, ?)', version, builtAt, publishedAt, body);
     this.head = { version, builtAt, publishedAt };
     this.text = body;

@@ -24,3 +24,26 @@ export interface Snapshot {
 }
 
 export const kvKey = (environmentId: string) => `snapshot:${environmentId}`;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * What is wrong with a snapshot read back from the channel, the location's cache or KV, or null. The
+ * edge adopts only snapshots that pass: a damaged or foreign one must not replace the one it serves.
+ * Checks the envelope the edge relies on; the flags document itself is compiled defensively by the engine.
+ */
+export function snapshotProblem(v: unknown, environmentId: string): string | null {
+  if (!isObject(v)) return 'not an object';
+  if (v.format !== 1) return `unknown format ${JSON.stringify(v.format)}`;
+  if (v.environmentId !== environmentId) return 'for another environment';
+  if (typeof v.projectId !== 'string' || typeof v.environmentKey !== 'string') return 'no project or environment key';
+  if (typeof v.version !== 'number' || !Number.isSafeInteger(v.version) || v.version < 0) return 'no valid version';
+  if (typeof v.builtAt !== 'number') return 'no build time';
+  if (!isObject(v.document) || !isObject(v.document.flags)) return 'no flags document';
+  if (!Array.isArray(v.clientVisible) || !v.clientVisible.every((k) => typeof k === 'string')) return 'no list of client-visible flags';
+  if (!isObject(v.sdkKeys)) return 'no SDK keys';
+  for (const entry of Object.values(v.sdkKeys)) {
+    if (!isObject(entry) || typeof entry.hash !== 'string' || (entry.kind !== 'server' && entry.kind !== 'client')) return 'a malformed SDK key entry';
+  }
+  return null;
+}
