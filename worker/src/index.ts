@@ -2,14 +2,9 @@
 // OFREP evaluations, the hot path, skip the router (see docs/performance.md, bench:http).
 import { createApp } from './app';
 import type { Bindings } from './bindings';
-import { EVALUATE_PREFIX, handleEvaluate, requestTarget } from './edge/ofrep-handler';
+import { EVALUATE_PREFIX, evaluationFailed, handleEvaluate, requestTarget } from './edge/ofrep-handler';
 
 const app = createApp();
-
-function evaluationFailed(err: unknown): Response {
-  console.error('curtain: evaluation failed', err instanceof Error ? err.message : String(err));
-  return Response.json({ errorDetails: 'An internal error occurred' }, { status: 500, headers: { 'access-control-allow-origin': '*' } });
-}
 
 export default {
   fetch(request, env, ctx) {
@@ -19,9 +14,10 @@ export default {
       if (target.path.startsWith(EVALUATE_PREFIX)) {
         try {
           const answer = handleEvaluate(request, target, env, ctx);
-          return answer instanceof Promise ? answer.catch(evaluationFailed) : answer;
+          // the path, so that the 500 names the flag asked for
+          return answer instanceof Promise ? answer.catch((err) => evaluationFailed(err, target.path)) : answer;
         } catch (err) {
-          return evaluationFailed(err);
+          return evaluationFailed(err, target.path);
         }
       }
     }

@@ -2,8 +2,11 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bindings } from '../src/bindings';
+import { randomId } from '../src/auth/secrets';
+import { evaluationFailed } from '../src/edge/ofrep-handler';
 import { admit, type Admission } from '../src/edge/rate-limit';
-import { bootstrap, call, createKey, json, ofrep } from './helpers';
+import { formatSdkKey } from '../src/store/sdk-keys';
+import { adminToken, bootstrap, call, createKey, json, ofrep } from './helpers';
 
 const flagdFile = {
   flags: {
@@ -16,6 +19,7 @@ const flagdFile = {
     off: { state: 'DISABLED', variants: { on: true, off: false }, defaultVariant: 'on' },
     'code-default': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: null },
     visible: { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' },
+    'reads-etag': { state: 'ENABLED', variants: { seen: 'seen', unseen: 'unseen' }, defaultVariant: 'unseen', targeting: { if: [{ '==': [{ var: 'flagConfigEtag' }, 'abc'] }, 'seen', null] } },
   },
   metadata: { team: 'checkout' },
 };
@@ -98,6 +102,65 @@ describe('OFREP single-flag evaluation', () => {
     const res = await json(call('POST', '/ofrep/v1/evaluate/flags/bool-on', { token: null, headers: { 'x-api-key': server }, body: { context: {} } }));
     expect(res.body.value).toBe(true);
   });
+
+  it('reads X-API-Key beside an Authorization of another scheme (a proxy’s Basic), while a Bearer credential still wins', async () => {
+    const basic = { authorization: `Basic ${btoa('user:pass')}`, 'x-api-key': server };
+    const res = await json(call('POST', '/ofrep/v1/evaluate/flags/bool-on', { token: null, headers: basic, body: { context: {} } }));
+    expect(res.status).toBe(200);
+    expect(res.body.value).toBe(true);
+    expect((await call('GET', '/v1/flags/bool-on', { token: null, headers: basic })).status).toBe(200);
+    // a wrong or malformed Bearer key is what the caller presented: X-API-Key does not rescue it
+    for (const authorization of [`Bearer ${server.slice(0, -1)}x`, `Bearer ${server} extra`]) {
+      const refused = await call('POST', '/ofrep/v1/evaluate/flags/bool-on', { token: null, headers: { authorization, 'x-api-key': server }, body: { context: {} } });
+      expect(refused.status).toBe(401);
+    }
+    // the admin API takes Bearer only, as before: X-API-Key beside Basic is no admin credential
+    expect((await call('GET', '/api/v1/me', { token: null, headers: { authorization: `Basic ${btoa('user:pass')}`, 'x-api-key': adminToken() } })).status).toBe(401);
+  });
+
+  it('answers 404 to a POST under /ofrep/v1/evaluate/ that is not a flags path', async () => {
+    for (const path of ['/ofrep/v1/evaluate/x', '/ofrep/v1/evaluate/abcde/bool-on', '/ofrep/v1/evaluate/flagsX', '/ofrep/v1/evaluate/flags/', '/ofrep/v1/evaluate/flags/a/b']) {
+      const res = await json(call('POST', path, { token: server, body: { context: {} } }));
+      expect(res.status, path).toBe(404);
+      expect(res.body, path).toEqual({ errorDetails: 'Not found' });
+    }
+  });
+});
+
+describe('OFREP 500 answers', () => {
+  it('carry errorCode GENERAL, and the key on the single-flag endpoint, when no snapshot of the key’s environment can be had', async () => {
+    // an environment that no channel or KV holds and whose D1 row cannot be read (its metadata is not JSON),
+    // asked for with a well-formed key of it: the edge can neither read nor build a snapshot
+    const projectId = randomId(16);
+    const environmentId = randomId(16);
+    await env.DB.prepare('INSERT INTO projects (id, key, name) VALUES (?, ?, ?)').bind(projectId, `damaged-${projectId}`, 'damaged').run();
+    try {
+      await env.DB.prepare("INSERT INTO environments (id, project_id, key, name, metadata) VALUES (?, ?, 'development', 'Development', '{')").bind(environmentId, projectId).run();
+      const key = formatSdkKey('server', environmentId, randomId(16), randomId(32));
+      const single = await json(ofrep(key, 'my flag'));
+      expect(single.status).toBe(500);
+      expect(single.body).toEqual({ key: 'my flag', errorCode: 'GENERAL', errorDetails: expect.any(String) });
+      expect(single.headers.get('access-control-allow-origin')).toBe('*');
+      const bulk = await json(ofrep(key, null, {}));
+      expect(bulk.status).toBe(500);
+      expect(bulk.body).toEqual({ errorCode: 'GENERAL', errorDetails: expect.any(String) });
+    } finally {
+      await env.DB.prepare('DELETE FROM projects WHERE id = ?').bind(projectId).run();
+    }
+  });
+
+  // No request makes the handler itself throw (its failures are answered as 400/404/500 bodies), so the
+  // answer index.ts gives when it does is checked directly.
+  it('carry errorCode GENERAL, and the decoded key, when evaluation throws (the answer of index.ts’s catch)', async () => {
+    const single = evaluationFailed(new Error('boom'), '/ofrep/v1/evaluate/flags/caf%C3%A9%20flag');
+    expect(single.status).toBe(500);
+    expect(single.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await single.json()).toEqual({ key: 'café flag', errorCode: 'GENERAL', errorDetails: expect.any(String) });
+    expect(await evaluationFailed(new Error('boom'), '/ofrep/v1/evaluate/flags/100%').json()).toMatchObject({ key: '100%', errorCode: 'GENERAL' });
+    for (const path of ['/ofrep/v1/evaluate/flags', '/ofrep/v1/evaluate/flags/a/b']) {
+      expect(await evaluationFailed(new Error('boom'), path).json(), path).toEqual({ errorCode: 'GENERAL', errorDetails: expect.any(String) });
+    }
+  });
 });
 
 describe('OFREP bulk evaluation', () => {
@@ -120,6 +183,14 @@ describe('OFREP bulk evaluation', () => {
     expect(again.status).toBe(304);
     expect(again.headers.get('etag')).toBe(etag);
     expect(await again.text()).toBe('');
+    const weakInList = await ofrep(server, null, { targetingKey: 'u1', plan: 'free' }, { 'if-none-match': `"other", W/${etag}` });
+    expect(weakInList.status).toBe(304);
+  });
+
+  it('answers If-None-Match: * with the full representation (a POST evaluation always has one to send)', async () => {
+    const res = await ofrep(server, null, { targetingKey: 'u1' }, { 'if-none-match': '*' });
+    expect(res.status).toBe(200);
+    expect((await res.json<{ flags: unknown[] }>()).flags.length).toBeGreaterThan(0);
   });
 
   it('keeps the ETag when only attributes no rule reads change, and changes it when a result changes', async () => {
@@ -258,5 +329,32 @@ describe('plain lookups', () => {
     expect(res.body.flags.find((f: { key: string }) => f.key === 'str').value).toBe('beta');
     expect((await call('GET', '/v1/flags?context=%7B', { token: server })).status).toBe(400);
     expect((await call('GET', '/v1/flags', { token: null })).status).toBe(401);
+  });
+
+  it('refuses a context parameter that is not a JSON object with 400 INVALID_CONTEXT', async () => {
+    for (const context of ['[1]', '"pro"', '42', 'null']) {
+      const res = await json(call('GET', `/v1/flags/str?targetingKey=u1&context=${encodeURIComponent(context)}`, { token: server }));
+      expect(res.status, context).toBe(400);
+      expect(res.body, context).toMatchObject({ key: 'str', errorCode: 'INVALID_CONTEXT' });
+      const bulk = await json(call('GET', `/v1/flags?context=${encodeURIComponent(context)}`, { token: server }));
+      expect(bulk.status, context).toBe(400);
+      expect(bulk.body, context).toMatchObject({ errorCode: 'INVALID_CONTEXT' });
+    }
+  });
+
+  it('takes a "__proto__" attribute as data, never as the context’s prototype', async () => {
+    const context = encodeURIComponent('{"targetingKey":"u1","__proto__":{"plan":"pro"}}');
+    const res = await json(call('GET', `/v1/flags/str?context=${context}`, { token: server }));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ key: 'str', value: 'alpha', reason: 'DEFAULT' });
+    const query = await json(call('GET', '/v1/flags/str?targetingKey=u1&__proto__=x&plan=pro', { token: server }));
+    expect(query.body).toMatchObject({ key: 'str', value: 'beta' });
+  });
+
+  it('does not take flagConfigEtag (OFREP’s, read by authentication) as an attribute', async () => {
+    expect((await json(call('GET', '/v1/flags/reads-etag?context=%7B%22flagConfigEtag%22%3A%22abc%22%7D', { token: server }))).body.value).toBe('seen');
+    const res = await json(call('GET', '/v1/flags/reads-etag?targetingKey=u1&flagConfigEtag=abc', { token: server }));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ key: 'reads-etag', value: 'unseen' });
   });
 });

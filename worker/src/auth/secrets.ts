@@ -47,14 +47,19 @@ export function stringsEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** Reads a credential from `Authorization: Bearer …` or, for OFREP, `X-API-Key`. */
+/**
+ * Reads a credential from `Authorization: Bearer …` or, for OFREP, `X-API-Key`. A Bearer credential wins
+ * (a malformed one presents nothing); an `Authorization` of another scheme (`Basic …` from a proxy or a
+ * browser) is not ours, so `X-API-Key` still counts where it is allowed.
+ */
 export function presentedCredential(headers: Headers, allowApiKeyHeader: boolean): string | null {
   const auth = headers.get('authorization');
   if (auth) {
     // the common exact form without a regular expression (the evaluation hot path reads this per request)
     if (auth.startsWith('Bearer ') && auth.indexOf(' ', 7) === -1 && auth.length > 7) return auth.slice(7);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    return match ? match[1] : null;
+    if (match) return match[1];
+    if (!allowApiKeyHeader || /^Bearer(?:\s|$)/i.test(auth)) return null;
   }
   if (allowApiKeyHeader) return headers.get('x-api-key')?.trim() || null;
   return null;

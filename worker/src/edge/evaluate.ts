@@ -43,11 +43,14 @@ export function evaluateVisible(sdk: SdkCaller, context: EvaluationContext, now 
   return evaluateAll(sdk.live.compiled, context, sdk.kind === 'server' ? { now } : { now, only: sdk.live.clientSelection });
 }
 
-/** Whether an If-None-Match header names this ETag (handles lists, weak validators and `*`). */
+/**
+ * Whether an If-None-Match header names this ETag (handles lists and weak validators). `*` never matches:
+ * a POST evaluation always has a representation to answer, and `*` says nothing of what the client holds.
+ */
 export function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
   if (!ifNoneMatch) return false;
   return ifNoneMatch.split(',').some((t) => {
     const v = t.trim();
-    return v === '*' || v === etag || v === `W/${etag}`;
+    return v === etag || v === `W/${etag}`;
   });
 }

@@ -7,7 +7,7 @@ import { edgeCorsHeaders } from './cors';
 import { evaluateOne, evaluateVisible, matchesEtag, parseEvaluationRequest } from './evaluate';
 import { colo, type EdgeRequest } from './live-snapshots';
 import { murmur3 } from '../engine';
-import { EtagFold, singleWire, type BulkWire } from './ofrep-results';
+import { EtagFold, generalError, singleWire, type BulkWire } from './ofrep-results';
 import { authenticateSdk, type Authentication } from './sdk-auth';
 import { streamToken } from './stream-token';
 
@@ -37,20 +37,37 @@ export function requestTarget(url: string): RequestTarget {
 }
 
 /**
- * `target.path` starts with EVALUATE_PREFIX. Synchronous as far as it can be, then one promise chain (no
- * async functions): the hot path pays for the body read and nothing else that waits.
+ * Answers POST /ofrep/v1/evaluate/flags[/{key}], and 404 to any other path (the Hono route sends it all of
+ * /ofrep/v1/evaluate/*). Synchronous as far as it can be, then one promise chain (no async functions): the
+ * hot path pays for the body read and nothing else that waits.
  */
 export function handleEvaluate(request: Request, target: RequestTarget, env: Bindings, ctx: Pick<ExecutionContext, 'waitUntil'>): Response | Promise<Response> {
-  const rest = target.path.slice(EVALUATE_PREFIX.length);
-  if (rest !== '' && (rest[0] !== '/' || rest.length < 2 || rest.indexOf('/', 1) !== -1)) return json({ errorDetails: 'Not found' }, 404);
+  if (!validEvaluatePath(target.path)) return json({ errorDetails: 'Not found' }, 404);
+  const key = flagKeyOf(target.path);
   // one clock read per request, on arrival: authentication, the rate limit and evaluation (`$flagd.timestamp`,
   // before/after) share it, even when a snapshot must be fetched first
   const now = Date.now();
   const edge: EdgeRequest = { env, waitUntil: (p) => ctx.waitUntil(p), location: () => colo(request) };
-  const auth = authenticateSdk(request.headers, edge, target.query ? new URLSearchParams(target.query).get('flagConfigEtag') : null, now);
+  const auth = authenticateSdk(request.headers, edge, target.query ? new URLSearchParams(target.query).get('flagConfigEtag') : null, now, key);
   const answer = (sdk: Authentication): Response | Promise<Response> =>
-    sdk instanceof Response ? sdk : rest === '' ? bulk(request, sdk, now) : single(request, sdk, decodeKey(rest.slice(1)), now);
+    sdk instanceof Response ? sdk : key === undefined ? bulk(request, sdk, now) : single(request, sdk, key, now);
   return auth instanceof Promise ? auth.then(answer) : answer(auth);
+}
+
+/** Whether `path` is EVALUATE_PREFIX, or it followed by `/` and one non-empty segment (the flag's key). */
+function validEvaluatePath(path: string): boolean {
+  const n = EVALUATE_PREFIX.length;
+  if (!path.startsWith(EVALUATE_PREFIX)) return false;
+  return path.length === n || (path.charCodeAt(n) === 47 /* / */ && path.length > n + 1 && path.indexOf('/', n + 1) === -1);
+}
+
+/** The flag a valid evaluation path names, decoded; undefined for the bulk path. */
+const flagKeyOf = (path: string) => (path.length === EVALUATE_PREFIX.length ? undefined : decodeKey(path.slice(EVALUATE_PREFIX.length + 1)));
+
+/** The answer when handleEvaluate throws or its promise rejects (index.ts): OFREP's 500, naming the flag that `path` asks for. */
+export function evaluationFailed(err: unknown, path: string): Response {
+  console.error('curtain: evaluation failed', err instanceof Error ? err.message : String(err));
+  return generalError('An internal error occurred', validEvaluatePath(path) ? flagKeyOf(path) : undefined);
 }
 
 /** What follows the flags in a bulk answer: flag-set metadata and the key's event stream, once per snapshot and key. */

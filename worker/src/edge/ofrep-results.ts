@@ -1,6 +1,7 @@
 // Maps engine results to OFREP's wire shapes and status codes (../shared/specs/ofrep/openapi.yaml).
 import { murmur3 } from '../engine';
 import type { EvaluationResult } from '../engine/types';
+import { edgeCorsHeaders } from './cors';
 
 export type OfrepBody = Record<string, unknown>;
 
@@ -39,6 +40,15 @@ function failure(r: EvaluationResult): OfrepBody {
   const body: OfrepBody = { key: r.key, errorCode: r.errorCode, errorDetails: r.errorMessage ?? r.errorCode };
   if (r.metadata) body.metadata = r.metadata;
   return body;
+}
+
+/**
+ * The 500 of an evaluation that could not run at all (no snapshot, an internal error): OFREP's
+ * generalErrorResponse with errorCode GENERAL, and the flag's key when the single-flag endpoint was asked.
+ */
+export function generalError(errorDetails: string, key?: string): Response {
+  const body = key === undefined ? { errorCode: 'GENERAL', errorDetails } : { key, errorCode: 'GENERAL', errorDetails };
+  return Response.json(body, { status: 500, headers: edgeCorsHeaders });
 }
 
 export const notFound = (key: string): EvaluationResult => ({

@@ -1,10 +1,11 @@
 // SDK-key authentication at the edge: the key names its environment, the snapshot holds its hash.
 // Answers OFREP's way: 401 with no body for a missing, malformed, unknown or revoked key; 429 with
-// Retry-After past the key's rate; 500 when no snapshot can be had at all.
+// Retry-After past the key's rate; 500 GENERAL when no snapshot can be had at all.
 import { digestsEqual, presentedCredential, sha256Hex, stringsEqual } from '../auth/secrets';
 import type { SdkCaller } from '../context';
 import { parseSdkKey } from '../store/sdk-keys';
 import { edgeCorsHeaders } from './cors';
+import { generalError } from './ofrep-results';
 import { currentSnapshot, liveSnapshot, type EdgeRequest, type LiveSnapshot } from './live-snapshots';
 import { admit } from './rate-limit';
 
@@ -35,8 +36,11 @@ function keyMatches(live: LiveSnapshot, keyId: string, key: string, hash: string
 
 export type Authentication = SdkCaller | Response;
 
-/** Synchronous when the isolate holds a current snapshot and has verified the key before (the hot path). */
-export function authenticateSdk(headers: Headers, edge: EdgeRequest, flagConfigEtag: string | null, now = Date.now()): Authentication | Promise<Authentication> {
+/**
+ * Synchronous when the isolate holds a current snapshot and has verified the key before (the hot path).
+ * `flagKey`: the flag a single-flag evaluation asks for, which its 500 names.
+ */
+export function authenticateSdk(headers: Headers, edge: EdgeRequest, flagConfigEtag: string | null, now = Date.now(), flagKey?: string): Authentication | Promise<Authentication> {
   const key = presentedCredential(headers, true);
   const parsed = key ? parseSdkKey(key) : null;
   if (!key || !parsed) return refuse(401);
@@ -47,7 +51,7 @@ export function authenticateSdk(headers: Headers, edge: EdgeRequest, flagConfigE
     (live) => (live ? authorize(live, parsed, key, edge, now) : refuse(401)),
     (err) => {
       console.error('curtain: cannot evaluate, no snapshot reachable', parsed.environmentId, String((err as Error).cause ?? err));
-      return Response.json({ errorDetails: 'The flag configuration is temporarily unavailable' }, { status: 500, headers: edgeCorsHeaders });
+      return generalError('The flag configuration is temporarily unavailable', flagKey);
     },
   );
 }

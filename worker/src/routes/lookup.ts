@@ -6,18 +6,31 @@ import { requireSdkKey } from '../auth/sdk-key';
 import { checkContext, evaluateOne, evaluateVisible, type ParsedContext } from '../edge/evaluate';
 import { bulkEntry, singleResponse } from '../edge/ofrep-results';
 
+/** Query parameters that are not attributes: `context` itself and OFREP's `flagConfigEtag` (read by requireSdkKey). */
+const notAttributes = new Set(['context', 'flagConfigEtag']);
+
+/** Sets an own property, so that a `__proto__` attribute is data like any other rather than the object's prototype. */
+function setAttribute(context: Record<string, unknown>, name: string, value: unknown) {
+  Object.defineProperty(context, name, { value, writable: true, enumerable: true, configurable: true });
+}
+
 function contextFromQuery(url: string): ParsedContext {
   const params = new URL(url).searchParams;
   const context: Record<string, unknown> = {};
   const json = params.get('context');
   if (json !== null) {
+    let typed: unknown;
     try {
-      Object.assign(context, JSON.parse(json));
+      typed = JSON.parse(json);
     } catch {
       return { ok: false, errorCode: 'PARSE_ERROR', errorDetails: 'The "context" query parameter is not valid JSON' };
     }
+    if (typeof typed !== 'object' || typed === null || Array.isArray(typed)) {
+      return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: 'The "context" query parameter must be a JSON object' };
+    }
+    for (const [name, value] of Object.entries(typed)) setAttribute(context, name, value);
   }
-  for (const [name, value] of params) if (name !== 'context') context[name] = value;
+  for (const [name, value] of params) if (!notAttributes.has(name)) setAttribute(context, name, value);
   return checkContext(context);
 }
 
