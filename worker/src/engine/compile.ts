@@ -153,9 +153,10 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
   }
   try {
     flag.rule = compileRule(targeting as JsonValue, scope);
-  } catch (e) {
-    const message = e instanceof RuleError ? e.message : 'targeting could not be compiled';
-    flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `invalid targeting for flag "${key}": ${message}` });
+  } catch {
+    // The message names no part of the rule: answers to browser (client) keys must reveal no rules.
+    // Validation, when the flag set is saved, says what is wrong and where.
+    flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `the targeting of flag "${key}" could not be compiled (the flag set was not validated)` });
   }
   return flag;
 }

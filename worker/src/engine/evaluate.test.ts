@@ -110,6 +110,14 @@ describe('errors stay inside one flag', () => {
       ['throws', 'DEFAULT'],
     ]);
   });
+  it('says which flag could not compile, and nothing of its rule (client keys see these messages)', () => {
+    const set = compileFlagSet(broken);
+    for (const key of ['unknownOp', 'badRef', 'badSegment', 'badRegex', 'loop']) {
+      const message = evaluateFlag(set, key, { x: 'yes' }, { now }).errorMessage ?? '';
+      expect(message).toContain(`"${key}"`);
+      for (const ruleText of ['nope', 'missing', 'self', '(a+)+', 'operator', 'segment', '$ref', 'regex']) expect(message, key).not.toContain(ruleText);
+    }
+  });
   it('turns an exception while evaluating into ERROR / GENERAL for that flag only', () => {
     const set = compileFlagSet(broken);
     const hostile = { x: 1, o: { toString: () => { throw new Error('boom'); } } };
