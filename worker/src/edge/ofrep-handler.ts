@@ -13,11 +13,11 @@ import { streamToken } from './stream-token';
 
 export const EVALUATE_PREFIX = '/ofrep/v1/evaluate/flags';
 
-const jsonHeaders = { ...edgeCorsHeaders, 'content-type': 'application/json' };
-/** Single-flag answers carry no ETag, so nothing to expose: one header fewer on the hot path. */
-const singleHeaders = { 'access-control-allow-origin': '*', 'content-type': 'application/json' };
 const ALLOW_ORIGIN = edgeCorsHeaders['access-control-allow-origin'];
 const EXPOSE = edgeCorsHeaders['access-control-expose-headers'];
+const jsonHeaders = { ...edgeCorsHeaders, 'content-type': 'application/json' };
+/** Single-flag answers carry no ETag, so nothing to expose: one header fewer on the hot path. */
+const singleHeaders = { 'access-control-allow-origin': ALLOW_ORIGIN, 'content-type': 'application/json' };
 const json = (body: unknown, status: number) => new Response(JSON.stringify(body), { status, headers: jsonHeaders });
 
 export interface RequestTarget {

@@ -5,6 +5,7 @@ import type { AppEnv } from '../context';
 import { requireSdkKey } from '../auth/sdk-key';
 import { checkContext, evaluateOne, evaluateVisible, type ParsedContext } from '../edge/evaluate';
 import { bulkEntry, singleResponse } from '../edge/ofrep-results';
+import { isPlainObject } from '../engine/rule';
 
 /** Query parameters that are not attributes: `context` itself and OFREP's `flagConfigEtag` (read by requireSdkKey). */
 const notAttributes = new Set(['context', 'flagConfigEtag']);
@@ -25,7 +26,7 @@ function contextFromQuery(url: string): ParsedContext {
     } catch {
       return { ok: false, errorCode: 'PARSE_ERROR', errorDetails: 'The "context" query parameter is not valid JSON' };
     }
-    if (typeof typed !== 'object' || typed === null || Array.isArray(typed)) {
+    if (!isPlainObject(typed)) {
       return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: 'The "context" query parameter must be a JSON object' };
     }
     for (const [name, value] of Object.entries(typed)) setAttribute(context, name, value);

@@ -1,4 +1,5 @@
 // The snapshot of one environment: what the edge evaluates, as published to the environment's channel and KV.
+import { isPlainObject as isObject } from '../engine/rule';
 import type { FlagSetDocument } from '../engine/types';
 
 export interface SdkKeyEntry {
@@ -24,8 +25,6 @@ export interface Snapshot {
 }
 
 export const kvKey = (environmentId: string) => `snapshot:${environmentId}`;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * What is wrong with a snapshot read back from the channel, the location's cache or KV, or null. The
