@@ -1,11 +1,19 @@
 // Compiles a validated flag-set document into a snapshot: per flag, on first use, closures and precomputed, frozen results.
 
-import type { CompiledFlagSet, EvaluationResult, FlagDefinition, FlagSetDocument, FlagType, JsonValue, Metadata } from './types';
+import type { CompiledFlagSet, EvaluationResult, FlagDefinition, FlagSetDocument, FlagType, JsonValue, Metadata, ReleaseDefinition } from './types';
 import { compileRule } from './compile-rule';
 import { inferFlagType } from './infer-type';
 import { isPlainObject, RuleError, type CompileScope, type Fn } from './rule';
 import type { MurmurState } from './murmur3';
 import type { ResultCache } from './result-cache';
+import { releaseRule } from './release';
+
+/** The release that decides a flag, with the flag's variants inside and outside it. */
+interface FlagRelease {
+  def: ReleaseDefinition;
+  inside: string;
+  outside: string;
+}
 
 export interface CompiledFlag {
   key: string;
@@ -67,14 +75,16 @@ export class FlagSnapshot implements CompiledFlagSet {
   private all: CompiledFlag[] | null = null;
   private readonly defs: Record<string, FlagDefinition>;
   private readonly scope: CompileScope;
+  private readonly releases: Map<string, FlagRelease>;
 
-  constructor(defs: Record<string, FlagDefinition>, metadata: Metadata, scope: CompileScope) {
+  constructor(defs: Record<string, FlagDefinition>, metadata: Metadata, scope: CompileScope, releases = new Map<string, FlagRelease>()) {
     const keys = Object.keys(defs);
     this.keys = Object.freeze(keys.every((k) => isPlainObject(defs[k])) ? keys : keys.filter((k) => isPlainObject(defs[k])));
     this.defs = defs;
     this.metadata = metadata;
     this.notFoundMetadata = Object.keys(metadata).length ? metadata : undefined;
     this.scope = scope;
+    this.releases = releases;
   }
 
   /** The flag, made and prepared on first use; undefined for an unknown key. */
@@ -84,7 +94,7 @@ export class FlagSnapshot implements CompiledFlagSet {
       if (!hasOwn.call(this.defs, key)) return undefined;
       const def = this.defs[key];
       if (!isPlainObject(def)) return undefined;
-      flag = makeFlag(key, def, this.metadata, this.scope);
+      flag = makeFlag(key, def, this.metadata, this.scope, this.releases.get(key));
       this.byKey.set(key, flag);
     }
     return flag;
@@ -112,7 +122,7 @@ export class FlagSnapshot implements CompiledFlagSet {
 }
 
 /** Makes a flag's record on its first use: the results that never change, and its targeting compiled into closures. */
-function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope: CompileScope): CompiledFlag {
+function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope: CompileScope, release?: FlagRelease): CompiledFlag {
   const own = isPlainObject(def.metadata) && Object.keys(def.metadata).length > 0;
   const merged = own ? (Object.freeze({ ...setMetadata, ...def.metadata }) as Metadata) : setMetadata;
   let variants = isPlainObject(def.variants) ? (def.variants as Record<string, JsonValue>) : {};
@@ -149,16 +159,52 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
   if (empty) {
     // flagd: no targeting serves the default variant as STATIC; with no default variant, DEFAULT and no value.
     flag.fixed = defaultVariant === null ? flag.defaultResult : (variantResult(flag, defaultVariant, 'STATIC') ?? flag.defaultResult);
-    return flag;
+  } else {
+    try {
+      flag.rule = compileRule(targeting as JsonValue, scope);
+    } catch {
+      // The message names no part of the rule: answers to browser (client) keys must reveal no rules.
+      // Validation, when the flag set is saved, says what is wrong and where.
+      flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `the targeting of flag "${key}" could not be compiled (the flag set was not validated)` });
+      return flag;
+    }
   }
-  try {
-    flag.rule = compileRule(targeting as JsonValue, scope);
-  } catch {
-    // The message names no part of the rule: answers to browser (client) keys must reveal no rules.
-    // Validation, when the flag set is saved, says what is wrong and where.
-    flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `the targeting of flag "${key}" could not be compiled (the flag set was not validated)` });
-  }
+  if (release) underRelease(flag, release);
   return flag;
+}
+
+/** Puts a flag under its release: the release decides whenever the flag's own targeting would serve the default. */
+function underRelease(flag: CompiledFlag, { def, inside, outside }: FlagRelease) {
+  try {
+    const rule = releaseRule(def, inside, outside, flag.rule);
+    if (rule) {
+      flag.rule = rule;
+      flag.fixed = null;
+    } else {
+      // killed: the outside variant for everyone, whatever the flag's own rules say
+      flag.rule = null;
+      flag.fixed =
+        variantResult(flag, outside, 'STATIC') ??
+        makeResult(flag, { reason: 'ERROR', errorCode: 'GENERAL', errorMessage: `release variant "${outside}" is not a variant of flag "${flag.key}"` });
+    }
+  } catch {
+    flag.rule = null;
+    flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `the release of flag "${flag.key}" could not be compiled` });
+  }
+}
+
+/** Which release decides each flag: the first that names it (validation allows one per flag). */
+function indexReleases(releases: unknown): Map<string, FlagRelease> {
+  const out = new Map<string, FlagRelease>();
+  if (!isPlainObject(releases)) return out;
+  for (const def of Object.values(releases as Record<string, unknown>)) {
+    if (!isPlainObject(def) || !isPlainObject(def.flags)) continue;
+    for (const [key, v] of Object.entries(def.flags)) {
+      if (out.has(key) || !isPlainObject(v) || typeof v.inside !== 'string' || typeof v.outside !== 'string') continue;
+      out.set(key, { def: def as unknown as ReleaseDefinition, inside: v.inside, outside: v.outside });
+    }
+  }
+  return out;
 }
 
 function structuredCloneJson<T extends JsonValue>(v: T): T {
@@ -201,7 +247,7 @@ export function compileFlagSet(doc: FlagSetDocument, options: { eager?: boolean 
     },
   };
   const defs = isPlainObject(doc.flags) ? (doc.flags as unknown as Record<string, FlagDefinition>) : {};
-  const snapshot = new FlagSnapshot(defs, setMetadata, scope);
+  const snapshot = new FlagSnapshot(defs, setMetadata, scope, indexReleases(doc.releases));
   if (options.eager) snapshot.flags();
   return snapshot;
 }

@@ -29,6 +29,42 @@ export interface FlagSetDocument {
   /** Curtain extension: reusable segments, referenced from targeting with `{"segment": "name"}`. */
   segments?: Record<string, JsonValue>;
   metadata?: Metadata;
+  /** Curtain extension: releases, each deciding its flags for everyone their own targeting leaves to the default. */
+  releases?: Record<string, ReleaseDefinition>;
+}
+
+/** The states of a release that reach the edge (drafts do not). */
+export type ReleaseState = 'scheduled' | 'rolling_out' | 'paused' | 'released' | 'rolled_back';
+
+/** A release as the edge evaluates it (docs/releases.md). */
+export interface ReleaseDefinition {
+  state: ReleaseState;
+  /** kill: every flag of the release serves its outside variant to everyone, over the flags' own rules */
+  killed?: boolean;
+  /** flag key → the variant served inside the release and outside it */
+  flags: Record<string, { inside: string; outside: string }>;
+  /** the context attribute users are bucketed by (default `targetingKey`) */
+  bucketBy?: string;
+  /** hashed before the bucketing value, so that two releases do not pick the same first users */
+  salt: string;
+  /** RFC 3339: when the plan's first step starts; moved on by the time spent paused */
+  startAt: string;
+  /** RFC 3339, with state `paused`: where the plan's clock stands still */
+  pausedAt?: string;
+  /** percentages (two decimals, never decreasing) and how long each holds before the next */
+  steps: { percent: number; holdMinutes: number }[];
+}
+
+/** Where a release's plan stands at a time. */
+export interface ReleasePosition {
+  /** the share of users inside, 0–100 */
+  percent: number;
+  /** index of the current step, or null before the start */
+  step: number | null;
+  /** ms since the epoch at which the next step begins, or null */
+  nextStepAt: number | null;
+  /** ms since the epoch at which a plan ending at 100 % has held its last step, or null */
+  completeAt: number | null;
 }
 
 export type Reason = 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DEFAULT' | 'DISABLED' | 'ERROR';
