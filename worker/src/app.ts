@@ -7,6 +7,8 @@ import { ApiError, renderError } from './errors';
 import { adminTokenRoutes } from './routes/admin-tokens';
 import { auditRoutes } from './routes/audit';
 import { bootstrapRoutes } from './routes/bootstrap';
+import { deploymentRoutes } from './routes/deployments';
+import { releaseRoutes } from './routes/releases';
 import { flagdRoutes } from './routes/flagd';
 import { flagRoutes } from './routes/flags';
 import { lookupRoutes } from './routes/lookup';
@@ -52,6 +54,8 @@ export function createApp() {
   api.route('/', sdkKeyRoutes);
   api.route('/', auditRoutes);
   api.route('/', propagationRoutes);
+  api.route('/', deploymentRoutes);
+  api.route('/', releaseRoutes);
   api.onError(renderError);
 
   const app = new OpenAPIHono<AppEnv>();

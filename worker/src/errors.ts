@@ -11,6 +11,10 @@ export const errorStatus = {
   INVALID_JSON: 400,
   INVALID_DEFINITION: 400,
   CONFLICT: 409,
+  /** a release action that its current state does not allow */
+  INVALID_STATE: 409,
+  /** switching on or releasing a flag that no recorded deployment uses (`?force=true` confirms) */
+  DORMANT_CODE: 409,
   INTERNAL: 500,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
@@ -26,6 +30,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: Issue[],
+    /** further machine-readable fields of the error object (e.g. the flags a guard refused) */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -35,7 +41,7 @@ export class ApiError extends Error {
   }
 
   body() {
-    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) } };
+    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}), ...this.details } };
   }
 }
 

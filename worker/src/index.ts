@@ -26,3 +26,4 @@ export default {
 } satisfies ExportedHandler<Bindings>;
 
 export { EnvironmentChannel } from './snapshot/channel';
+export { ReleaseClock } from './schedule/release-clock';

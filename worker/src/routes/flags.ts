@@ -4,6 +4,7 @@ import type { AppEnv } from '../context';
 import { publishEnvironments } from '../snapshot/publish';
 import { createFlag, deleteFlag, flagView, getFlag, listFlags, updateFlag, updateFlagConfig } from '../store/flags';
 import { getProject } from '../store/projects';
+import { forceQuery } from './release-schemas';
 import { envConfigPatchSchema, envParams, errorResponses, flagInputSchema, flagPatchSchema, flagSchema, json, keySchema, projectParams, jsonBody } from './schemas';
 
 const security = [{ AdminToken: [] }];
@@ -71,13 +72,13 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
       method: 'patch',
       path: '/projects/{project}/environments/{env}/flags/{flag}',
       security,
-      description: "Changes a flag's state, default variant or targeting in one environment; live at the edge within seconds.",
-      request: { params: envFlagParams, ...jsonBody(envConfigPatchSchema) },
-      responses: { 200: json(flagSchema, 'Updated'), ...errorResponses },
+      description: "Changes a flag's state, default variant or targeting in one environment; live at the edge within seconds. Switching a flag on that no recorded deployment of the environment uses answers 409 DORMANT_CODE unless `?force=true`.",
+      request: { params: envFlagParams, query: forceQuery, ...jsonBody(envConfigPatchSchema) },
+      responses: { 200: json(flagSchema, 'Updated'), ...errorResponses, 409: errorResponses[400] },
     }),
     async (c) => {
       const { project, env, flag } = c.req.valid('param');
-      const { view, affected } = await updateFlagConfig(c.var.db, c.var.actor.name, await getProject(c.var.db, project), env, flag, c.req.valid('json'));
+      const { view, affected } = await updateFlagConfig(c.var.db, c.var.actor.name, await getProject(c.var.db, project), env, flag, c.req.valid('json'), c.req.valid('query').force === 'true');
       await publishEnvironments(c.env, c.var.db, affected);
       return c.json(view, 200);
     },

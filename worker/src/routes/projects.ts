@@ -10,10 +10,10 @@ const security = [{ AdminToken: [] }];
 const newProject = z.object({ key: keySchema, name: z.string().min(1).max(200) }).strict();
 const rulesSchema = z.record(z.string().min(1).max(128), z.unknown());
 const environmentDetailSchema = environmentSchema
-  .extend({ segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema })
+  .extend({ segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema, dormantGuard: z.boolean() })
   .openapi('EnvironmentDetail');
 const environmentPatchSchema = z
-  .object({ name: z.string().min(1).max(200), segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema })
+  .object({ name: z.string().min(1).max(200), segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema, dormantGuard: z.boolean() })
   .partial()
   .strict()
   .openapi('EnvironmentPatch');

@@ -14,3 +14,5 @@ export type FlagRow = typeof schema.flags.$inferSelect;
 export type FlagConfigRow = typeof schema.flagConfigs.$inferSelect;
 export type SdkKeyRow = typeof schema.sdkKeys.$inferSelect;
 export { schema };
+export type DeploymentRow = typeof schema.deployments.$inferSelect;
+export type ReleaseRow = typeof schema.releases.$inferSelect;

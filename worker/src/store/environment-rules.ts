@@ -14,6 +14,8 @@ export interface EnvironmentPatch {
   segments?: Record<string, unknown>;
   evaluators?: Record<string, unknown>;
   metadata?: Record<string, string | number | boolean>;
+  /** the dormant-code guard (on by default): refuse to switch on or release flags no recorded deployment uses */
+  dormantGuard?: boolean;
 }
 
 export const environmentDetail = (e: EnvironmentRow) => ({
@@ -21,6 +23,7 @@ export const environmentDetail = (e: EnvironmentRow) => ({
   segments: e.segments,
   evaluators: e.evaluators,
   metadata: e.metadata,
+  dormantGuard: e.dormantGuard,
 });
 
 export async function updateEnvironment(db: Db, actor: string, project: ProjectRow, envKey: string, patch: EnvironmentPatch) {

@@ -1,8 +1,9 @@
 // Builds flag-set documents (flagd + Curtain extensions) from D1 rows, per environment.
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { FlagDefinition, FlagSetDocument, JsonValue, Metadata } from '../engine/types';
-import type { Db, EnvironmentRow, FlagConfigRow, FlagRow } from './db';
-import { environments, flagConfigs, flags } from './schema';
+import type { Db, EnvironmentRow, FlagConfigRow, FlagRow, ReleaseRow } from './db';
+import { releaseDefinitions } from './release-definition';
+import { environments, flagConfigs, flags, releases } from './schema';
 
 export interface EnvConfig {
   state: 'ENABLED' | 'DISABLED';
@@ -39,19 +40,22 @@ export interface ProjectState {
   flags: FlagRow[];
   /** environmentId → flagId → row */
   configs: Map<string, Map<string, FlagConfigRow>>;
+  /** releases that have started or are scheduled (not drafts), oldest start first */
+  releases: ReleaseRow[];
 }
 
 /** Reads a project's environments, flags and configs in one batch, so the three agree with each other. */
 export async function loadProjectState(db: Db, projectId: string): Promise<ProjectState> {
   const envIds = db.select({ id: environments.id }).from(environments).where(eq(environments.projectId, projectId));
-  const [envRows, flagRows, configRows] = await db.batch([
+  const [envRows, flagRows, configRows, releaseRows] = await db.batch([
     db.select().from(environments).where(eq(environments.projectId, projectId)).orderBy(asc(environments.createdAt)),
     db.select().from(flags).where(eq(flags.projectId, projectId)).orderBy(asc(flags.key)),
     db.select().from(flagConfigs).where(inArray(flagConfigs.environmentId, envIds)),
+    db.select().from(releases).where(and(eq(releases.projectId, projectId), ne(releases.state, 'draft'))).orderBy(asc(releases.anchorAt), asc(releases.createdAt)),
   ]);
   const configs = new Map<string, Map<string, FlagConfigRow>>(envRows.map((e) => [e.id, new Map()]));
   for (const row of configRows) configs.get(row.environmentId)?.set(row.flagId, row);
-  return { environments: envRows, flags: flagRows, configs };
+  return { environments: envRows, flags: flagRows, configs, releases: releaseRows };
 }
 
 /**
@@ -77,5 +81,10 @@ export function environmentDocument(
   if (Object.keys(env.evaluators).length) doc.$evaluators = env.evaluators as Record<string, JsonValue>;
   if (Object.keys(env.segments).length) doc.segments = env.segments as Record<string, JsonValue>;
   if (Object.keys(env.metadata).length) doc.metadata = env.metadata;
+  const envReleases = state.releases.filter((r) => r.environmentId === env.id);
+  if (envReleases.length) {
+    const defs = releaseDefinitions(envReleases, (key) => Object.prototype.hasOwnProperty.call(doc.flags, key));
+    if (Object.keys(defs).length) doc.releases = defs;
+  }
   return doc;
 }

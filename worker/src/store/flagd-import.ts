@@ -32,8 +32,10 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** The environment as a flagd file. Releases are managed through their own API and stay out of it. */
 export function exportEnvironment(state: ProjectState, env: EnvironmentRow): FlagSetDocument {
-  return { $schema: 'https://flagd.dev/schema/v0/flags.json', ...environmentDocument(state, env) };
+  const { releases: _managedElsewhere, ...doc } = environmentDocument(state, env);
+  return { $schema: 'https://flagd.dev/schema/v0/flags.json', ...doc };
 }
 
 export async function importEnvironment(db: Db, actor: string, project: ProjectRow, envKey: string, input: unknown, options: { dryRun: boolean; prune: boolean }) {
@@ -92,6 +94,7 @@ export async function importEnvironment(db: Db, actor: string, project: ProjectR
     environments: state.environments.map((e) => (e.id === env.id ? nextEnv : e)),
     flags: nextFlags.sort((a, b) => a.key.localeCompare(b.key)),
     configs: new Map([...state.configs].map(([id, m]) => [id, new Map(m)])),
+    releases: state.releases,
   };
   for (const c of configWrites) nextState.configs.get(env.id)!.set(c.flagId, c);
   const affected = variantsChanged || report.deleted.length ? nextState.environments : [nextEnv];

@@ -1,9 +1,10 @@
 // Flags: the audited write path (validate every affected environment, one batch, bump versions) and reads.
 import { eq, inArray, sql } from 'drizzle-orm';
-import { inferFlagType, validateFlagSet } from '../engine';
+import { inferFlagType, validateFlagSet, validateReleases } from '../engine';
 import { randomId } from '../auth/secrets';
 import { ApiError, notFound } from '../errors';
 import { auditInsert } from './audit';
+import { assertDeployed } from './dormant-guard';
 import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
 import { effectiveConfig, environmentDocument, initialDefaultVariant, loadProjectState, type EnvConfig, type ProjectState } from './flag-set';
 import { environments, flagConfigs, flags } from './schema';
@@ -41,7 +42,10 @@ export async function getFlag(db: Db, project: ProjectRow, key: string) {
 
 /** Rejects the write unless the environment's whole flag set, with the change applied, is valid. */
 export function assertValid(state: ProjectState, env: EnvironmentRow, override?: Parameters<typeof environmentDocument>[2]) {
-  const result = validateFlagSet(environmentDocument(state, env, override));
+  const doc = environmentDocument(state, env, override);
+  const validated = validateFlagSet(doc);
+  const releaseIssues = validateReleases(doc);
+  const result = releaseIssues.length ? { ok: false as const, issues: [...(validated.ok ? [] : validated.issues), ...releaseIssues] } : validated;
   if (!result.ok) {
     const where = state.environments.length > 1 ? ` in environment '${env.key}'` : '';
     throw new ApiError('INVALID_DEFINITION', `The flag definition is not valid${where}: ${result.issues[0].path} ${result.issues[0].message}`, result.issues);
@@ -145,11 +149,12 @@ export async function deleteFlag(db: Db, actor: string, project: ProjectRow, key
   return { affected: state.environments.map((e) => e.id) };
 }
 
-export async function updateFlagConfig(db: Db, actor: string, project: ProjectRow, envKey: string, key: string, patch: Partial<EnvConfig>) {
+export async function updateFlagConfig(db: Db, actor: string, project: ProjectRow, envKey: string, key: string, patch: Partial<EnvConfig>, force = false) {
   const { state, flag } = await getFlag(db, project, key);
   const env = state.environments.find((e) => e.key === envKey);
   if (!env) throw notFound(`Environment '${envKey}'`);
   const current = effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id));
+  if (patch.state === 'ENABLED' && current.state !== 'ENABLED') await assertDeployed(db, env, [key], force, `switching '${key}' on`);
   const config: EnvConfig = { ...current, ...patch };
   assertValid(state, env, { key, flag, config });
   const now = Date.now();

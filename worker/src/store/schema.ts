@@ -1,6 +1,6 @@
 // D1 schema (drizzle-orm): the source of truth for projects, flags, keys and the audit log.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () => integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -26,6 +26,8 @@ export const environments = sqliteTable(
     evaluators: text('evaluators', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
     segments: text('segments', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
     metadata: text('metadata', { mode: 'json' }).$type<Record<string, string | number | boolean>>().notNull().default({}),
+    /** Refuse to switch on or release a flag that no recorded deployment uses (once deployments are recorded). */
+    dormantGuard: integer('dormant_guard', { mode: 'boolean' }).notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('environments_project_key').on(t.projectId, t.key)],
@@ -112,4 +114,96 @@ export const auditLog = sqliteTable(
     after: text('after', { mode: 'json' }).$type<unknown>(),
   },
   (t) => [index('audit_log_project_at').on(t.projectId, t.at)],
+);
+
+export const deployments = sqliteTable(
+  'deployments',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    version: text('version').notNull(),
+    commit: text('commit'),
+    url: text('url'),
+    actor: text('actor').notNull(),
+    /** the flag keys the deployed code uses */
+    flags: text('flags', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    at: integer('at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('deployments_environment_at').on(t.environmentId, t.at)],
+);
+
+export type ReleaseRowState = 'draft' | 'scheduled' | 'rolling_out' | 'paused' | 'released' | 'rolled_back';
+
+export interface ReleaseFlag {
+  key: string;
+  inside: string;
+  outside: string;
+}
+
+export interface Guardrail {
+  metric: string;
+  operator: '>' | '>=' | '<' | '<=';
+  threshold: number;
+  windowMinutes: number;
+  minSamples: number;
+  action: 'pause' | 'rollback';
+}
+
+export const releases = sqliteTable(
+  'releases',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    owner: text('owner'),
+    notes: text('notes').notNull().default(''),
+    bucketBy: text('bucket_by').notNull().default('targetingKey'),
+    /** hashed before each bucketing value: two releases do not pick the same first users */
+    salt: text('salt').notNull(),
+    state: text('state', { enum: ['draft', 'scheduled', 'rolling_out', 'paused', 'released', 'rolled_back'] }).notNull(),
+    killed: integer('killed', { mode: 'boolean' }).notNull().default(false),
+    flags: text('flags', { mode: 'json' }).$type<ReleaseFlag[]>().notNull(),
+    steps: text('steps', { mode: 'json' }).$type<{ percent: number; holdMinutes: number }[]>().notNull(),
+    guardrails: text('guardrails', { mode: 'json' }).$type<Guardrail[]>().notNull().default([]),
+    /** the start asked for (null: when started) */
+    startAt: integer('start_at'),
+    /** the plan's anchor at the edge: the start, moved on by the time spent paused */
+    anchorAt: integer('anchor_at'),
+    startedAt: integer('started_at'),
+    pausedAt: integer('paused_at'),
+    /** when it was released (held 100 %) or rolled back */
+    endedAt: integer('ended_at'),
+    /** the last step the scheduler recorded in the audit log (null: none yet) */
+    recordedStep: integer('recorded_step'),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('releases_environment_key').on(t.environmentId, t.key), index('releases_project').on(t.projectId)],
+);
+
+export const releaseMetrics = sqliteTable(
+  'release_metrics',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    releaseId: text('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'cascade' }),
+    metric: text('metric').notNull(),
+    value: real('value').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('release_metrics_release_metric_at').on(t.releaseId, t.metric, t.at)],
 );

@@ -1,0 +1,126 @@
+// Request and response schemas of the release and deployment routes (zod), which also feed the OpenAPI document.
+import { z } from '@hono/zod-openapi';
+import { percentProblem } from '../engine';
+import { keySchema } from './schemas';
+
+const isoTime = z.iso.datetime({ offset: true }).describe('RFC 3339 date-time');
+
+export const stepSchema = z
+  .object({
+    percent: z.number().superRefine((p, ctx) => {
+      const problem = percentProblem(p);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    holdMinutes: z.number().min(0).max(525_600),
+  })
+  .strict()
+  .openapi('ReleaseStep');
+
+export const planSchema = z
+  .object({ steps: z.array(stepSchema).min(1).max(50) })
+  .strict()
+  .superRefine((plan, ctx) => {
+    plan.steps.forEach((s, i) => {
+      if (i > 0 && s.percent < plan.steps[i - 1].percent) ctx.addIssue({ code: 'custom', path: ['steps', i, 'percent'], message: 'may not be below the step before (users only ever join a rollout)' });
+    });
+  })
+  .openapi('ReleasePlan');
+
+export const guardrailSchema = z
+  .object({
+    metric: z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'letters, digits, "_", ".", ":" or "-", up to 64'),
+    operator: z.enum(['>', '>=', '<', '<=']),
+    threshold: z.number().finite(),
+    windowMinutes: z.number().positive().max(1440),
+    minSamples: z.number().int().min(1).max(100_000).optional(),
+    action: z.enum(['pause', 'rollback']),
+  })
+  .strict()
+  .openapi('Guardrail');
+
+const variantsSchema = z.record(keySchema, z.object({ inside: z.string().min(1).max(128), outside: z.string().min(1).max(128) }).strict());
+
+export const releaseInputSchema = z
+  .object({
+    key: keySchema,
+    name: z.string().min(1).max(200),
+    flags: z.array(keySchema).min(1).max(50),
+    plan: planSchema,
+    startAt: isoTime.nullable().optional(),
+    bucketBy: z.string().min(1).max(128).optional(),
+    notes: z.string().max(20_000).optional().describe('Release notes, Markdown'),
+    owner: z.string().min(1).max(200).nullable().optional(),
+    variants: variantsSchema.optional().describe('Per flag, the variant served inside the release and outside it (booleans: true and false by default)'),
+    guardrails: z.array(guardrailSchema).max(10).optional(),
+  })
+  .strict()
+  .openapi('ReleaseInput');
+
+export const releasePatchSchema = releaseInputSchema.omit({ key: true }).partial().strict().openapi('ReleasePatch');
+
+export const releaseSchema = z
+  .object({
+    key: z.string(),
+    name: z.string(),
+    owner: z.string().nullable(),
+    notes: z.string(),
+    bucketBy: z.string(),
+    state: z.enum(['draft', 'scheduled', 'rolling_out', 'paused', 'released', 'rolled_back']),
+    killed: z.boolean(),
+    flags: z.array(z.object({ key: z.string(), inside: z.string(), outside: z.string() })),
+    plan: z.object({ steps: z.array(z.object({ percent: z.number(), holdMinutes: z.number() })) }),
+    startAt: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    pausedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    guardrails: z.array(z.object({ metric: z.string(), operator: z.string(), threshold: z.number(), windowMinutes: z.number(), minSamples: z.number(), action: z.string() })),
+    status: z.object({
+      percent: z.number().describe('share of users inside now, 0–100, as the edge computes it'),
+      step: z.number().nullable().describe('0-based index of the current step'),
+      nextStepAt: z.string().nullable(),
+      releasedAt: z.string().nullable(),
+    }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Release');
+
+const readingSchema = z.object({ metric: guardrailSchema.shape.metric, value: z.number().finite(), at: isoTime.optional() }).strict();
+export const readingsSchema = z
+  .union([readingSchema, z.object({ readings: z.array(readingSchema).min(1).max(1000) }).strict()])
+  .openapi('MetricReadings');
+
+export const alertmanagerSchema = z
+  .object({
+    alerts: z
+      .array(
+        z.object({
+          status: z.string().max(32).optional(),
+          labels: z.record(z.string(), z.string()).optional(),
+          annotations: z.record(z.string(), z.string()).optional(),
+          startsAt: z.string().max(64).optional(),
+        }),
+      )
+      .max(1000),
+  })
+  .openapi('AlertmanagerWebhook');
+
+export const deploymentInputSchema = z
+  .object({
+    version: z.string().min(1).max(128),
+    commit: z.string().min(1).max(128).optional(),
+    url: z.url().max(2048).optional(),
+    actor: z.string().min(1).max(200).optional(),
+    flags: z.array(keySchema).max(5000).optional().describe('the flag keys the deployed code uses; unknown ones are created dormant'),
+    at: isoTime.optional(),
+  })
+  .strict()
+  .openapi('DeploymentInput');
+
+export const deploymentSchema = z
+  .object({ id: z.string(), version: z.string(), commit: z.string().nullable(), url: z.string().nullable(), actor: z.string(), flags: z.array(z.string()), at: z.string() })
+  .openapi('Deployment');
+
+export const forceQuery = z.object({
+  force: z.enum(['true', 'false']).optional().describe('`true` confirms an action the dormant-code guard refused'),
+});

@@ -1,0 +1,140 @@
+// /api/v1/projects/{project}/environments/{env}/releases: plan, start, pause, resume, roll back, kill; guardrail
+// readings and Alertmanager alerts. Caller: an admin token.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../context';
+import { publishEnvironments } from '../snapshot/publish';
+import { wakeReleaseClock } from '../schedule/release-clock';
+import { getEnvironment, getProject } from '../store/projects';
+import { deleteRelease, releaseAction, updateRelease, type ReleaseAction } from '../store/release-actions';
+import { receiveAlerts, recordReadings } from '../store/release-guardrails';
+import { createRelease, getRelease, listReleases, releaseView } from '../store/releases';
+import { alertmanagerSchema, forceQuery, readingsSchema, releaseInputSchema, releasePatchSchema, releaseSchema } from './release-schemas';
+import { envParams, errorResponses, json, jsonBody, keySchema } from './schemas';
+
+const security = [{ AdminToken: [] }];
+const releaseParams = envParams.extend({ release: keySchema });
+const conflict = { 409: errorResponses[400] };
+
+async function scope(c: Context<AppEnv>, params: { project: string; env: string }) {
+  const project = await getProject(c.var.db, params.project);
+  const env = await getEnvironment(c.var.db, project.id, params.env);
+  return { db: c.var.db, actor: c.var.actor.name, project, env, now: Date.now() };
+}
+
+const actions: { action: ReleaseAction; description: string }[] = [
+  { action: 'start', description: 'Starts the plan now, or schedules it for `startAt`. Switches the release’s flags on in this environment. Refused by the dormant-code guard (409 DORMANT_CODE) unless `?force=true`.' },
+  { action: 'pause', description: 'Freezes the rollout at its current percentage.' },
+  { action: 'resume', description: 'Continues the remaining steps from where the pause stood, with the same users.' },
+  { action: 'rollback', description: 'Serves the outside variant to everyone the release decides for (the flags’ own rules still apply).' },
+  { action: 'kill', description: 'Serves the outside variant to everyone, over the flags’ own rules, for every flag of the release at once. No confirmation; live within the propagation bound.' },
+];
+
+let routes = new OpenAPIHono<AppEnv>()
+  .openapi(
+    createRoute({ method: 'get', path: '/projects/{project}/environments/{env}/releases', security, request: { params: envParams }, responses: { 200: json(z.object({ releases: z.array(releaseSchema) }), 'Releases of the environment, newest first'), ...errorResponses } }),
+    async (c) => {
+      const s = await scope(c, c.req.valid('param'));
+      return c.json({ releases: (await listReleases(s.db, s.env)).map((r) => releaseView(r, s.now)) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{project}/environments/{env}/releases',
+      security,
+      description: 'Plans a release (state `draft`): flags, steps, optional start time, bucketing attribute, notes, guardrails. Nothing changes at the edge until it is started.',
+      request: { params: envParams, ...jsonBody(releaseInputSchema) },
+      responses: { 201: json(releaseSchema, 'Created as a draft'), ...errorResponses, ...conflict },
+    }),
+    async (c) => {
+      const s = await scope(c, c.req.valid('param'));
+      return c.json(releaseView(await createRelease(s.db, s.actor, s.project, s.env, c.req.valid('json'), s.now), s.now), 201);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'get', path: '/projects/{project}/environments/{env}/releases/{release}', security, request: { params: releaseParams }, responses: { 200: json(releaseSchema, 'The release, with where its plan stands now'), ...errorResponses } }),
+    async (c) => {
+      const p = c.req.valid('param');
+      const s = await scope(c, p);
+      return c.json(releaseView(await getRelease(s.db, s.env, p.release), s.now), 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'patch', path: '/projects/{project}/environments/{env}/releases/{release}', security, description: 'Edits a release before it starts (draft, or scheduled with the start ahead).', request: { params: releaseParams, ...jsonBody(releasePatchSchema) }, responses: { 200: json(releaseSchema, 'Updated'), ...errorResponses, ...conflict } }),
+    async (c) => {
+      const p = c.req.valid('param');
+      const s = await scope(c, p);
+      const { view, affected } = await updateRelease(s, p.release, c.req.valid('json'));
+      await publishEnvironments(c.env, s.db, affected);
+      if (affected.length) await wakeReleaseClock(c.env, s.env.id);
+      return c.json(view!, 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'delete', path: '/projects/{project}/environments/{env}/releases/{release}', security, description: 'Deletes a release before it starts.', request: { params: releaseParams }, responses: { 204: { description: 'Deleted' }, ...errorResponses, ...conflict } }),
+    async (c) => {
+      const p = c.req.valid('param');
+      const s = await scope(c, p);
+      const { affected } = await deleteRelease(s, p.release);
+      await publishEnvironments(c.env, s.db, affected);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{project}/environments/{env}/releases/{release}/metrics',
+      security,
+      description: 'Guardrail readings (`{ metric, value, at? }` or `{ readings: [...] }`). Each guardrail on a reported metric is checked over its window; a breach pauses or rolls back the release at once, audited with the readings.',
+      request: { params: releaseParams, ...jsonBody(readingsSchema) },
+      responses: { 200: json(z.object({ release: releaseSchema, breached: z.unknown().nullable() }), 'The release after the readings, and the guardrail breached, if any'), ...errorResponses },
+    }),
+    async (c) => {
+      const p = c.req.valid('param');
+      const s = await scope(c, p);
+      const body = c.req.valid('json');
+      const { release, breached, affected } = await recordReadings(s, p.release, 'readings' in body ? body.readings : [body]);
+      await publishEnvironments(c.env, s.db, affected);
+      return c.json({ release, breached }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{project}/environments/{env}/alertmanager',
+      security,
+      description: 'A Prometheus Alertmanager webhook receiver (`webhook_configs` with this URL and the admin token as bearer credentials). A firing alert labelled `release="<key>"` pauses that release of this environment, or rolls it back when labelled `action="rollback"` or when its guardrail named like the alert says so.',
+      request: { params: envParams, ...jsonBody(alertmanagerSchema) },
+      responses: { 200: json(z.object({ acted: z.array(z.object({ release: z.string(), action: z.string(), alert: z.string() })), ignored: z.array(z.object({ alert: z.string(), reason: z.string() })) }), 'What the alerts did'), ...errorResponses },
+    }),
+    async (c) => {
+      const s = await scope(c, c.req.valid('param'));
+      const { acted, ignored, affected } = await receiveAlerts(s, c.req.valid('json').alerts);
+      await publishEnvironments(c.env, s.db, affected);
+      return c.json({ acted, ignored }, 200);
+    },
+  );
+
+for (const { action, description } of actions) {
+  routes = routes.openapi(
+    createRoute({
+      method: 'post',
+      path: `/projects/{project}/environments/{env}/releases/{release}/${action}`,
+      security,
+      description,
+      request: { params: releaseParams, query: forceQuery },
+      responses: { 200: json(releaseSchema, 'The release after the action'), ...errorResponses, ...conflict },
+    }),
+    async (c) => {
+      const p = c.req.valid('param');
+      const s = await scope(c, p);
+      const { view, affected } = await releaseAction(s, p.release, action, { force: c.req.valid('query').force === 'true' });
+      await publishEnvironments(c.env, s.db, affected);
+      if (action === 'start' || action === 'resume') await wakeReleaseClock(c.env, s.env.id);
+      return c.json(view!, 200);
+    },
+  ) as typeof routes;
+}
+
+export const releaseRoutes = routes;

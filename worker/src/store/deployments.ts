@@ -1,0 +1,98 @@
+// Deployments recorded from CI: what version runs where and which flag keys its code uses.
+// Flags named by a deployment that do not exist yet are created dormant, in the same batch.
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { randomId } from '../auth/secrets';
+import { auditInsert } from './audit';
+import type { Db, DeploymentRow, EnvironmentRow, FlagRow, ProjectRow } from './db';
+import { effectiveConfig, initialDefaultVariant, loadProjectState } from './flag-set';
+import { flagView } from './flags';
+import { deployments, environments, flagConfigs, flags } from './schema';
+
+export interface DeploymentInput {
+  version: string;
+  commit?: string;
+  url?: string;
+  actor?: string;
+  flags?: string[];
+  at?: string;
+}
+
+export const deploymentView = (d: DeploymentRow) => ({
+  id: d.id,
+  version: d.version,
+  commit: d.commit,
+  url: d.url,
+  actor: d.actor,
+  flags: d.flags,
+  at: new Date(d.at).toISOString(),
+});
+
+export async function recordDeployment(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, input: DeploymentInput) {
+  const now = Date.now();
+  const keys = [...new Set(input.flags ?? [])];
+  const state = await loadProjectState(db, project.id);
+  const known = new Set(state.flags.map((f) => f.key));
+  const created: FlagRow[] = keys
+    .filter((k) => !known.has(k))
+    .map((key) => ({ id: randomId(), projectId: project.id, key, type: 'boolean', description: '', tags: [], variants: { on: true, off: false }, clientVisible: false, metadata: {}, createdAt: now, updatedAt: now }));
+  const row: DeploymentRow = {
+    id: randomId(),
+    projectId: project.id,
+    environmentId: env.id,
+    version: input.version,
+    commit: input.commit ?? null,
+    url: input.url ?? null,
+    actor: input.actor ?? actor,
+    flags: keys,
+    at: input.at ? Date.parse(input.at) : now,
+    createdAt: now,
+  };
+  // dormant: disabled in every environment; switching one on is a separate, guarded decision
+  const configs = created.flatMap((f) =>
+    state.environments.map((e) => ({ flagId: f.id, environmentId: e.id, state: 'DISABLED' as const, defaultVariant: initialDefaultVariant('boolean', f.variants), targeting: null, updatedAt: now })),
+  );
+  const envIds = state.environments.map((e) => e.id);
+  const createdState = { ...state, configs: new Map(envIds.map((id) => [id, new Map(configs.filter((c) => c.environmentId === id).map((c) => [c.flagId, c]))])) };
+  await db.batch([
+    db.insert(deployments).values(row),
+    ...created.map((f) => db.insert(flags).values(f)),
+    ...(configs.length ? [db.insert(flagConfigs).values(configs)] : []),
+    ...(created.length ? [db.update(environments).set({ version: sql`${environments.version} + 1` }).where(sql`${environments.projectId} = ${project.id}`)] : []),
+    auditInsert(db, { actor, action: 'deployment.record', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/deployments/${row.id}`, after: deploymentView(row) }, now),
+    ...created.map((f) =>
+      auditInsert(db, { actor, action: 'flag.create', projectId: project.id, resource: `projects/${project.key}/flags/${f.key}`, after: flagView(f, createdState) }, now),
+    ),
+  ]);
+  return { deployment: deploymentView(row), createdFlags: created.map((f) => f.key), affected: created.length ? envIds : [] };
+}
+
+export async function listDeployments(db: Db, env: EnvironmentRow, limit: number, before?: string) {
+  let cursor: DeploymentRow | undefined;
+  if (before) cursor = await db.query.deployments.findFirst({ where: and(eq(deployments.id, before), eq(deployments.environmentId, env.id)) });
+  const where = cursor
+    ? and(eq(deployments.environmentId, env.id), or(lt(deployments.at, cursor.at), and(eq(deployments.at, cursor.at), lt(deployments.id, cursor.id))))
+    : eq(deployments.environmentId, env.id);
+  const rows = await db.select().from(deployments).where(where).orderBy(desc(deployments.at), desc(deployments.id)).limit(limit + 1);
+  const page = rows.slice(0, limit);
+  return { deployments: page.map(deploymentView), next: rows.length > limit ? page[page.length - 1].id : null };
+}
+
+/** Flag keys some recorded deployment of the environment uses, with the newest deployment that named each. */
+export async function deployedFlags(db: Db, env: EnvironmentRow): Promise<Map<string, { at: number; version: string }>> {
+  const rows = await db.all<{ key: string; at: number; version: string }>(
+    sql`SELECT j.value AS key, d.at AS at, d.version AS version FROM ${deployments} d, json_each(d.flags) j WHERE d.environment_id = ${env.id} ORDER BY d.at ASC`,
+  );
+  const out = new Map<string, { at: number; version: string }>();
+  for (const r of rows) out.set(r.key, { at: r.at, version: r.version });
+  return out;
+}
+
+/** Flags used by a recorded deployment that are not on in the environment nor under a started release. */
+export async function unreleasedFlags(db: Db, project: ProjectRow, env: EnvironmentRow) {
+  const [deployed, state] = await Promise.all([deployedFlags(db, env), loadProjectState(db, project.id)]);
+  const released = new Set(state.releases.filter((r) => r.environmentId === env.id).flatMap((r) => r.flags.map((f) => f.key)));
+  const configs = state.configs.get(env.id);
+  return state.flags
+    .filter((f) => deployed.has(f.key) && !released.has(f.key) && effectiveConfig(f, configs?.get(f.id)).state !== 'ENABLED')
+    .map((f) => ({ key: f.key, lastDeployedAt: new Date(deployed.get(f.key)!.at).toISOString(), lastVersion: deployed.get(f.key)!.version }));
+}

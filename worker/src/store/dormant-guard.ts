@@ -1,0 +1,27 @@
+// The dormant-code guard: no switching on or releasing a flag that no recorded deployment of the environment uses.
+import { eq, sql } from 'drizzle-orm';
+import { ApiError } from '../errors';
+import type { Db, EnvironmentRow } from './db';
+import { deployedFlags } from './deployments';
+import { deployments } from './schema';
+
+/**
+ * Refuses with 409 DORMANT_CODE when any of `flagKeys` is used by no recorded deployment of the environment,
+ * unless the caller confirmed (`force`). Applies once the environment has a deployment and its guard is on,
+ * so a team that never records deployments never meets it.
+ */
+export async function assertDeployed(db: Db, env: EnvironmentRow, flagKeys: string[], force: boolean, doing: string) {
+  if (force || !env.dormantGuard || flagKeys.length === 0) return;
+  const [{ n }] = await db.select({ n: sql<number>`count(*)` }).from(deployments).where(eq(deployments.environmentId, env.id));
+  if (n === 0) return;
+  const deployed = await deployedFlags(db, env);
+  const dormant = flagKeys.filter((k) => !deployed.has(k));
+  if (dormant.length === 0) return;
+  const list = dormant.map((k) => `'${k}'`).join(', ');
+  throw new ApiError(
+    'DORMANT_CODE',
+    `No recorded deployment in environment '${env.key}' uses ${list}: ${doing} would serve code that is not deployed there. Record a deployment that uses it, or repeat with ?force=true to go ahead.`,
+    undefined,
+    { flags: dormant },
+  );
+}

@@ -1,0 +1,149 @@
+// Releases: reads, the view with where the plan stands (same clock and formula as the edge), and edits before the start.
+import { and, desc, eq } from 'drizzle-orm';
+import { releasePosition } from '../engine';
+import { randomId } from '../auth/secrets';
+import { ApiError, notFound } from '../errors';
+import { auditInsert } from './audit';
+import type { Db, EnvironmentRow, ProjectRow, ReleaseRow } from './db';
+import { loadProjectState, type ProjectState } from './flag-set';
+import { releaseDefinition } from './release-definition';
+import { releases, type Guardrail, type ReleaseFlag, type ReleaseRowState } from './schema';
+
+export interface ReleaseInput {
+  key: string;
+  name: string;
+  flags: string[];
+  plan: { steps: { percent: number; holdMinutes: number }[] };
+  startAt?: string | null;
+  bucketBy?: string;
+  notes?: string;
+  owner?: string | null;
+  variants?: Record<string, { inside: string; outside: string }>;
+  guardrails?: (Omit<Guardrail, 'minSamples'> & { minSamples?: number })[];
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The state a release is in at `now`: a scheduled start that has come is rolling out; a finished plan is released. */
+export function currentState(row: ReleaseRow, now: number): ReleaseRowState {
+  const def = releaseDefinition(row);
+  if (!def) return row.state;
+  const due = row.anchorAt !== null && now >= row.anchorAt;
+  if (row.state === 'scheduled' && !due) return 'scheduled';
+  if (row.state === 'scheduled' || row.state === 'rolling_out') {
+    const { completeAt } = releasePosition({ ...def, state: 'rolling_out' }, now);
+    return completeAt !== null && now >= completeAt ? 'released' : 'rolling_out';
+  }
+  return row.state;
+}
+
+export function releaseView(row: ReleaseRow, now: number) {
+  const state = currentState(row, now);
+  const def = releaseDefinition(row);
+  const pos = def ? releasePosition({ ...def, state: state === 'draft' ? 'scheduled' : state }, now) : null;
+  const startedAt = row.startedAt ?? (row.anchorAt !== null && state !== 'draft' && state !== 'scheduled' ? row.anchorAt : null);
+  return {
+    key: row.key,
+    name: row.name,
+    owner: row.owner,
+    notes: row.notes,
+    bucketBy: row.bucketBy,
+    state,
+    killed: row.killed,
+    flags: row.flags,
+    plan: { steps: row.steps },
+    startAt: iso(row.anchorAt ?? row.startAt),
+    startedAt: iso(startedAt),
+    pausedAt: iso(state === 'paused' ? row.pausedAt : null),
+    endedAt: iso(row.endedAt ?? (state === 'released' ? pos?.completeAt ?? null : null)),
+    guardrails: row.guardrails,
+    status: {
+      percent: state === 'draft' || !pos ? 0 : pos.percent,
+      step: state === 'draft' || !pos ? null : pos.step,
+      nextStepAt: state === 'draft' || !pos ? null : iso(pos.nextStepAt),
+      releasedAt: state === 'released' ? iso(row.endedAt ?? pos?.completeAt ?? null) : null,
+    },
+    createdAt: iso(row.createdAt)!,
+    updatedAt: iso(row.updatedAt)!,
+  };
+}
+
+export type ReleaseView = ReturnType<typeof releaseView>;
+
+export async function listReleases(db: Db, env: EnvironmentRow) {
+  return db.select().from(releases).where(eq(releases.environmentId, env.id)).orderBy(desc(releases.createdAt));
+}
+
+export async function getRelease(db: Db, env: EnvironmentRow, key: string): Promise<ReleaseRow> {
+  const row = await db.query.releases.findFirst({ where: and(eq(releases.environmentId, env.id), eq(releases.key, key)) });
+  if (!row) throw notFound(`Release '${key}'`);
+  return row;
+}
+
+const invalid = (path: string, message: string) => new ApiError('VALIDATION_FAILED', `Invalid input: ${path} ${message}`, [{ path, message }]);
+
+/** Each flag of the release with the variants served inside and outside it (booleans: true and false unless told). */
+export function resolveFlags(state: ProjectState, keys: string[], variants: ReleaseInput['variants'] = {}): ReleaseFlag[] {
+  if (new Set(keys).size !== keys.length) throw invalid('/flags', 'names a flag twice');
+  for (const k of Object.keys(variants)) if (!keys.includes(k)) throw invalid(`/variants/${k}`, 'is not one of the release’s flags');
+  return keys.map((key, i) => {
+    const flag = state.flags.find((f) => f.key === key);
+    if (!flag) throw invalid(`/flags/${i}`, `no flag '${key}' in this project`);
+    const names = Object.keys(flag.variants);
+    const given = variants[key];
+    const byValue = (v: boolean) => names.find((n) => flag.variants[n] === v);
+    const inside = given?.inside ?? (flag.type === 'boolean' ? byValue(true) : undefined);
+    const outside = given?.outside ?? (flag.type === 'boolean' ? byValue(false) : undefined);
+    if (inside === undefined || outside === undefined) throw invalid(`/variants/${key}`, `say which variants of '${key}' are served inside and outside the release ({ inside, outside })`);
+    for (const [side, name] of [['inside', inside], ['outside', outside]] as const) {
+      if (!names.includes(name)) throw invalid(`/variants/${key}/${side}`, `'${name}' is not a variant of flag '${key}'`);
+    }
+    return { key, inside, outside };
+  });
+}
+
+const guardrails = (input: ReleaseInput['guardrails']): Guardrail[] => (input ?? []).map((g) => ({ ...g, minSamples: g.minSamples ?? 1 }));
+
+export async function createRelease(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, input: ReleaseInput, now: number) {
+  const state = await loadProjectState(db, project.id);
+  const existing = await db.query.releases.findFirst({ where: and(eq(releases.environmentId, env.id), eq(releases.key, input.key)) });
+  if (existing) throw new ApiError('CONFLICT', `Release '${input.key}' already exists in environment '${env.key}'`);
+  const row: ReleaseRow = {
+    id: randomId(),
+    projectId: project.id,
+    environmentId: env.id,
+    key: input.key,
+    name: input.name,
+    owner: input.owner ?? null,
+    notes: input.notes ?? '',
+    bucketBy: input.bucketBy ?? 'targetingKey',
+    salt: randomId(),
+    state: 'draft',
+    killed: false,
+    flags: resolveFlags(state, input.flags, input.variants),
+    steps: input.plan.steps,
+    guardrails: guardrails(input.guardrails),
+    startAt: input.startAt ? Date.parse(input.startAt) : null,
+    anchorAt: null,
+    startedAt: null,
+    pausedAt: null,
+    endedAt: null,
+    recordedStep: null,
+    createdBy: actor,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await db.batch([
+    db.insert(releases).values(row),
+    auditInsert(db, { actor, action: 'release.create', projectId: project.id, environmentId: env.id, resource: releaseResource(project, env, row), after: releaseView(row, now) }, now),
+  ]);
+  return row;
+}
+
+export const releaseResource = (project: ProjectRow, env: EnvironmentRow, row: Pick<ReleaseRow, 'key'>) => `projects/${project.key}/environments/${env.key}/releases/${row.key}`;
+
+/** Releases can be edited or deleted until they start: as drafts, or scheduled with the start still ahead. */
+export function assertNotStarted(row: ReleaseRow, now: number, doing: string) {
+  const s = currentState(row, now);
+  if (s !== 'draft' && s !== 'scheduled') throw new ApiError('INVALID_STATE', `Release '${row.key}' is ${s.replace('_', ' ')}: it can only be ${doing} before it starts. Pause, roll back or kill it instead.`);
+}
