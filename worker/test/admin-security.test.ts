@@ -35,7 +35,39 @@ const adminRoutes: [string, string, unknown?][] = [
   ['GET', '/api/v1/projects/default/environments/development/events'],
   ['GET', '/api/v1/projects/default/environments/development/flagd'],
   ['PUT', '/api/v1/projects/default/environments/development/flagd', { flags: {} }],
+  ['GET', '/api/v1/projects/default/environments/development/deployments'],
+  ['POST', '/api/v1/projects/default/environments/development/deployments', { version: '1' }],
+  ['GET', '/api/v1/projects/default/environments/development/unreleased-flags'],
+  ['GET', '/api/v1/projects/default/environments/development/releases'],
+  ['POST', '/api/v1/projects/default/environments/development/releases', { key: 'r', name: 'R', flags: ['f'], plan: { steps: [{ percent: 1, holdMinutes: 1 }] } }],
+  ['GET', '/api/v1/projects/default/environments/development/releases/r'],
+  ['PATCH', '/api/v1/projects/default/environments/development/releases/r', { name: 'x' }],
+  ['DELETE', '/api/v1/projects/default/environments/development/releases/r'],
+  ['POST', '/api/v1/projects/default/environments/development/releases/r/start'],
+  ['POST', '/api/v1/projects/default/environments/development/releases/r/pause'],
+  ['POST', '/api/v1/projects/default/environments/development/releases/r/resume'],
+  ['POST', '/api/v1/projects/default/environments/development/releases/r/rollback'],
+  ['POST', '/api/v1/projects/default/environments/development/releases/r/kill'],
+  ['POST', '/api/v1/projects/default/environments/development/releases/r/metrics', { metric: 'e', value: 1 }],
+  ['POST', '/api/v1/projects/default/environments/development/alertmanager', { alerts: [] }],
 ];
+
+/** The route template a concrete path of the list stands for, e.g. /projects/{project}/flags/{flag}. */
+function template(path: string, known: string[]): string | undefined {
+  const parts = path.replace('/api/v1', '').split('/');
+  return known.find((t) => {
+    const tp = t.split('/');
+    return tp.length === parts.length && tp.every((seg, i) => seg.startsWith('{') || seg === parts[i]);
+  });
+}
+
+it('every admin route of the OpenAPI document is in the list above', async () => {
+  const doc = (await json(call('GET', '/api/v1/openapi.json', { token: null }))).body;
+  const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+  const templates = Object.keys(doc.paths).map((p) => p.replace(/\{(\w+)\}/g, '{$1}'));
+  const covered = new Set(adminRoutes.map(([method, path]) => `${method} ${template(path, templates)}`));
+  expect(routes.filter((r) => !covered.has(r) && r !== 'GET /openapi.json')).toEqual([]);
+});
 
 describe('admin routes', () => {
   const callers: [string, () => string | null][] = [
