@@ -14,6 +14,19 @@ CREATE TABLE `deployments` (
 );
 --> statement-breakpoint
 CREATE INDEX `deployments_environment_at` ON `deployments` (`environment_id`,`at`);--> statement-breakpoint
+CREATE TABLE `flag_schedules` (
+	`id` text PRIMARY KEY NOT NULL,
+	`flag_id` text NOT NULL,
+	`environment_id` text NOT NULL,
+	`at` integer NOT NULL,
+	`change` text NOT NULL,
+	`created_by` text NOT NULL,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`flag_id`) REFERENCES `flags`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`environment_id`) REFERENCES `environments`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `flag_schedules_environment_at` ON `flag_schedules` (`environment_id`,`at`);--> statement-breakpoint
 CREATE TABLE `release_metrics` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`release_id` text NOT NULL,

@@ -9,6 +9,7 @@ import { auditRoutes } from './routes/audit';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { deploymentRoutes } from './routes/deployments';
 import { releaseRoutes } from './routes/releases';
+import { flagScheduleRoutes } from './routes/flag-schedules';
 import { flagdRoutes } from './routes/flagd';
 import { flagRoutes } from './routes/flags';
 import { lookupRoutes } from './routes/lookup';
@@ -56,6 +57,7 @@ export function createApp() {
   api.route('/', propagationRoutes);
   api.route('/', deploymentRoutes);
   api.route('/', releaseRoutes);
+  api.route('/', flagScheduleRoutes);
   api.onError(renderError);
 
   const app = new OpenAPIHono<AppEnv>();

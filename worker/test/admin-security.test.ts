@@ -50,6 +50,9 @@ const adminRoutes: [string, string, unknown?][] = [
   ['POST', '/api/v1/projects/default/environments/development/releases/r/kill'],
   ['POST', '/api/v1/projects/default/environments/development/releases/r/metrics', { metric: 'e', value: 1 }],
   ['POST', '/api/v1/projects/default/environments/development/alertmanager', { alerts: [] }],
+  ['GET', '/api/v1/projects/default/environments/development/flags/f/schedule'],
+  ['POST', '/api/v1/projects/default/environments/development/flags/f/schedule', { at: '2099-01-01T00:00:00Z', state: 'ENABLED' }],
+  ['DELETE', '/api/v1/projects/default/environments/development/flags/f/schedule/aaaaaaaaaaaaaaaa'],
 ];
 
 /** The route template a concrete path of the list stands for, e.g. /projects/{project}/flags/{flag}. */

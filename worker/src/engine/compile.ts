@@ -34,6 +34,8 @@ export interface CompiledFlag {
   matches: ResultCache | null;
   splits: ResultCache | null;
   metadata: Metadata | undefined;
+  /** with scheduled changes: the flag as it is from each time on (the first from the beginning), else null */
+  phases: { from: number; flag: CompiledFlag }[] | null;
 }
 
 const EMPTY: Metadata = Object.freeze({}) as Metadata;
@@ -123,6 +125,7 @@ export class FlagSnapshot implements CompiledFlagSet {
 
 /** Makes a flag's record on its first use: the results that never change, and its targeting compiled into closures. */
 function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope: CompileScope, release?: FlagRelease): CompiledFlag {
+  if (Array.isArray(def.schedule) && def.schedule.length > 0) return makeScheduledFlag(key, def, setMetadata, scope, release);
   const own = isPlainObject(def.metadata) && Object.keys(def.metadata).length > 0;
   const merged = own ? (Object.freeze({ ...setMetadata, ...def.metadata }) as Metadata) : setMetadata;
   let variants = isPlainObject(def.variants) ? (def.variants as Record<string, JsonValue>) : {};
@@ -142,6 +145,7 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
     matches: null,
     splits: null,
     metadata: Object.keys(merged).length ? merged : undefined,
+    phases: null,
   };
   const defaultVariant = typeof def.defaultVariant === 'string' && def.defaultVariant !== '' ? def.defaultVariant : null;
   flag.defaultResult =
@@ -171,6 +175,27 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
   }
   if (release) underRelease(flag, release);
   return flag;
+}
+
+/**
+ * A flag with scheduled changes: one record per phase, each the definition before it with the change applied,
+ * chosen by the evaluation time. A change that cannot be read is left out (validation refuses it when saved).
+ */
+function makeScheduledFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope: CompileScope, release?: FlagRelease): CompiledFlag {
+  const changes = (def.schedule as unknown[])
+    .filter((c): c is Record<string, JsonValue> => isPlainObject(c) && typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)))
+    .sort((a, b) => Date.parse(a.at as string) - Date.parse(b.at as string));
+  let current: FlagDefinition = { ...def, schedule: undefined };
+  const base = makeFlag(key, current, setMetadata, scope, release);
+  const phases = [{ from: -Infinity, flag: base }];
+  for (const change of changes) {
+    current = { ...current };
+    if (change.state === 'ENABLED' || change.state === 'DISABLED') current.state = change.state;
+    if (change.defaultVariant !== undefined) current.defaultVariant = change.defaultVariant as string | null;
+    if (change.targeting !== undefined) current.targeting = change.targeting;
+    phases.push({ from: Date.parse(change.at as string), flag: makeFlag(key, current, setMetadata, scope, release) });
+  }
+  return { ...base, rule: null, fixed: null, phases };
 }
 
 /** Puts a flag under its release: the release decides whenever the flag's own targeting would serve the default. */

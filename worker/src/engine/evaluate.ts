@@ -69,7 +69,16 @@ function enter(snapshot: FlagSnapshot, ctx: Record<string, unknown>, now: number
   return shared;
 }
 
+/** The phase of a flag with scheduled changes in effect at `now`. */
+function phaseAt(flag: CompiledFlag, now: number): CompiledFlag {
+  const phases = flag.phases as NonNullable<CompiledFlag['phases']>;
+  let i = phases.length - 1;
+  while (i > 0 && phases[i].from > now) i--;
+  return phases[i].flag;
+}
+
 function run(flag: CompiledFlag, env: Env): EvaluationResult {
+  if (flag.phases !== null) flag = phaseAt(flag, env.now);
   if (flag.fixed) return flag.fixed;
   env.flag = flag;
   env.split = undefined;

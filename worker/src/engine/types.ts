@@ -18,6 +18,17 @@ export interface FlagDefinition {
   /** JsonLogic; `{}` or absent means no targeting. */
   targeting?: JsonValue;
   metadata?: Metadata;
+  /** Curtain extension: one-off changes that take effect at a time, each over the definition before it */
+  schedule?: ScheduledChange[];
+}
+
+/** A change to a flag's state, default variant or targeting that the edge applies from `at` on. */
+export interface ScheduledChange {
+  /** RFC 3339 date-time */
+  at: string;
+  state?: FlagStateName;
+  defaultVariant?: string | null;
+  targeting?: JsonValue;
 }
 
 /** A whole flag set (one environment): a flagd file plus Curtain's top-level extensions. */

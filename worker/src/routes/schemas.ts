@@ -25,6 +25,10 @@ export const envConfigSchema = z
     state: stateSchema,
     defaultVariant: z.string().nullable(),
     targeting: jsonValue.nullable(),
+    schedule: z
+      .array(z.object({ id: z.string(), at: z.string(), state: stateSchema.optional(), defaultVariant: z.string().nullable().optional(), targeting: jsonValue.optional(), createdBy: z.string(), createdAt: z.string() }))
+      .optional()
+      .describe('changes scheduled in this environment, soonest first (absent when none)'),
   })
   .openapi('FlagEnvironmentConfig');
 
@@ -55,13 +59,13 @@ export const flagInputSchema = z
     variants: z.record(z.string().min(1).max(128), jsonValue).optional(),
     clientVisible: z.boolean().optional(),
     metadata: metadataSchema.optional(),
-    environments: z.record(z.string(), envConfigSchema.partial().strict()).optional(),
+    environments: z.record(z.string(), envConfigSchema.omit({ schedule: true }).partial().strict()).optional(),
   })
   .strict()
   .openapi('FlagInput');
 
 export const flagPatchSchema = flagInputSchema.omit({ key: true, type: true, environments: true }).strict().openapi('FlagPatch');
-export const envConfigPatchSchema = envConfigSchema.partial().strict().openapi('FlagEnvironmentPatch');
+export const envConfigPatchSchema = envConfigSchema.omit({ schedule: true }).partial().strict().openapi('FlagEnvironmentPatch');
 
 export const sdkKeySchema = z
   .object({

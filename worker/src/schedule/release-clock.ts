@@ -1,14 +1,23 @@
-// ReleaseClock: one Durable Object per environment whose alarm records release starts and steps in D1 on time.
+// ReleaseClock: one Durable Object per environment whose alarm records, on time, what the edge already applies by
+// the clock: release starts and steps, and scheduled flag changes (then published as a new version).
 import { DurableObject } from 'cloudflare:workers';
 import type { Bindings } from '../bindings';
+import { publishEnvironments } from '../snapshot/publish';
 import { openDb } from '../store/db';
+import { applyDueChanges } from '../store/flag-schedules';
 import { advanceReleases } from '../store/release-progress';
 
 export class ReleaseClock extends DurableObject<Bindings> {
   /** Records what is due for the environment now and sets the alarm for what comes next. */
   async wake(environmentId: string): Promise<number | null> {
     await this.ctx.storage.put('environmentId', environmentId);
-    const next = await advanceReleases(openDb(this.env.DB), environmentId, Date.now());
+    const db = openDb(this.env.DB);
+    const now = Date.now();
+    const releases = await advanceReleases(db, environmentId, now);
+    const changes = await applyDueChanges(db, environmentId, now);
+    if (changes.applied > 0) await publishEnvironments(this.env, db, [environmentId]);
+    const due = [releases, changes.next].filter((t): t is number => t !== null);
+    const next = due.length ? Math.min(...due) : null;
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);
     return next;
@@ -20,12 +29,12 @@ export class ReleaseClock extends DurableObject<Bindings> {
   }
 }
 
-/** Asks the environment's clock to look at its releases now (after a write that changes a schedule). */
+/** Asks the environment's clock to look at its schedules now (after a write that changes one). */
 export async function wakeReleaseClock(env: Bindings, environmentId: string): Promise<void> {
   try {
     await env.RELEASE_CLOCKS.get(env.RELEASE_CLOCKS.idFromName(environmentId)).wake(environmentId);
   } catch (err) {
-    // the edge needs no clock (it computes steps from the time); only the recorded history waits for the next wake
+    // the edge needs no clock (it computes steps and scheduled changes from the time); only the record waits
     console.error('curtain: release clock unreachable', environmentId, String(err));
   }
 }

@@ -16,3 +16,4 @@ export type SdkKeyRow = typeof schema.sdkKeys.$inferSelect;
 export { schema };
 export type DeploymentRow = typeof schema.deployments.$inferSelect;
 export type ReleaseRow = typeof schema.releases.$inferSelect;
+export type FlagScheduleRow = typeof schema.flagSchedules.$inferSelect;

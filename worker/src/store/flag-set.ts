@@ -1,15 +1,23 @@
 // Builds flag-set documents (flagd + Curtain extensions) from D1 rows, per environment.
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
-import type { FlagDefinition, FlagSetDocument, JsonValue, Metadata } from '../engine/types';
-import type { Db, EnvironmentRow, FlagConfigRow, FlagRow, ReleaseRow } from './db';
+import type { FlagDefinition, FlagSetDocument, JsonValue, Metadata, ScheduledChange } from '../engine/types';
+import type { Db, EnvironmentRow, FlagConfigRow, FlagRow, FlagScheduleRow, ReleaseRow } from './db';
 import { releaseDefinitions } from './release-definition';
-import { environments, flagConfigs, flags, releases } from './schema';
+import { environments, flagConfigs, flagSchedules, flags, releases } from './schema';
 
 export interface EnvConfig {
   state: 'ENABLED' | 'DISABLED';
   defaultVariant: string | null;
   targeting: unknown;
 }
+
+export const scheduleView = (row: FlagScheduleRow) => ({
+  id: row.id,
+  at: new Date(row.at).toISOString(),
+  ...row.change,
+  createdBy: row.createdBy,
+  createdAt: new Date(row.createdAt).toISOString(),
+});
 
 /** A new flag's default variant: "on" for booleans, so switching the flag on serves true; else the first variant. */
 export function initialDefaultVariant(type: FlagRow['type'], variants: Record<string, unknown>): string | null {
@@ -42,20 +50,23 @@ export interface ProjectState {
   configs: Map<string, Map<string, FlagConfigRow>>;
   /** releases that have started or are scheduled (not drafts), oldest start first */
   releases: ReleaseRow[];
+  /** scheduled one-off flag changes not yet recorded as done, by time */
+  schedules: FlagScheduleRow[];
 }
 
 /** Reads a project's environments, flags and configs in one batch, so the three agree with each other. */
 export async function loadProjectState(db: Db, projectId: string): Promise<ProjectState> {
   const envIds = db.select({ id: environments.id }).from(environments).where(eq(environments.projectId, projectId));
-  const [envRows, flagRows, configRows, releaseRows] = await db.batch([
+  const [envRows, flagRows, configRows, releaseRows, scheduleRows] = await db.batch([
     db.select().from(environments).where(eq(environments.projectId, projectId)).orderBy(asc(environments.createdAt)),
     db.select().from(flags).where(eq(flags.projectId, projectId)).orderBy(asc(flags.key)),
     db.select().from(flagConfigs).where(inArray(flagConfigs.environmentId, envIds)),
     db.select().from(releases).where(and(eq(releases.projectId, projectId), ne(releases.state, 'draft'))).orderBy(asc(releases.anchorAt), asc(releases.createdAt)),
+    db.select().from(flagSchedules).where(inArray(flagSchedules.environmentId, envIds)).orderBy(asc(flagSchedules.at)),
   ]);
   const configs = new Map<string, Map<string, FlagConfigRow>>(envRows.map((e) => [e.id, new Map()]));
   for (const row of configRows) configs.get(row.environmentId)?.set(row.flagId, row);
-  return { environments: envRows, flags: flagRows, configs, releases: releaseRows };
+  return { environments: envRows, flags: flagRows, configs, releases: releaseRows, schedules: scheduleRows };
 }
 
 /**
@@ -77,6 +88,12 @@ export function environmentDocument(
     const existing = state.flags.find((f) => f.key === override.key);
     const cfg = override.config ?? (existing ? effectiveConfig(existing, rows.get(existing.id)) : undefined);
     if (cfg) doc.flags[override.key] = flagDefinition(override.flag, cfg);
+  }
+  for (const row of state.schedules) {
+    if (row.environmentId !== env.id) continue;
+    const flag = state.flags.find((f) => f.id === row.flagId);
+    const def = flag && doc.flags[flag.key];
+    if (def) (def.schedule ??= []).push({ at: new Date(row.at).toISOString(), ...(row.change as Omit<ScheduledChange, 'at'>) });
   }
   if (Object.keys(env.evaluators).length) doc.$evaluators = env.evaluators as Record<string, JsonValue>;
   if (Object.keys(env.segments).length) doc.segments = env.segments as Record<string, JsonValue>;

@@ -32,9 +32,10 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/** The environment as a flagd file. Releases are managed through their own API and stay out of it. */
+/** The environment as a flagd file. Releases and scheduled changes are managed through their own API and stay out of it. */
 export function exportEnvironment(state: ProjectState, env: EnvironmentRow): FlagSetDocument {
   const { releases: _managedElsewhere, ...doc } = environmentDocument(state, env);
+  for (const def of Object.values(doc.flags)) delete def.schedule;
   return { $schema: 'https://flagd.dev/schema/v0/flags.json', ...doc };
 }
 
@@ -95,6 +96,7 @@ export async function importEnvironment(db: Db, actor: string, project: ProjectR
     flags: nextFlags.sort((a, b) => a.key.localeCompare(b.key)),
     configs: new Map([...state.configs].map(([id, m]) => [id, new Map(m)])),
     releases: state.releases,
+    schedules: state.schedules,
   };
   for (const c of configWrites) nextState.configs.get(env.id)!.set(c.flagId, c);
   const affected = variantsChanged || report.deleted.length ? nextState.environments : [nextEnv];

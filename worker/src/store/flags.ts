@@ -6,14 +6,17 @@ import { ApiError, notFound } from '../errors';
 import { auditInsert } from './audit';
 import { assertDeployed } from './dormant-guard';
 import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
-import { effectiveConfig, environmentDocument, initialDefaultVariant, loadProjectState, type EnvConfig, type ProjectState } from './flag-set';
+import { effectiveConfig, environmentDocument, initialDefaultVariant, loadProjectState, scheduleView, type EnvConfig, type ProjectState } from './flag-set';
 import { environments, flagConfigs, flags } from './schema';
 
 export type FlagType = FlagRow['type'];
 
 export function flagView(flag: FlagRow, state: ProjectState) {
-  const envs: Record<string, EnvConfig> = {};
-  for (const env of state.environments) envs[env.key] = effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id));
+  const envs: Record<string, EnvConfig & { schedule?: ReturnType<typeof scheduleView>[] }> = {};
+  for (const env of state.environments) {
+    const pending = state.schedules.filter((s) => s.flagId === flag.id && s.environmentId === env.id);
+    envs[env.key] = { ...effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id)), ...(pending.length ? { schedule: pending.map(scheduleView) } : {}) };
+  }
   return {
     key: flag.key,
     type: flag.type,

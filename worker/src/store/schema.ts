@@ -207,3 +207,23 @@ export const releaseMetrics = sqliteTable(
   },
   (t) => [index('release_metrics_release_metric_at').on(t.releaseId, t.metric, t.at)],
 );
+
+/** A one-off change to a flag in one environment at a time; the edge applies it on time, the clock then records it. */
+export const flagSchedules = sqliteTable(
+  'flag_schedules',
+  {
+    id: text('id').primaryKey(),
+    flagId: text('flag_id')
+      .notNull()
+      .references(() => flags.id, { onDelete: 'cascade' }),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    at: integer('at').notNull(),
+    /** what changes: any of state, defaultVariant, targeting */
+    change: text('change', { mode: 'json' }).$type<{ state?: 'ENABLED' | 'DISABLED'; defaultVariant?: string | null; targeting?: unknown }>().notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('flag_schedules_environment_at').on(t.environmentId, t.at)],
+);
