@@ -2,7 +2,6 @@
 // Answers OFREP's way: 401 with no body for a missing, malformed, unknown or revoked key; 429 with
 // Retry-After past the key's rate; 500 GENERAL when no snapshot can be had at all.
 import { digestsEqual, presentedCredential, sha256Hex, stringsEqual } from '../auth/secrets';
-import type { SdkCaller } from '../context';
 import { parseSdkKey } from '../store/sdk-keys';
 import { edgeCorsHeaders } from './cors';
 import { generalError } from './ofrep-results';
@@ -32,6 +31,13 @@ function keyMatches(live: LiveSnapshot, keyId: string, key: string, hash: string
     live.verifiedKeys.set(keyId, key);
     return true;
   });
+}
+
+/** An authenticated SDK key, and the snapshot it evaluates against. */
+export interface SdkCaller {
+  kind: 'server' | 'client';
+  keyId: string;
+  live: LiveSnapshot;
 }
 
 export type Authentication = SdkCaller | Response;

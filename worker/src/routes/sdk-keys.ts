@@ -1,7 +1,7 @@
 // /api/v1/projects/{project}/environments/{env}/sdk-keys. Caller: an admin token.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
-import { publishEnvironments } from '../snapshot/publish';
+import { publishAndAdopt } from './publish-and-adopt';
 import { getEnvironment, getProject } from '../store/projects';
 import { createSdkKey, listSdkKeys, revokeSdkKey } from '../store/sdk-keys';
 import { envParams, errorResponses, json, sdkKeySchema, jsonBody } from './schemas';
@@ -40,7 +40,7 @@ export const sdkKeyRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { project, env } = await resolve(c, c.req.valid('param'));
       const created = await createSdkKey(c.var.db, c.var.actor.name, project, env, c.req.valid('json'));
-      await publishEnvironments(c.env, c.var.db, [env.id]);
+      await publishAndAdopt(c.env, c.var.db, [env.id]);
       return c.json(created, 201);
     },
   )
@@ -57,7 +57,7 @@ export const sdkKeyRoutes = new OpenAPIHono<AppEnv>()
       const params = c.req.valid('param');
       const { project, env } = await resolve(c, params);
       await revokeSdkKey(c.var.db, c.var.actor.name, project, env, params.id);
-      await publishEnvironments(c.env, c.var.db, [env.id]);
+      await publishAndAdopt(c.env, c.var.db, [env.id]);
       return c.body(null, 204);
     },
   );
