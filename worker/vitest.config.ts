@@ -12,9 +12,10 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: fileURLToPath(new URL('../wrangler.toml', import.meta.url)) },
       miniflare: {
-        bindings: { TEST_MIGRATIONS: migrations, CURTAIN_ADMIN_TOKEN: 'test-admin-token', EVALUATION_LIMIT_BATCH: '1' },
-        // a low limit, so that a test can reach it (production: wrangler.toml)
-        ratelimits: { EVALUATION_LIMIT: { namespace_id: '1001', simple: { limit: 300, period: 10 } } },
+        bindings: { TEST_MIGRATIONS: migrations, CURTAIN_ADMIN_TOKEN: 'test-admin-token', EVALUATION_LIMIT_CALLS: '10' },
+        // fewer limiter calls per period than in production (wrangler.toml), so that a test reaching a key's
+        // limit makes few of them (Miniflare simulates each with a local worker call); CALLS must match
+        ratelimits: { EVALUATION_LIMIT: { namespace_id: '1001', simple: { limit: 10, period: 10 } } },
       },
     }),
   ],

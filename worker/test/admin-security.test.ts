@@ -29,6 +29,7 @@ const adminRoutes: [string, string, unknown?][] = [
   ['PATCH', '/api/v1/projects/default/environments/development/flags/f', { state: 'ENABLED' }],
   ['GET', '/api/v1/projects/default/environments/development/sdk-keys'],
   ['POST', '/api/v1/projects/default/environments/development/sdk-keys', { name: 'k', kind: 'server' }],
+  ['PATCH', '/api/v1/projects/default/environments/development/sdk-keys/aaaaaaaaaaaaaaaa', { rateLimit: 10 }],
   ['DELETE', '/api/v1/projects/default/environments/development/sdk-keys/aaaaaaaaaaaaaaaa'],
   ['GET', '/api/v1/projects/default/audit'],
   ['GET', '/api/v1/projects/default/environments/development/propagation'],

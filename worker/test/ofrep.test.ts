@@ -1,10 +1,10 @@
 // OFREP and plain lookups at the edge, driven over HTTP against the real worker with real D1, KV and DOs.
 import { env } from 'cloudflare:test';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bindings } from '../src/bindings';
 import { randomId } from '../src/auth/secrets';
 import { evaluationFailed } from '../src/edge/ofrep-handler';
-import { admit, type Admission } from '../src/edge/rate-limit';
+import { admit } from '../src/edge/rate-limit';
 import { formatSdkKey } from '../src/store/sdk-keys';
 import { adminToken, bootstrap, call, createKey, json, ofrep } from './helpers';
 
@@ -267,52 +267,143 @@ describe('revoked keys', () => {
 });
 
 describe('rate limits', () => {
-  it('answer 429 with Retry-After once a key exceeds its budget, without affecting other keys', async () => {
-    const key = (await createKey('server')).secret;
-    let limited: Response | undefined;
-    // the limiter counts in fixed 10 s windows: 700 requests (well under 10 s) cross at most one boundary,
-    // so one window sees more than 300 of them
-    for (let i = 0; i < 700 && !limited; i++) {
-      const res = await ofrep(key, 'bool-on');
-      if (res.status === 429) limited = res;
-      else expect(res.status).toBe(200);
+  const keysPath = '/api/v1/projects/default/environments/development/sdk-keys';
+  const newKey = async (kind: 'server' | 'client', rateLimit?: number | null) => {
+    const res = await json(call('POST', keysPath, { body: { name: `limited ${kind} key`, kind, ...(rateLimit !== undefined ? { rateLimit } : {}) } }));
+    expect(res.status).toBe(201);
+    return res.body as { id: string; secret: string; rateLimit: number | null };
+  };
+  const setLimit = async (id: string, rateLimit: number | null) => {
+    const res = await json(call('PATCH', `${keysPath}/${id}`, { body: { rateLimit } }));
+    expect(res.status).toBe(200);
+    expect(res.body.rateLimit).toBe(rateLimit);
+  };
+  /** Evaluates until the first 429 (or `max` requests): how many were admitted before it, and the 429. */
+  const untilRefused = async (secret: string, max: number) => {
+    let admitted = 0;
+    for (let i = 0; i < max; i++) {
+      const res = await ofrep(secret, 'visible');
+      if (res.status === 429) return { admitted, refused: res };
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      admitted++;
     }
-    expect(limited, 'no 429 within 700 requests (test limit: 300 per 10 s)').toBeDefined();
-    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await limited!.text()).toBe('');
+    return { admitted, refused: undefined };
+  };
+  /** A limiter that allows `limit` calls per key, for counting what admit() asks it. */
+  const fakeLimiter = (limit: number, setting: number) => {
+    const calls = new Map<string, number>();
+    const bindings = {
+      ...env,
+      EVALUATION_LIMIT_CALLS: String(setting),
+      EVALUATION_LIMIT: {
+        limit: async ({ key }: { key: string }) => {
+          const n = (calls.get(key) ?? 0) + 1;
+          calls.set(key, n);
+          return { success: n <= limit };
+        },
+      },
+    } as unknown as Bindings;
+    return { bindings, calls: () => [...calls.values()].reduce((a, b) => a + b, 0) };
+  };
+
+  it('a client key with a low limit answers 429 with Retry-After and no body once over it; other keys go on', async () => {
+    const key = await newKey('client', 3); // 30 per 10 s; the test binding: 10 calls per 10 s, one per 3 requests
+    const { admitted, refused } = await untilRefused(key.secret, 300);
+    expect(refused, 'no 429 within 300 requests').toBeDefined();
+    // at least the budget; at most about twice it (the limiter counts in fixed windows, which the burst may cross)
+    expect(admitted).toBeGreaterThanOrEqual(30);
+    expect(admitted).toBeLessThan(100);
+    const retryAfter = Number(refused!.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(10);
+    expect(refused!.headers.get('access-control-expose-headers')).toContain('Retry-After');
+    expect(await refused!.text()).toBe('');
     expect((await ofrep(server, 'bool-on')).status).toBe(200);
   });
 
-  it('count a key in batches: every Nth request tells the real limiter, in the background, and its "over" refuses the key', async () => {
-    const batched = { ...env, EVALUATION_LIMIT_BATCH: '4' } as unknown as Bindings;
-    const keyId = `batch-${crypto.randomUUID()}`;
+  it('GET /v1/flags is limited the same way, and a changed limit takes effect at once in both directions', async () => {
+    const key = await newKey('server');
+    expect(key.rateLimit).toBeNull();
+    await setLimit(key.id, 2);
+    expect((await untilRefused(key.secret, 300)).refused).toBeDefined();
+    const lookup = await call('GET', '/v1/flags/visible?targetingKey=u1', { token: key.secret });
+    expect(lookup.status).toBe(429);
+    expect(Number(lookup.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await call('GET', '/v1/flags', { token: key.secret })).status).toBe(429);
+
+    await setLimit(key.id, 1000); // a higher limit counts afresh: the refusal under the old one is forgotten
+    expect((await ofrep(key.secret, 'visible')).status).toBe(200);
+    await setLimit(key.id, null);
+    expect((await untilRefused(key.secret, 100)).refused).toBeUndefined(); // 100 > 5 × the old budget of 20
+    expect((await call('GET', '/v1/flags', { token: key.secret })).status).toBe(200);
+  });
+
+  it('a server key has no limit by default and is never refused', async () => {
+    const key = await newKey('server');
+    expect(key.rateLimit).toBeNull();
+    expect((await untilRefused(key.secret, 150)).refused).toBeUndefined();
+  });
+
+  it('a key without a limit never calls the limiter', () => {
+    const { bindings, calls } = fakeLimiter(0, 10);
     const background: Promise<unknown>[] = [];
-    let refused: Admission | undefined;
-    let admitted = 0;
-    // the test limiter allows 300 calls per fixed 10 s window; 4 requests per call, so at most ~2 × 1,200 admits
-    while (!refused && admitted < 4000) {
-      const a = admit(batched, keyId, (p) => background.push(p));
-      if (!a.ok) refused = a;
-      else {
-        admitted++;
-        expect(background.length).toBe(Math.floor(admitted / 4)); // exactly one limiter call per 4 requests
-        await background.at(-1); // as a later request would find it: the answer arrives between requests
-      }
+    for (let i = 0; i < 1000; i++) {
+      expect(admit(bindings, 'unlimited', null, (p) => background.push(p))).toBe(0);
+      expect(admit(bindings, 'from-an-old-snapshot', undefined, (p) => background.push(p))).toBe(0);
     }
-    expect(refused, 'the limiter never answered "over budget"').toBeDefined();
-    expect(admitted).toBeGreaterThanOrEqual(1200);
-    if (refused && !refused.ok) expect(refused.retryAfter).toBeGreaterThan(0);
-    expect(admit(batched, `other-${keyId}`, () => {}).ok).toBe(true);
+    expect(background).toHaveLength(0);
+    expect(calls()).toBe(0);
+  });
+
+  it('calls the limiter once per 10·L/N requests, exactly, even when that is not a whole number', async () => {
+    // L = 3 per second: 30 per 10 s; N = 7 calls per 10 s, so a call stands for 30/7 ≈ 4.3 requests
+    const { bindings, calls } = fakeLimiter(7, 7);
+    const keyId = `fraction-${crypto.randomUUID()}`;
+    const now = Date.now();
+    let admitted = 0;
+    let wait = 0;
+    while (wait === 0 && admitted < 1000) {
+      const background: Promise<unknown>[] = [];
+      wait = admit(bindings, keyId, 3, (p) => background.push(p), now);
+      if (wait === 0) admitted++;
+      await Promise.all(background); // as a later request would find it: the answer arrives between requests
+      if (wait === 0) expect(calls()).toBe(Math.min(8, Math.floor((admitted * 7) / 30)));
+    }
+    // the 8th call, made by request 35 (35 · 7 / 30 ≥ 8), is refused: 35 admitted for a budget of 30
+    expect(admitted).toBe(35);
+    expect(wait).toBe(10);
+  });
+
+  it('makes several calls per request for a limit below N/10 per second, and refuses once they are refused', async () => {
+    // L = 1 per second: 10 per 10 s; N = 40 calls per 10 s, so 4 calls per request
+    const { bindings, calls } = fakeLimiter(40, 40);
+    const keyId = `tiny-${crypto.randomUUID()}`;
+    const now = Date.now();
+    for (let i = 1; i <= 11; i++) {
+      const background: Promise<unknown>[] = [];
+      expect(admit(bindings, keyId, 1, (p) => background.push(p), now)).toBe(0);
+      await Promise.all(background);
+      expect(calls()).toBe(Math.min(41, 4 * i)); // the refused 41st call stops that request's calls
+    }
+    expect(admit(bindings, keyId, 1, () => {}, now + 2500)).toBe(8); // refused until 10 s after the refusing request
+    expect(admit(bindings, `other-${keyId}`, 1, () => {}, now)).toBe(0);
   });
 
   it('fail open when the limiter is unreachable', async () => {
-    const broken = { ...env, EVALUATION_LIMIT_BATCH: '1', EVALUATION_LIMIT: { limit: () => Promise.reject(new Error('limiter down')) } } as unknown as Bindings;
+    const broken = { ...env, EVALUATION_LIMIT_CALLS: '10', EVALUATION_LIMIT: { limit: () => Promise.reject(new Error('limiter down')) } } as unknown as Bindings;
     const background: Promise<unknown>[] = [];
-    for (let i = 0; i < 3; i++) {
-      expect(admit(broken, 'unreachable', (p) => background.push(p)).ok).toBe(true);
-      await background.at(-1);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect(admit(broken, 'unreachable', 1, (p) => background.push(p))).toBe(0);
+        await background.at(-1);
+      }
+      expect(background).toHaveLength(3);
+      expect(errors).toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
     }
-    expect(background).toHaveLength(3);
   });
 });
 

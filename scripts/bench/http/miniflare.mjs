@@ -2,7 +2,7 @@
 // Shared by scripts/bench-http.mjs and scripts/bench-propagation.mjs.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +25,13 @@ export async function loadMiniflare() {
 export const tempDir = (prefix) => mkdtempSync(join(tmpdir(), prefix));
 export const randomToken = (prefix = 'crt_bench_') => `${prefix}${randomBytes(24).toString('hex')}`;
 
-/** `wrangler deploy --dry-run --outdir`: the bundle production would run; returns the path of index.js. */
+/**
+ * `wrangler deploy --dry-run --outdir`: the bundle production would run; returns the path of index.js.
+ * wrangler insists that wrangler.toml's assets directory exists; the benchmarks serve no assets, so an
+ * unbuilt dashboard gets an empty (git-ignored) one rather than a failed run.
+ */
 export function bundleWorker(outdir) {
+  mkdirSync(join(root, 'dashboard/dist'), { recursive: true });
   const r = spawnSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outdir], {
     cwd: root,
     env: quietEnv,
@@ -53,9 +58,6 @@ async function bindingsFromWranglerToml() {
     const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, 'wrangler.toml'));
     // the source is the bundle, not the config's main/rules; assets are not served (the API is run_worker_first)
     const { modulesRules: _rules, rootPath: _root, assets: _assets, ...rest } = workerOptions;
-    // BENCH_RATELIMIT=off drops the rate-limit bindings: Miniflare simulates them with a call to another
-    // local worker per request, which production does not pay (the worker fails open without the binding).
-    if (process.env.BENCH_RATELIMIT === 'off') delete rest.ratelimits;
     wranglerOptions = rest;
   }
   return wranglerOptions;
@@ -154,6 +156,17 @@ export async function bootstrap(base, adminToken) {
   const boot = await callOk(base, 'POST', '/api/v1/bootstrap', { token: adminToken, body: { createServerKey: true } });
   if (!boot.sdkKey) throw new Error(`bootstrap returned no SDK key: ${JSON.stringify(boot)}`);
   return boot.sdkKey;
+}
+
+/**
+ * Makes sure the SDK key `secret` has no evaluation limit (a server key has none by default): a benchmark
+ * measures evaluation, and a limit would turn a fast enough machine's load into 429s.
+ */
+export async function withoutLimit(base, adminToken, secret) {
+  const path = '/api/v1/projects/default/environments/development/sdk-keys';
+  const key = (await callOk(base, 'GET', path, { token: adminToken })).sdkKeys.find((k) => secret.startsWith(`${k.prefix}_`));
+  if (!key) throw new Error('the benchmark key is not among the development keys');
+  if (key.rateLimit !== null) await callOk(base, 'PATCH', `${path}/${key.id}`, { token: adminToken, body: { rateLimit: null } });
 }
 
 export const removeDir = (dir) => rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 // Evaluation at the edge for one SDK caller: context parsing, visibility of flags to client keys.
 import { evaluateAll, evaluateFlag } from '../engine';
 import type { EvaluationContext, EvaluationResult } from '../engine/types';
-import type { SdkCaller } from '../context';
 import { notFound } from './ofrep-results';
+import type { SdkCaller } from './sdk-auth';
 
 export type ParsedContext = { ok: true; context: EvaluationContext } | { ok: false; errorCode: 'PARSE_ERROR' | 'INVALID_CONTEXT'; errorDetails: string };
 

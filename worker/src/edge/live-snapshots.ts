@@ -1,8 +1,6 @@
 // The edge's view of each environment: compiled once, kept in isolate memory, revalidated every second
 // through the location's cache and the environment's channel, with KV as the fallback. Never waits on
 // propagation when it already has a snapshot to serve.
-import type { Context } from 'hono';
-import type { AppEnv } from '../context';
 import { compileFlagSet, selectFlags, type CompiledFlagSet, type FlagSelection } from '../engine';
 import type { Bindings } from '../bindings';
 import { randomId } from '../auth/secrets';
@@ -58,7 +56,14 @@ export interface EdgeRequest {
 
 export const colo = (request: Request) => (request.cf?.colo as string | undefined) ?? 'local';
 
-export function edgeRequest(c: Context<AppEnv>): EdgeRequest {
+/** The parts of a Hono context that an edge request needs (structural, so the edge does not import the routes' context). */
+interface RouteContext {
+  env: Bindings;
+  executionCtx: Pick<ExecutionContext, 'waitUntil'>;
+  req: { raw: Request };
+}
+
+export function edgeRequest(c: RouteContext): EdgeRequest {
   return {
     env: c.env,
     waitUntil: (p) => c.executionCtx.waitUntil(p),

@@ -2,13 +2,12 @@
 // Plain Web APIs, no router: the worker's entry sends these requests here directly (see index.ts), and
 // the Hono app mounts the same handler, so there is one implementation.
 import type { Bindings } from '../bindings';
-import type { SdkCaller } from '../context';
 import { edgeCorsHeaders } from './cors';
 import { evaluateOne, evaluateVisible, matchesEtag, parseEvaluationRequest } from './evaluate';
 import { colo, type EdgeRequest } from './live-snapshots';
 import { murmur3 } from '../engine';
 import { EtagFold, generalError, singleWire, type BulkWire } from './ofrep-results';
-import { authenticateSdk, type Authentication } from './sdk-auth';
+import { authenticateSdk, type Authentication, type SdkCaller } from './sdk-auth';
 import { streamToken } from './stream-token';
 
 export const EVALUATE_PREFIX = '/ofrep/v1/evaluate/flags';

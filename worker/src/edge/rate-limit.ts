@@ -1,63 +1,87 @@
-// Evaluations per SDK key, counted by the Workers Rate Limiting binding in batches: each isolate counts a
-// key's requests itself and tells the limiter once per EVALUATION_LIMIT_BATCH of them (one call standing
-// for that many, which is why wrangler.toml's limit is the budget divided by it). The call runs in the
-// background: no evaluation ever waits for the limiter. When it answers that the key is over its budget,
-// this isolate refuses the key for the rest of the period.
+// Evaluations per SDK key and edge location, each key with its own limit (the snapshot's SDK key entry),
+// counted by the one Workers Rate Limiting binding EVALUATION_LIMIT, whose limit is fixed: N calls per
+// 10 s per key and location (EVALUATION_LIMIT_CALLS says N; it must equal wrangler.toml's simple.limit).
 //
-// Accuracy: an isolate's count is exact up to its last, unfinished batch (fewer than N requests, lost if the
-// isolate goes away). A key over its budget is refused from the limiter's answer on: what the isolate
-// admitted while that answer was on its way (one limiter round trip of the key's traffic) gets through.
-// That is the trade for a hot path that never waits (docs/performance.md: what a call costs locally).
+// A key limited to L evaluations per second has a budget of B = 10·L per period. Each isolate counts the
+// key's requests itself and makes one limiter call per B/N of them, so N calls stand for B requests and
+// the limiter's refusal of call N + 1 means the key is over its budget in that location. B/N need not be
+// a whole number: each request adds N to the key's credit and each call takes B from it (integer steps,
+// as Bresenham draws a line), so after k requests exactly floor(k·N / B) calls have been made. A key with
+// a limit below N/10 per second makes several calls per request (at most ceil(N/B)); any key makes at
+// most about N calls per period, whatever its limit and traffic, and a key without a limit makes none.
+//
+// The calls run in the background: no evaluation ever waits for the limiter. When it answers that the
+// key is over, this isolate refuses the key for one period. Accuracy: each isolate's count is exact up to
+// its unreported remainder (less than B/N requests, 1 % of the budget with N = 100), and what an isolate
+// admits while the limiter's "over" is on its way gets through. The limiter's key names the SDK key and
+// its limit, so a changed limit counts afresh, and a refusal under the old limit is forgotten.
 import type { Bindings } from '../bindings';
 
 /** The period of the EVALUATION_LIMIT binding in wrangler.toml. */
 export const LIMIT_PERIOD_MS = 10_000;
+const PERIOD_SECONDS = LIMIT_PERIOD_MS / 1000;
 
-const blockedUntil = new Map<string, number>();
-/** requests per key since this isolate last told the limiter */
-const uncounted = new Map<string, number>();
-
-let batchSetting: string | undefined;
-let batch = 1;
-/** EVALUATION_LIMIT_BATCH, parsed once per isolate. */
-function batchOf(setting: string | undefined): number {
-  if (setting !== batchSetting) {
-    batchSetting = setting;
-    batch = Math.max(1, Math.floor(Number(setting)) || 1);
-  }
-  return batch;
+/** One key's count in this isolate, under the limit it was made for. */
+interface Meter {
+  rateLimit: number;
+  /** what the limiter counts: the SDK key id and its limit */
+  limiterKey: string;
+  /** N per request admitted, less B per limiter call made */
+  credit: number;
+  /** refused until then (ms since epoch); 0 when not refused */
+  blockedUntil: number;
 }
 
-export type Admission = { ok: true } | { ok: false; retryAfter: number };
-const ADMITTED: Admission = Object.freeze({ ok: true });
+const meters = new Map<string, Meter>();
+
+let callsSetting: string | undefined;
+let calls = 1;
+/** EVALUATION_LIMIT_CALLS, parsed once per isolate. */
+function callsPerPeriod(setting: string | undefined): number {
+  if (setting !== callsSetting) {
+    callsSetting = setting;
+    calls = Math.max(1, Math.floor(Number(setting)) || 1);
+  }
+  return calls;
+}
+
+function meterFor(keyId: string, rateLimit: number): Meter {
+  const meter: Meter = { rateLimit, limiterKey: `${keyId}:${rateLimit}`, credit: 0, blockedUntil: 0 };
+  meters.set(keyId, meter);
+  return meter;
+}
 
 /**
- * Whether the key may evaluate now; when not, the seconds to wait. Always synchronous: every Nth request
- * of a key hands the limiter call to `background` (the request's waitUntil). Fails open: a broken or
- * unreachable limiter must not stop evaluation.
+ * 0 when the key may evaluate now, else the seconds to wait (Retry-After). `rateLimit`: the key's limit
+ * from the snapshot, evaluations per second; null or absent: none, and nothing is counted. Synchronous,
+ * and allocates nothing unless the key is new to this isolate or its limit changed; the limiter calls go
+ * to `background` (the request's waitUntil). Fails open: a broken or unreachable limiter must not stop
+ * evaluation.
  */
-export function admit(env: Bindings, keyId: string, background: (p: Promise<unknown>) => void, now = Date.now()): Admission {
-  const until = blockedUntil.get(keyId);
-  if (until !== undefined) {
-    if (now < until) return { ok: false, retryAfter: Math.ceil((until - now) / 1000) };
-    blockedUntil.delete(keyId);
-  }
-  const count = (uncounted.get(keyId) ?? 0) + 1;
-  if (count < batchOf(env.EVALUATION_LIMIT_BATCH)) {
-    uncounted.set(keyId, count);
-    return ADMITTED;
-  }
-  uncounted.set(keyId, 0);
-  background(ask(env, keyId, now));
-  return ADMITTED;
+export function admit(env: Bindings, keyId: string, rateLimit: number | null | undefined, background: (p: Promise<unknown>) => void, now = Date.now()): number {
+  if (rateLimit == null) return 0;
+  let meter = meters.get(keyId);
+  if (meter === undefined || meter.rateLimit !== rateLimit) meter = meterFor(keyId, rateLimit);
+  if (meter.blockedUntil > now) return Math.ceil((meter.blockedUntil - now) / 1000);
+  meter.credit += callsPerPeriod(env.EVALUATION_LIMIT_CALLS);
+  const budget = rateLimit * PERIOD_SECONDS;
+  if (meter.credit < budget) return 0;
+  const due = Math.floor(meter.credit / budget);
+  meter.credit -= due * budget;
+  background(tell(env, meter, due, now));
+  return 0;
 }
 
-async function ask(env: Bindings, keyId: string, now: number): Promise<void> {
+/** Makes `due` limiter calls, one after another, stopping at the first refusal. */
+async function tell(env: Bindings, meter: Meter, due: number, now: number): Promise<void> {
   try {
-    if ((await env.EVALUATION_LIMIT.limit({ key: keyId })).success) return;
+    for (let i = 0; i < due; i++) {
+      if (!(await env.EVALUATION_LIMIT.limit({ key: meter.limiterKey })).success) {
+        meter.blockedUntil = now + LIMIT_PERIOD_MS;
+        return;
+      }
+    }
   } catch (err) {
     console.error('curtain: rate limiter unavailable, evaluations admitted', String(err));
-    return;
   }
-  blockedUntil.set(keyId, now + LIMIT_PERIOD_MS);
 }

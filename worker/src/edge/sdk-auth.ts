@@ -1,8 +1,7 @@
 // SDK-key authentication at the edge: the key names its environment, the snapshot holds its hash.
 // Answers OFREP's way: 401 with no body for a missing, malformed, unknown or revoked key; 429 with
-// Retry-After past the key's rate; 500 GENERAL when no snapshot can be had at all.
+// Retry-After past the key's own limit (edge/rate-limit.ts); 500 GENERAL when no snapshot can be had at all.
 import { digestsEqual, presentedCredential, sha256Hex, stringsEqual } from '../auth/secrets';
-import type { SdkCaller } from '../context';
 import { parseSdkKey } from '../store/sdk-keys';
 import { edgeCorsHeaders } from './cors';
 import { generalError } from './ofrep-results';
@@ -34,6 +33,13 @@ function keyMatches(live: LiveSnapshot, keyId: string, key: string, hash: string
   });
 }
 
+/** An authenticated SDK key, and the snapshot it evaluates against. */
+export interface SdkCaller {
+  kind: 'server' | 'client';
+  keyId: string;
+  live: LiveSnapshot;
+}
+
 export type Authentication = SdkCaller | Response;
 
 /**
@@ -60,8 +66,8 @@ function authorize(live: LiveSnapshot, parsed: NonNullable<ReturnType<typeof par
   const entry = live.snapshot.sdkKeys[parsed.keyId];
   if (!entry || entry.kind !== parsed.kind) return refuse(401);
   const admitted = (): Authentication => {
-    const a = admit(edge.env, parsed.keyId, edge.waitUntil, now);
-    return a.ok ? { kind: entry.kind, keyId: parsed.keyId, live } : refuse(429, a.retryAfter);
+    const wait = admit(edge.env, parsed.keyId, entry.rateLimit, edge.waitUntil, now);
+    return wait === 0 ? { kind: entry.kind, keyId: parsed.keyId, live } : refuse(429, wait);
   };
   const match = keyMatches(live, parsed.keyId, key, entry.hash);
   if (typeof match === 'boolean') return match ? admitted() : refuse(401);

@@ -4,7 +4,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { AppEnv } from '../context';
-import { publishEnvironments } from '../snapshot/publish';
+import { publishAndAdopt } from './publish-and-adopt';
 import { createProject, getEnvironment, listProjects, projectView } from '../store/projects';
 import { sdkKeys } from '../store/schema';
 import { createSdkKey } from '../store/sdk-keys';
@@ -33,7 +33,7 @@ export const bootstrapRoutes = new OpenAPIHono<AppEnv>().openapi(
       const active = await db.query.sdkKeys.findFirst({ where: and(eq(sdkKeys.environmentId, development.id), eq(sdkKeys.kind, 'server'), isNull(sdkKeys.revokedAt)) });
       if (!active) sdkKey = (await createSdkKey(db, c.var.actor.name, project, development, { name: 'development server key', kind: 'server' })).secret;
     }
-    if (!existing || sdkKey) await publishEnvironments(c.env, db, development ? [development.id] : []);
+    if (!existing || sdkKey) await publishAndAdopt(c.env, db, development ? [development.id] : []);
     return c.json({ project: projectView(project), created: !existing, sdkKey }, 200);
   },
 );

@@ -2,7 +2,7 @@
 // Caller: an admin token (a CI pipeline's).
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
-import { publishEnvironments } from '../snapshot/publish';
+import { publishAndAdopt } from './publish-and-adopt';
 import { listDeployments, recordDeployment, unreleasedFlags } from '../store/deployments';
 import { getEnvironment, getProject } from '../store/projects';
 import { deploymentInputSchema, deploymentSchema } from './release-schemas';
@@ -32,7 +32,7 @@ export const deploymentRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { project, env } = await resolve(c, c.req.valid('param'));
       const { deployment, createdFlags, affected } = await recordDeployment(c.var.db, c.var.actor.name, project, env, c.req.valid('json'));
-      await publishEnvironments(c.env, c.var.db, affected);
+      await publishAndAdopt(c.env, c.var.db, affected);
       return c.json({ deployment, createdFlags }, 201);
     },
   )

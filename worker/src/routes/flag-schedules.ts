@@ -3,7 +3,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
 import { wakeReleaseClock } from '../schedule/release-clock';
-import { publishEnvironments } from '../snapshot/publish';
+import { publishAndAdopt } from './publish-and-adopt';
 import { cancelScheduledChange, listSchedule, scheduleChange } from '../store/flag-schedules';
 import { getProject } from '../store/projects';
 import { forceQuery } from './release-schemas';
@@ -46,7 +46,7 @@ export const flagScheduleRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const p = c.req.valid('param');
       const { view, affected, environmentId } = await scheduleChange(c.var.db, c.var.actor.name, await getProject(c.var.db, p.project), p.env, p.flag, c.req.valid('json'), c.req.valid('query').force === 'true', Date.now());
-      await publishEnvironments(c.env, c.var.db, affected);
+      await publishAndAdopt(c.env, c.var.db, affected);
       await wakeReleaseClock(c.env, environmentId);
       return c.json(view, 201);
     },
@@ -56,7 +56,7 @@ export const flagScheduleRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const p = c.req.valid('param');
       const { affected } = await cancelScheduledChange(c.var.db, c.var.actor.name, await getProject(c.var.db, p.project), p.env, p.flag, p.id, Date.now());
-      await publishEnvironments(c.env, c.var.db, affected);
+      await publishAndAdopt(c.env, c.var.db, affected);
       return c.body(null, 204);
     },
   );

@@ -2,7 +2,7 @@
 // Caller: an admin token.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
-import { publishEnvironments } from '../snapshot/publish';
+import { publishAndAdopt } from './publish-and-adopt';
 import { exportEnvironment, importEnvironment } from '../store/flagd-import';
 import { loadProjectState } from '../store/flag-set';
 import { getProject } from '../store/projects';
@@ -56,7 +56,7 @@ export const flagdRoutes = new OpenAPIHono<AppEnv>()
       const params = c.req.valid('param');
       const project = await getProject(c.var.db, params.project);
       const result = await importEnvironment(c.var.db, c.var.actor.name, project, params.env, c.req.valid('json'), c.req.valid('query'));
-      await publishEnvironments(c.env, c.var.db, result.affected);
+      await publishAndAdopt(c.env, c.var.db, result.affected);
       return c.json({ dryRun: result.dryRun, report: result.report }, 200);
     },
   );

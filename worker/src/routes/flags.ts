@@ -1,7 +1,7 @@
 // /api/v1/projects/{project}/flags and per-environment flag config. Caller: an admin token.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
-import { publishEnvironments } from '../snapshot/publish';
+import { publishAndAdopt } from './publish-and-adopt';
 import { createFlag, deleteFlag, flagView, getFlag, listFlags, updateFlag, updateFlagConfig } from '../store/flags';
 import { getProject } from '../store/projects';
 import { forceQuery } from './release-schemas';
@@ -37,7 +37,7 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const project = await getProject(c.var.db, c.req.valid('param').project);
       const { view, affected } = await createFlag(c.var.db, c.var.actor.name, project, c.req.valid('json'));
-      await publishEnvironments(c.env, c.var.db, affected);
+      await publishAndAdopt(c.env, c.var.db, affected);
       return c.json(view, 201);
     },
   )
@@ -54,7 +54,7 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { project, flag } = c.req.valid('param');
       const { view, affected } = await updateFlag(c.var.db, c.var.actor.name, await getProject(c.var.db, project), flag, c.req.valid('json'));
-      await publishEnvironments(c.env, c.var.db, affected);
+      await publishAndAdopt(c.env, c.var.db, affected);
       return c.json(view, 200);
     },
   )
@@ -63,7 +63,7 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { project, flag } = c.req.valid('param');
       const { affected } = await deleteFlag(c.var.db, c.var.actor.name, await getProject(c.var.db, project), flag);
-      await publishEnvironments(c.env, c.var.db, affected);
+      await publishAndAdopt(c.env, c.var.db, affected);
       return c.body(null, 204);
     },
   )
@@ -79,7 +79,7 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { project, env, flag } = c.req.valid('param');
       const { view, affected } = await updateFlagConfig(c.var.db, c.var.actor.name, await getProject(c.var.db, project), env, flag, c.req.valid('json'), c.req.valid('query').force === 'true');
-      await publishEnvironments(c.env, c.var.db, affected);
+      await publishAndAdopt(c.env, c.var.db, affected);
       return c.json(view, 200);
     },
   );

@@ -4,7 +4,7 @@ import type { AppEnv } from '../context';
 import { createEnvironment, createProject, environmentView, getEnvironment, getProject, listEnvironments, listProjects, projectView } from '../store/projects';
 import { envParams, environmentSchema, errorResponses, json, keySchema, metadataSchema, projectParams, projectSchema, jsonBody } from './schemas';
 import { environmentDetail, updateEnvironment } from '../store/environment-rules';
-import { publishEnvironments } from '../snapshot/publish';
+import { publishAndAdopt } from './publish-and-adopt';
 
 const security = [{ AdminToken: [] }];
 const newProject = z.object({ key: keySchema, name: z.string().min(1).max(200) }).strict();
@@ -78,7 +78,7 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
       const params = c.req.valid('param');
       const project = await getProject(c.var.db, params.project);
       const { view, affected } = await updateEnvironment(c.var.db, c.var.actor.name, project, params.env, c.req.valid('json'));
-      await publishEnvironments(c.env, c.var.db, affected);
+      await publishAndAdopt(c.env, c.var.db, affected);
       return c.json(view, 200);
     },
   )

@@ -3,7 +3,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../context';
-import { publishEnvironments } from '../snapshot/publish';
+import { publishAndAdopt } from './publish-and-adopt';
 import { wakeReleaseClock } from '../schedule/release-clock';
 import { getEnvironment, getProject } from '../store/projects';
 import { deleteRelease, releaseAction, updateRelease, type ReleaseAction } from '../store/release-actions';
@@ -66,7 +66,7 @@ let routes = new OpenAPIHono<AppEnv>()
       const p = c.req.valid('param');
       const s = await scope(c, p);
       const { view, affected } = await updateRelease(s, p.release, c.req.valid('json'));
-      await publishEnvironments(c.env, s.db, affected);
+      await publishAndAdopt(c.env, s.db, affected);
       if (affected.length) await wakeReleaseClock(c.env, s.env.id);
       return c.json(view!, 200);
     },
@@ -77,7 +77,7 @@ let routes = new OpenAPIHono<AppEnv>()
       const p = c.req.valid('param');
       const s = await scope(c, p);
       const { affected } = await deleteRelease(s, p.release);
-      await publishEnvironments(c.env, s.db, affected);
+      await publishAndAdopt(c.env, s.db, affected);
       return c.body(null, 204);
     },
   )
@@ -95,7 +95,7 @@ let routes = new OpenAPIHono<AppEnv>()
       const s = await scope(c, p);
       const body = c.req.valid('json');
       const { release, breached, affected } = await recordReadings(s, p.release, 'readings' in body ? body.readings : [body]);
-      await publishEnvironments(c.env, s.db, affected);
+      await publishAndAdopt(c.env, s.db, affected);
       return c.json({ release, breached }, 200);
     },
   )
@@ -111,7 +111,7 @@ let routes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const s = await scope(c, c.req.valid('param'));
       const { acted, ignored, affected } = await receiveAlerts(s, c.req.valid('json').alerts);
-      await publishEnvironments(c.env, s.db, affected);
+      await publishAndAdopt(c.env, s.db, affected);
       return c.json({ acted, ignored }, 200);
     },
   );
@@ -130,7 +130,7 @@ for (const { action, description } of actions) {
       const p = c.req.valid('param');
       const s = await scope(c, p);
       const { view, affected } = await releaseAction(s, p.release, action, { force: c.req.valid('query').force === 'true' });
-      await publishEnvironments(c.env, s.db, affected);
+      await publishAndAdopt(c.env, s.db, affected);
       if (action === 'start' || action === 'resume') await wakeReleaseClock(c.env, s.env.id);
       return c.json(view!, 200);
     },

@@ -73,6 +73,7 @@ export const sdkKeySchema = z
     name: z.string(),
     kind: z.enum(['server', 'client']),
     prefix: z.string(),
+    rateLimit: z.number().int().nullable().openapi({ description: 'Evaluations per second per edge location, averaged over 10 s; null: no limit' }),
     createdAt: z.string(),
     revokedAt: z.string().nullable(),
   })

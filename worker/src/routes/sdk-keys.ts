@@ -1,13 +1,27 @@
 // /api/v1/projects/{project}/environments/{env}/sdk-keys. Caller: an admin token.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
-import { publishEnvironments } from '../snapshot/publish';
+import { publishAndAdopt } from './publish-and-adopt';
 import { getEnvironment, getProject } from '../store/projects';
-import { createSdkKey, listSdkKeys, revokeSdkKey } from '../store/sdk-keys';
+import { createSdkKey, listSdkKeys, MAX_RATE_LIMIT, revokeSdkKey, setSdkKeyRateLimit } from '../store/sdk-keys';
 import { envParams, errorResponses, json, sdkKeySchema, jsonBody } from './schemas';
 
 const security = [{ AdminToken: [] }];
-const newKey = z.object({ name: z.string().min(1).max(200), kind: z.enum(['server', 'client']) }).strict();
+const rateLimit = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_RATE_LIMIT)
+  .nullable()
+  .openapi({ description: `Evaluations per second per edge location, averaged over 10 s (1–${MAX_RATE_LIMIT}); null: no limit` });
+const newKey = z
+  .object({
+    name: z.string().min(1).max(200),
+    kind: z.enum(['server', 'client']),
+    rateLimit: rateLimit.optional().openapi({ description: 'Default: none for server keys, 1000 for client keys' }),
+  })
+  .strict();
+const keyPatch = z.object({ rateLimit }).strict().openapi('SdkKeyPatch');
 
 async function resolve(c: { var: AppEnv['Variables'] }, params: { project: string; env: string }) {
   const project = await getProject(c.var.db, params.project);
@@ -40,8 +54,25 @@ export const sdkKeyRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { project, env } = await resolve(c, c.req.valid('param'));
       const created = await createSdkKey(c.var.db, c.var.actor.name, project, env, c.req.valid('json'));
-      await publishEnvironments(c.env, c.var.db, [env.id]);
+      await publishAndAdopt(c.env, c.var.db, [env.id]);
       return c.json(created, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/projects/{project}/environments/{env}/sdk-keys/{id}',
+      security,
+      description: "Sets an active key's evaluation limit; it takes effect at the edge within the same bound as any other change. 404 for a revoked or unknown key.",
+      request: { params: envParams.extend({ id: z.string() }), ...jsonBody(keyPatch) },
+      responses: { 200: json(sdkKeySchema, 'The key as it is now'), ...errorResponses },
+    }),
+    async (c) => {
+      const params = c.req.valid('param');
+      const { project, env } = await resolve(c, params);
+      const { view, changed } = await setSdkKeyRateLimit(c.var.db, c.var.actor.name, project, env, params.id, c.req.valid('json').rateLimit);
+      if (changed) await publishAndAdopt(c.env, c.var.db, [env.id]);
+      return c.json(view, 200);
     },
   )
   .openapi(
@@ -57,7 +88,7 @@ export const sdkKeyRoutes = new OpenAPIHono<AppEnv>()
       const params = c.req.valid('param');
       const { project, env } = await resolve(c, params);
       await revokeSdkKey(c.var.db, c.var.actor.name, project, env, params.id);
-      await publishEnvironments(c.env, c.var.db, [env.id]);
+      await publishAndAdopt(c.env, c.var.db, [env.id]);
       return c.body(null, 204);
     },
   );

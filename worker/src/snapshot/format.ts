@@ -6,6 +6,11 @@ export interface SdkKeyEntry {
   /** SHA-256 of the whole key, hex */
   hash: string;
   kind: 'server' | 'client';
+  /**
+   * Evaluations per second per edge location, averaged over 10 s (edge/rate-limit.ts); null: no limit.
+   * Absent in snapshots built before keys had limits, which the edge reads as no limit.
+   */
+  rateLimit?: number | null;
 }
 
 export interface Snapshot {
@@ -43,6 +48,8 @@ export function snapshotProblem(v: unknown, environmentId: string): string | nul
   if (!isObject(v.sdkKeys)) return 'no SDK keys';
   for (const entry of Object.values(v.sdkKeys)) {
     if (!isObject(entry) || typeof entry.hash !== 'string' || (entry.kind !== 'server' && entry.kind !== 'client')) return 'a malformed SDK key entry';
+    const limit = entry.rateLimit;
+    if (limit !== undefined && limit !== null && !(typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0)) return 'an SDK key entry with an invalid rate limit';
   }
   return null;
 }

@@ -1,8 +1,8 @@
 // Publishes environments after a committed write: snapshot from D1 → the environment's channel (→ KV).
+// Imports nothing from the edge: the caller (routes/publish-and-adopt.ts) has its own isolate adopt the result.
 import type { Bindings } from '../bindings';
 import type { Db } from '../store/db';
 import { buildSnapshot } from '../store/snapshots';
-import { adoptSnapshot } from '../edge/live-snapshots';
 import { kvKey, type Snapshot } from './format';
 
 export const channelOf = (env: Bindings, environmentId: string) => env.CHANNELS.get(env.CHANNELS.idFromName(environmentId));
@@ -11,6 +11,8 @@ export interface PublishResult {
   environmentId: string;
   version: number;
   published: boolean;
+  /** what was published, for the writing isolate to adopt */
+  snapshot: Snapshot;
 }
 
 /** Publishes one snapshot; when the channel cannot be reached, writes KV directly so cold isolates still see it. */
@@ -18,11 +20,11 @@ export async function publishSnapshot(env: Bindings, snapshot: Snapshot): Promis
   const body = JSON.stringify(snapshot);
   try {
     await channelOf(env, snapshot.environmentId).publish(body, snapshot.version, snapshot.builtAt);
-    return { environmentId: snapshot.environmentId, version: snapshot.version, published: true };
+    return { environmentId: snapshot.environmentId, version: snapshot.version, published: true, snapshot };
   } catch (err) {
     console.error('curtain: channel unreachable, writing snapshot to KV only', snapshot.environmentId, String(err));
     await env.SNAPSHOTS.put(kvKey(snapshot.environmentId), body, { metadata: { version: snapshot.version } }).catch(() => {});
-    return { environmentId: snapshot.environmentId, version: snapshot.version, published: false };
+    return { environmentId: snapshot.environmentId, version: snapshot.version, published: false, snapshot };
   }
 }
 
@@ -32,7 +34,6 @@ export async function publishEnvironments(env: Bindings, db: Db, environmentIds:
     const snapshot = await buildSnapshot(db, id);
     if (!snapshot) continue;
     results.push(await publishSnapshot(env, snapshot));
-    await adoptSnapshot(snapshot);
   }
   return results;
 }

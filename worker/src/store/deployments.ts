@@ -5,6 +5,7 @@ import { randomId } from '../auth/secrets';
 import { auditInsert } from './audit';
 import type { Db, DeploymentRow, EnvironmentRow, FlagRow, ProjectRow } from './db';
 import { effectiveConfig, initialDefaultVariant, loadProjectState } from './flag-set';
+import { deployedFlags } from './dormant-guard';
 import { flagView } from './flags';
 import { deployments, environments, flagConfigs, flags } from './schema';
 
@@ -75,16 +76,6 @@ export async function listDeployments(db: Db, env: EnvironmentRow, limit: number
   const rows = await db.select().from(deployments).where(where).orderBy(desc(deployments.at), desc(deployments.id)).limit(limit + 1);
   const page = rows.slice(0, limit);
   return { deployments: page.map(deploymentView), next: rows.length > limit ? page[page.length - 1].id : null };
-}
-
-/** Flag keys some recorded deployment of the environment uses, with the newest deployment that named each. */
-export async function deployedFlags(db: Db, env: EnvironmentRow): Promise<Map<string, { at: number; version: string }>> {
-  const rows = await db.all<{ key: string; at: number; version: string }>(
-    sql`SELECT j.value AS key, d.at AS at, d.version AS version FROM ${deployments} d, json_each(d.flags) j WHERE d.environment_id = ${env.id} ORDER BY d.at ASC`,
-  );
-  const out = new Map<string, { at: number; version: string }>();
-  for (const r of rows) out.set(r.key, { at: r.at, version: r.version });
-  return out;
 }
 
 /** Flags used by a recorded deployment that are not on in the environment nor under a started release. */

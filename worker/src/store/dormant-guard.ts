@@ -2,7 +2,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import type { Db, EnvironmentRow } from './db';
-import { deployedFlags } from './deployments';
 import { deployments } from './schema';
 
 /**
@@ -24,4 +23,14 @@ export async function assertDeployed(db: Db, env: EnvironmentRow, flagKeys: stri
     undefined,
     { flags: dormant },
   );
+}
+
+/** Flag keys some recorded deployment of the environment uses, with the newest deployment that named each. */
+export async function deployedFlags(db: Db, env: EnvironmentRow): Promise<Map<string, { at: number; version: string }>> {
+  const rows = await db.all<{ key: string; at: number; version: string }>(
+    sql`SELECT j.value AS key, d.at AS at, d.version AS version FROM ${deployments} d, json_each(d.flags) j WHERE d.environment_id = ${env.id} ORDER BY d.at ASC`,
+  );
+  const out = new Map<string, { at: number; version: string }>();
+  for (const r of rows) out.set(r.key, { at: r.at, version: r.version });
+  return out;
 }

@@ -86,6 +86,8 @@ export const sdkKeys = sqliteTable(
     /** SHA-256 of the whole key, hex. The key itself is never stored. */
     keyHash: text('key_hash').notNull().unique(),
     prefix: text('prefix').notNull(),
+    /** Evaluations per second per edge location, averaged over 10 s; null: no limit (edge/rate-limit.ts). */
+    rateLimit: integer('rate_limit'),
     createdAt: createdAt(),
     revokedAt: integer('revoked_at'),
   },

@@ -10,6 +10,14 @@ import { sql } from 'drizzle-orm';
 export type SdkKeyKind = SdkKeyRow['kind'];
 
 /**
+ * Evaluations per second per edge location, averaged over 10 s, when the key's creator names none:
+ * server keys are secret and get no limit, client keys ship in browsers, where anyone can take them.
+ */
+export const defaultRateLimit = (kind: SdkKeyKind): number | null => (kind === 'client' ? 1000 : null);
+/** The highest limit a key may be given (the admin API refuses more). */
+export const MAX_RATE_LIMIT = 1_000_000;
+
+/**
  * `crt_<s|c>_<environmentId>_<keyId>_<secret>`: the environment and key ids let the edge find the
  * snapshot and the stored hash without a database; the 32-character secret carries ~165 bits.
  */
@@ -43,25 +51,28 @@ export const sdkKeyView = (k: SdkKeyRow) => ({
   name: k.name,
   kind: k.kind,
   prefix: k.prefix,
+  rateLimit: k.rateLimit,
   createdAt: new Date(k.createdAt).toISOString(),
   revokedAt: k.revokedAt ? new Date(k.revokedAt).toISOString() : null,
 });
+
+const keyResource = (project: ProjectRow, env: EnvironmentRow, id: string) => `projects/${project.key}/environments/${env.key}/sdk-keys/${id}`;
 
 export async function listSdkKeys(db: Db, env: EnvironmentRow) {
   const rows = await db.select().from(sdkKeys).where(eq(sdkKeys.environmentId, env.id)).orderBy(desc(sdkKeys.createdAt));
   return rows.map(sdkKeyView);
 }
 
-/** Active keys of an environment, for its snapshot: keyId → hash and kind. */
+/** Active keys of an environment, for its snapshot: keyId → hash, kind and rate limit. */
 export async function activeSdkKeys(db: Db, environmentId: string) {
   const rows = await db
-    .select({ id: sdkKeys.id, hash: sdkKeys.keyHash, kind: sdkKeys.kind })
+    .select({ id: sdkKeys.id, hash: sdkKeys.keyHash, kind: sdkKeys.kind, rateLimit: sdkKeys.rateLimit })
     .from(sdkKeys)
     .where(and(eq(sdkKeys.environmentId, environmentId), isNull(sdkKeys.revokedAt)));
-  return Object.fromEntries(rows.map((r) => [r.id, { hash: r.hash, kind: r.kind }]));
+  return Object.fromEntries(rows.map((r) => [r.id, { hash: r.hash, kind: r.kind, rateLimit: r.rateLimit }]));
 }
 
-export async function createSdkKey(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, input: { name: string; kind: SdkKeyKind }) {
+export async function createSdkKey(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, input: { name: string; kind: SdkKeyKind; rateLimit?: number | null }) {
   const id = randomId();
   const secret = formatSdkKey(input.kind, env.id, id, randomId(32));
   const now = Date.now();
@@ -73,6 +84,7 @@ export async function createSdkKey(db: Db, actor: string, project: ProjectRow, e
     kind: input.kind,
     keyHash: await sha256Hex(secret),
     prefix: sdkKeyPrefix(input.kind, env.id, id),
+    rateLimit: input.rateLimit === undefined ? defaultRateLimit(input.kind) : input.rateLimit,
     createdAt: now,
     revokedAt: null,
   };
@@ -80,9 +92,28 @@ export async function createSdkKey(db: Db, actor: string, project: ProjectRow, e
   await db.batch([
     db.insert(sdkKeys).values(row),
     db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
-    auditInsert(db, { actor, action: 'sdk-key.create', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/sdk-keys/${id}`, after: view }, now),
+    auditInsert(db, { actor, action: 'sdk-key.create', projectId: project.id, environmentId: env.id, resource: keyResource(project, env, id), after: view }, now),
   ]);
   return { ...view, secret };
+}
+
+/**
+ * Sets an active key's rate limit (null: none). Audited and versioned like any change, so the limit
+ * reaches the edge in the snapshot; setting the limit the key already has writes nothing.
+ */
+export async function setSdkKeyRateLimit(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, id: string, rateLimit: number | null) {
+  const row = await db.query.sdkKeys.findFirst({ where: and(eq(sdkKeys.id, id), eq(sdkKeys.environmentId, env.id), isNull(sdkKeys.revokedAt)) });
+  if (!row) throw notFound(`SDK key '${id}'`);
+  const before = sdkKeyView(row);
+  if (row.rateLimit === rateLimit) return { view: before, changed: false };
+  const after = sdkKeyView({ ...row, rateLimit });
+  const now = Date.now();
+  await db.batch([
+    db.update(sdkKeys).set({ rateLimit }).where(and(eq(sdkKeys.id, id), isNull(sdkKeys.revokedAt))),
+    db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
+    auditInsert(db, { actor, action: 'sdk-key.update', projectId: project.id, environmentId: env.id, resource: keyResource(project, env, id), before, after }, now),
+  ]);
+  return { view: after, changed: true };
 }
 
 export async function revokeSdkKey(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, id: string) {
@@ -93,6 +124,6 @@ export async function revokeSdkKey(db: Db, actor: string, project: ProjectRow, e
   await db.batch([
     db.update(sdkKeys).set({ revokedAt: now }).where(eq(sdkKeys.id, id)),
     db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
-    auditInsert(db, { actor, action: 'sdk-key.revoke', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/sdk-keys/${id}`, before: sdkKeyView(row), after: sdkKeyView({ ...row, revokedAt: now }) }, now),
+    auditInsert(db, { actor, action: 'sdk-key.revoke', projectId: project.id, environmentId: env.id, resource: keyResource(project, env, id), before: sdkKeyView(row), after: sdkKeyView({ ...row, revokedAt: now }) }, now),
   ]);
 }
