@@ -49,7 +49,8 @@ export class CurtainClient {
     try {
       res = await fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS) });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      const inner = (error as { cause?: { code?: string; message?: string } }).cause;
+      const cause = inner?.code ?? inner?.message ?? (error as Error).name; // ECONNREFUSED, ENOTFOUND, TimeoutError…
       throw new CliError(`cannot reach Curtain at ${this.base} (${cause}): check --url / CURTAIN_URL and that the deployment is up`, EXIT.failed, { code: 'UNREACHABLE' });
     }
     if (res.status === 204) return undefined as T;
@@ -84,6 +85,8 @@ function apiFailure(status: number, body: ErrorBody, conn: Connection): CliError
     INVALID_STATE: 'see where it stands with `curtain release status`',
     CONFLICT: 'it already exists: pick another key or name, or change the existing one',
   };
+  // A 404 for the path itself, not for a named thing: the deployment predates this command.
+  if (code === 'NOT_FOUND' && message.startsWith('No route')) next.NOT_FOUND = 'this Curtain does not know that route: it is older than this CLI; upgrade the deployment (npm run deploy)';
   const hint = next[code] ?? (status >= 500 ? 'the server failed: try again, and look at the worker logs (wrangler tail) if it persists' : '');
   return new CliError(`${message} [${code}]${listed}${hint ? `\n  → ${hint}` : ''}`, code === 'DORMANT_CODE' ? EXIT.dormant : EXIT.failed, details);
 }

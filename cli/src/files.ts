@@ -41,7 +41,7 @@ export async function readDocument(file: string): Promise<unknown> {
 }
 
 export function serialize(doc: unknown, format: Format): string {
-  return format === 'yaml' ? stringifyYaml(doc, { lineWidth: 0 }) : JSON.stringify(doc, null, 2) + '\n';
+  return format === 'yaml' ? stringifyYaml(doc, { lineWidth: 0, compat: 'yaml-1.1' }) : JSON.stringify(doc, null, 2) + '\n';
 }
 
 export async function writeDocument(file: string, doc: unknown, format: Format = formatOf(file) ?? 'json'): Promise<void> {

@@ -24,6 +24,8 @@ function program(): Command {
   const root = new Command('curtain')
     .description('Curtain from the command line and from CI: flags as code, deployments, releases, keys.\nDocs: docs/cli.md')
     .version(typeof __CURTAIN_VERSION__ === 'string' ? __CURTAIN_VERSION__ : 'dev', '-V, --version', 'print the version')
+    // Program options only before the command: `wait --version N` and `deploy record --version V` are theirs.
+    .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: false })

@@ -22,7 +22,7 @@ export const usageError = (message: string) => new CliError(message, EXIT.usage)
 const secrets = new Set<string>();
 
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4) secrets.add(value);
+  if (value && value.length >= 8) secrets.add(value);
 }
 
 export function redact(text: string): string {
@@ -48,16 +48,19 @@ export function note(message: string): void {
   process.stderr.write(redact(message) + '\n');
 }
 
-/** A progress line that rewrites itself on a terminal and prints only changes elsewhere (CI logs). */
-export function progress(): { update(text: string): void; done(): void } {
+/**
+ * A progress line that rewrites itself on a terminal; elsewhere (CI logs) a line is printed only when the text
+ * changes, not for every tick of `elapsed`. Silent when not `shown` (--json: stderr carries only the error).
+ */
+export function progress(shown: boolean): { update(text: string, elapsed?: string): void; done(): void } {
   const tty = process.stderr.isTTY === true;
   let last = '';
   return {
-    update(text) {
-      if (text === last) return;
+    update(text, elapsed) {
+      if (!shown || (!tty && text === last)) return;
       last = text;
-      if (tty) process.stderr.write(`\r\x1b[2K${redact(text)}`);
-      else process.stderr.write(redact(text) + '\n');
+      const line = redact(elapsed ? `${text} (${elapsed})` : text);
+      process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
     },
     done() {
       if (tty && last) process.stderr.write('\n');

@@ -31,7 +31,7 @@ async function wait(opts: WaitOpts): Promise<void> {
   const path = client.envPath(opts.env, '/propagation');
   const started = Date.now();
   const deadline = started + opts.timeout;
-  const line = progress();
+  const line = progress(!opts.json);
   let target = opts.version;
   let last: Propagation | null = null;
   let lastError = '';
@@ -60,7 +60,7 @@ async function wait(opts: WaitOpts): Promise<void> {
           line.done();
           const p = last;
           return emit(opts, { env: opts.env, version: target, live: true, served: true, seconds: (Date.now() - started) / 1000, propagation: p }, () =>
-            `${opts.env}: version ${target} is live at ${p.applied.ofLocations === 1 ? 'the one location' : `all ${p.applied.ofLocations} locations`} that serve it (${seconds(Date.now() - started)})`,
+            `${opts.env}: version ${target} is live at ${p.applied.ofLocations === 1 ? 'the one location that serves' : `all ${p.applied.ofLocations} locations that serve`} it (${seconds(Date.now() - started)})`,
           );
         }
       }
@@ -74,7 +74,7 @@ async function wait(opts: WaitOpts): Promise<void> {
           { code: 'TIMEOUT', version: target, propagation: last },
         );
       }
-      line.update(`waiting for version ${target ?? '(newest)'} in ${opts.env}: ${state} (${seconds(now - started)})`);
+      line.update(`waiting for version ${target ?? '(newest)'} in ${opts.env}: ${state}`, seconds(now - started));
       await new Promise((r) => setTimeout(r, Math.min(opts.interval, deadline - now)));
     }
   } finally {
