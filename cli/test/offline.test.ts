@@ -105,6 +105,9 @@ describe('usage', () => {
     const res = expectExit(await curtain(['keys', 'list', '--env', 'development', '--token', token], { env: { CURTAIN_URL: 'http://127.0.0.1:9' } }), 1);
     expect(res.stderr).toContain('cannot reach Curtain at http://127.0.0.1:9');
     expectExit(await curtain(['keys', 'list', '--env', 'development', '--token', token, '--bogus']), 2);
+    // The token pasted where the URL goes: the error quotes the value, with the token masked.
+    const pasted = expectExit(await curtain(['keys', 'list', '--env', 'development', '--url', token], { env: { CURTAIN_TOKEN: token } }), 2);
+    expect(pasted.stderr).toContain('(got "***")');
     expect(transcript.join('\n')).not.toContain(token);
   });
 
