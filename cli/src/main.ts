@@ -33,9 +33,12 @@ function program(): Command {
     .addHelpText(
       'after',
       `
-Connection (every command that talks to a server): --url or CURTAIN_URL, --token or CURTAIN_TOKEN (an admin
-token), --project or CURTAIN_PROJECT (default "default").
-Exit codes: 0 ok, 1 failed, 2 usage, 3 not live within the timeout, 4 refused by the dormant-code guard.`,
+Connection, for every command that talks to a server:
+  --url or CURTAIN_URL, --token or CURTAIN_TOKEN (an admin token),
+  --project or CURTAIN_PROJECT (default "default").
+Exit codes: 0 ok, 1 failed, 2 usage, 3 not live within the timeout,
+  4 refused by the dormant-code guard.
+Add --json to any command for machine-readable output.`,
     );
   for (const add of [flagsCommand, deployCommand, refsCommand, releaseCommand, keysCommand, tokensCommand, waitCommand]) add(root);
   return root;
