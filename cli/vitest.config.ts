@@ -7,7 +7,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     environment: 'node',
-    include: ['cli/test/**/*.test.ts'],
+    include: ['cli/src/**/*.test.ts', 'cli/test/**/*.test.ts'],
     // Needs the deployment and release routes (notes: release-api contract); enabled once they are in main.
     exclude: ['cli/test/release.e2e.test.ts'],
     globalSetup: ['cli/test/build-cli.ts'],

@@ -37,11 +37,13 @@ export function connect(opts: ConnectionOpts, urlOption: 'url' | 'curtainUrl' = 
   return new CurtainClient({ url, token: opts.token, project: opts.project });
 }
 
-/** Durations as people write them: 30s, 2m, 1h, 500ms; a bare number is in `unit`. */
-export function parseDuration(value: string, unit: 'ms' | 's' | 'm' = 's'): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Durations as people write them: 500ms, 30s, 2m, 1h, 1d; a bare number is in `unit`. */
+export function parseDuration(value: string, unit: keyof typeof UNIT_MS = 's'): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
   if (!m) throw new InvalidArgumentError(`"${value}" is not a duration: write e.g. 30s, 2m, 1h or 500ms`);
-  const factor = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? unit) as 'ms' | 's' | 'm' | 'h'];
+  const factor = UNIT_MS[(m[2] ?? unit) as keyof typeof UNIT_MS];
   return Math.round(Number(m[1]) * factor);
 }
 
