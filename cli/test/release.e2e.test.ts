@@ -66,7 +66,7 @@ describe('deploy record', () => {
 
 describe('the dormant-code guard', () => {
   it('exits 4 when a release would turn on a flag no recorded deployment uses, and --force overrides it', async () => {
-    expectExit(await curtain(['release', 'create', 'unused-rollout', ...dev, '--flag', 'unused-flag', '--steps', '100', '--variant', 'unused-flag=on:off']), 0);
+    expectExit(await curtain(['release', 'create', 'unused-rollout', ...dev, '--flag', 'unused-flag', '--steps', '100:1h', '--variant', 'unused-flag=on:off']), 0);
     const refused = expectExit(await curtain(['release', 'start', 'unused-rollout', ...dev]), 4);
     expect(refused.stderr).toContain('DORMANT_CODE');
     expect(refused.stderr).toContain('unused-flag');
@@ -82,11 +82,11 @@ describe('a release from the CLI, seen over OFREP', () => {
   it('creates, starts, pauses and kills a release', async () => {
     expect(await servedToAll('checkout-v2', (v) => v === false)).toEqual([false, false, false]);
 
-    const created = expectExit(await curtain(['release', 'create', 'checkout-rollout', ...dev, '--name', 'Checkout v2', '--flag', 'checkout-v2', '--variant', 'checkout-v2=on:off', '--steps', '100', '--json']), 0).json();
+    const created = expectExit(await curtain(['release', 'create', 'checkout-rollout', ...dev, '--name', 'Checkout v2', '--flag', 'checkout-v2', '--variant', 'checkout-v2=on:off', '--steps', '100:1h', '--json']), 0).json();
     expect(created).toMatchObject({ key: 'checkout-rollout', name: 'Checkout v2', state: 'draft', flags: [{ key: 'checkout-v2', inside: 'on', outside: 'off' }] });
 
     const started = expectExit(await curtain(['release', 'start', 'checkout-rollout', ...dev]), 0);
-    expect(started.stdout).toContain('checkout-rollout (Checkout v2): rolling_out, 100%');
+    expect(started.stdout).toContain('checkout-rollout (Checkout v2): rolling_out, 100%'); // held for an hour before it is released
     expect(await servedToAll('checkout-v2', (v) => v === true)).toEqual([true, true, true]);
 
     const paused = expectExit(await curtain(['release', 'pause', 'checkout-rollout', ...dev, '--json']), 0).json();
