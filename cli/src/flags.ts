@@ -1,10 +1,10 @@
 // `curtain flags validate | diff | push | pull`: flag files in git, checked offline and synced to an environment.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { validateFlagSet, type ValidationIssue } from '../../worker/src/engine';
 import type { CurtainClient } from './client';
 import { formatOf, readDocument, serialize, writeDocument, type Format } from './files';
 import { connect, withConnection, withEnv, withJson, type ConnectionOpts, type JsonOpts } from './options';
-import { CliError, emit, plural, usageError } from './output';
+import { CliError, EXIT, emit, plural } from './output';
 
 /** What PUT …/flagd answers (docs/api.md); `warnings` comes with the lenient import. */
 interface ImportReport {
@@ -31,11 +31,13 @@ interface SyncOpts extends ConnectionOpts {
 const changes = (r: ImportReport) => r.created.length + r.updated.length + r.deleted.length + (r.sharedRulesChanged ? 1 : 0);
 const warningsOf = (res: ImportResponse) => res.warnings ?? res.report.warnings ?? [];
 
+/** A warning as a string or `{ flag?, path?, message }`: the lenient import's shape is not fixed yet. */
 function warningText(w: unknown): string {
   if (typeof w === 'string') return w;
   const o = (w ?? {}) as { path?: string; message?: string; flag?: string };
-  if (o.message) return [o.flag, o.path].filter(Boolean).join(' ') ? `${[o.flag, o.path].filter(Boolean).join(' ')}: ${o.message}` : o.message;
-  return JSON.stringify(w);
+  if (!o.message) return JSON.stringify(w);
+  const where = [o.flag, o.path].filter(Boolean).join(' ');
+  return where ? `${where}: ${o.message}` : o.message;
 }
 
 /** The report as a diff: + created, ~ updated, - deleted, and what the file leaves alone. */
@@ -79,7 +81,7 @@ async function validate(files: string[], opts: JsonOpts): Promise<void> {
     ),
   );
   const bad = results.filter((r) => !r.valid);
-  if (bad.length) throw new CliError(`${bad.map((r) => r.file).join(', ')}: fix the issues above and validate again`, undefined, { issues: bad.flatMap((r) => r.issues) });
+  if (bad.length) throw new CliError(`${bad.map((r) => r.file).join(', ')}: fix the issues above and validate again`, EXIT.failed, { issues: bad.flatMap((r) => r.issues) });
 }
 
 async function diff(file: string, opts: SyncOpts): Promise<void> {
@@ -115,11 +117,6 @@ async function pull(opts: ConnectionOpts & { env: string; output?: string; forma
   emit(opts, { env: opts.env, file: opts.output, flags: keys }, () => `${opts.env} → ${opts.output}: ${plural(keys.length, 'flag')}`);
 }
 
-function format(value: string): Format {
-  if (value !== 'json' && value !== 'yaml') throw usageError(`--format is json or yaml (got "${value}")`);
-  return value;
-}
-
 export function flagsCommand(program: Command): void {
   const flags = program.command('flags').description('flag files (flagd format with Curtain extensions, JSON or YAML): validate, diff, push, pull');
   withJson(flags.command('validate').description('check flag files offline, with the same validator the server uses').argument('<files...>', 'flag files (.json, .yaml)')).action(validate);
@@ -132,6 +129,6 @@ export function flagsCommand(program: Command): void {
   sync(flags.command('push').description('make the environment match the file: shows the diff, then applies it all or nothing').argument('<file>', 'flag file')).action(push);
   withEnv(withConnection(flags.command('pull').description("write the environment's flags as a flag file")))
     .option('-o, --output <file>', 'write to this file (.json or .yaml) instead of stdout')
-    .option('--format <format>', 'json or yaml (default: from the file extension, else json)', format)
+    .addOption(new Option('--format <format>', 'default: from the file extension, else json').choices(['json', 'yaml']))
     .action(pull);
 }

@@ -90,6 +90,8 @@ describe('wait', () => {
     transcript.push(stdout);
     const result = JSON.parse(stdout);
     expect(result).toMatchObject({ env: 'development', live: true, served: true });
+    expect(result.version).toBe(result.propagation.version);
+    expect(result.propagation.applied.isolates).toBeGreaterThan(0);
     expect(result.propagation.applied.locations).toBe(result.propagation.applied.ofLocations);
   });
 
