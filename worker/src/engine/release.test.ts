@@ -92,7 +92,7 @@ describe('membership', () => {
   });
 
   it('keeps the flag’s own rules first: testers always in, a blocked region always out', () => {
-    const rules = { if: [{ ends_with: [{ var: 'email' }, '@acme.com'] }, 'on', { '==': [{ var: 'region' }, 'xx'] }, 'off', null] };
+    const rules: JsonValue = { if: [{ ends_with: [{ var: 'email' }, '@acme.com'] }, 'on', { '==': [{ var: 'region' }, 'xx'] }, 'off', null] };
     const set = compileFlagSet(doc(release(), rules));
     const now = T0; // 1 %
     expect(inside(set, now, { email: 'ann@acme.com' }).length).toBe(users.length);
@@ -118,14 +118,14 @@ describe('pause, resume, rollback and kill', () => {
   });
 
   it('rollback serves the outside variant to everyone the release decides for; the flag’s own rules still apply', () => {
-    const rules = { if: [{ ends_with: [{ var: 'email' }, '@acme.com'] }, 'on', null] };
+    const rules: JsonValue = { if: [{ ends_with: [{ var: 'email' }, '@acme.com'] }, 'on', null] };
     const set = compileFlagSet(doc(release({ state: 'rolled_back' }), rules));
     expect(inside(set, T0 + 400 * MIN)).toEqual([]);
     expect(evaluateFlag(set, 'checkout-v2', { targetingKey: 'u', email: 'a@acme.com' }, { now: T0 }).value).toBe(true);
   });
 
   it('kill serves the outside variant to everyone, over the flag’s own rules', () => {
-    const rules = { if: [{ ends_with: [{ var: 'email' }, '@acme.com'] }, 'on', null] };
+    const rules: JsonValue = { if: [{ ends_with: [{ var: 'email' }, '@acme.com'] }, 'on', null] };
     const set = compileFlagSet(doc(release({ state: 'released', killed: true }), rules));
     const r = evaluateFlag(set, 'checkout-v2', { targetingKey: 'u', email: 'a@acme.com' }, { now: T0 });
     expect(r).toMatchObject({ value: false, variant: 'off', reason: 'STATIC' });

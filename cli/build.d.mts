@@ -1,0 +1,2 @@
+// Types of cli/build.mjs, for the tests' global setup.
+export function buildCli(): Promise<void>;

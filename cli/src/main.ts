@@ -1,0 +1,61 @@
+// The `curtain` command: assembles the command groups, runs one, and turns every outcome into an exit code.
+import { Command, CommanderError } from 'commander';
+import { deployCommand } from './deploy';
+import { flagsCommand } from './flags';
+import { keysCommand } from './keys';
+import { EXIT, redact, registerSecret, reportError } from './output';
+import { refsCommand } from './refs';
+import { releaseCommand } from './release';
+import { tokensCommand } from './tokens';
+import { waitCommand } from './wait';
+
+declare const __CURTAIN_VERSION__: string;
+
+/** The token is known before parsing, so that even a usage error cannot echo it. */
+function registerTokens(argv: string[]): void {
+  registerSecret(process.env.CURTAIN_TOKEN);
+  argv.forEach((arg, i) => {
+    if (arg === '--token') registerSecret(argv[i + 1]);
+    else if (arg.startsWith('--token=')) registerSecret(arg.slice('--token='.length));
+  });
+}
+
+function program(): Command {
+  const root = new Command('curtain')
+    .description('Curtain from the command line and from CI: flags as code, deployments, releases, keys.\nDocs: docs/cli.md')
+    .version(typeof __CURTAIN_VERSION__ === 'string' ? __CURTAIN_VERSION__ : 'dev', '-V, --version', 'print the version')
+    // Program options only before the command: `wait --version N` and `deploy record --version V` are theirs.
+    .enablePositionalOptions()
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
+    .configureOutput({ writeOut: (s) => process.stdout.write(redact(s)), writeErr: (s) => process.stderr.write(redact(s)) })
+    .addHelpText(
+      'after',
+      `
+Connection, for every command that talks to a server:
+  --url or CURTAIN_URL, --token or CURTAIN_TOKEN (an admin token),
+  --project or CURTAIN_PROJECT (default "default").
+Exit codes: 0 ok, 1 failed, 2 usage, 3 not live within the timeout,
+  4 refused by the dormant-code guard.
+Add --json to any command for machine-readable output.`,
+    );
+  for (const add of [flagsCommand, deployCommand, refsCommand, releaseCommand, keysCommand, tokensCommand, waitCommand]) add(root);
+  return root;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  registerTokens(argv);
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its message (or the help) already.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    return reportError(error, { json: argv.includes('--json') });
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

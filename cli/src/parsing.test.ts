@@ -1,0 +1,45 @@
+// What the CLI reads from people: durations, release steps, and flag keys in source lines.
+import { describe, expect, it } from 'vitest';
+import { parseDuration } from './options';
+import { parseSteps } from './release';
+import { referencesIn } from './scan';
+
+describe('durations', () => {
+  it.each([
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['30', 30_000],
+    ['1.5s', 1_500],
+    ['2m', 120_000],
+    ['1h', 3_600_000],
+    ['1d', 86_400_000],
+  ])('%s is %i ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', 'soon', '-1s', '5 minutes', '1w'])('refuses %j', (text) => expect(() => parseDuration(text)).toThrow('not a duration'));
+});
+
+describe('release steps', () => {
+  it('reads percent:hold pairs, the hold in minutes unless it has a unit', () => {
+    expect(parseSteps('1:1h, 10:90, 50%:1d,100')).toEqual([
+      { percent: 1, holdMinutes: 60 },
+      { percent: 10, holdMinutes: 90 },
+      { percent: 50, holdMinutes: 1440 },
+      { percent: 100, holdMinutes: 0 },
+    ]);
+  });
+
+  it.each(['0', '150', 'half:1h', '5:soon'])('refuses %j', (text) => expect(() => parseSteps(text)).toThrow());
+});
+
+describe('flag references in a line of code', () => {
+  const keys = new Set(['new-checkout', 'theme', 'a.b_c']);
+  it('finds literals in any quote that equal a key, not keys inside longer strings', () => {
+    const text = [`get("new-checkout") || get('theme')`, 'const t = `a.b_c`;', `'new-checkout-2' "the theme" 'xnew-checkout'`, `it's 'theme'`].join('\n');
+    expect(referencesIn(text, keys, 'f.ts')).toEqual([
+      { key: 'new-checkout', file: 'f.ts', line: 1 },
+      { key: 'theme', file: 'f.ts', line: 1 },
+      { key: 'a.b_c', file: 'f.ts', line: 2 },
+      { key: 'theme', file: 'f.ts', line: 4 },
+    ]);
+  });
+});

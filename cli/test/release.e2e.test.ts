@@ -1,0 +1,115 @@
+// Deployments and releases from the CLI against a real local Curtain: a deployment recorded from a scanned source
+// tree, the dormant-code guard (exit 4), a release created, started, paused and killed, seen over OFREP.
+// Written against the release and deployment routes (docs/api.md); excluded in cli/vitest.config.ts until they exist.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCurtain, type RunningCurtain } from '../../scripts/curtain-server';
+import { curtain as run, expectExit, transcript } from './run-cli';
+
+let server: RunningCurtain;
+let dir: string;
+let env: Record<string, string>;
+const file = (name: string) => join(dir, name);
+const curtain = (args: string[]) => run(args, { env });
+const dev = ['--env', 'development'];
+
+async function value(key: string, targetingKey: string): Promise<unknown> {
+  const res = await fetch(`${env.CURTAIN_URL}/ofrep/v1/evaluate/flags/${key}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.sdkKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ context: { targetingKey } }),
+  });
+  return ((await res.json()) as { value?: unknown }).value;
+}
+
+/** Polls OFREP until the flag's value passes `ok` for a few users (the edge applies a change within seconds). */
+async function servedToAll(key: string, ok: (v: unknown) => boolean, timeoutMs = 10_000): Promise<unknown[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const values = await Promise.all(['u1', 'u2', 'u3'].map((u) => value(key, u)));
+    if (values.every(ok) || Date.now() > deadline) return values;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  server = await startCurtain();
+  env = { CURTAIN_URL: new URL(server.apiUrl).origin, CURTAIN_TOKEN: server.adminToken };
+  dir = await mkdtemp(join(tmpdir(), 'curtain-cli-release-'));
+  // On, serving "off" to everyone: a release serves only flags that are enabled (a disabled one stays the code default).
+  const flag = { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off' };
+  await writeFile(file('flags.json'), JSON.stringify({ flags: { 'checkout-v2': flag, 'unused-flag': flag } }));
+  expectExit(await curtain(['flags', 'push', file('flags.json'), ...dev]), 0);
+  // The app's code: uses checkout-v2 (and names a flag Curtain does not know yet); unused-flag appears only in a dependency.
+  await mkdir(file('app/src'), { recursive: true });
+  await mkdir(file('app/node_modules/lib'), { recursive: true });
+  await writeFile(file('app/src/checkout.ts'), "if (await client.getBooleanValue('checkout-v2', false)) renderNewCheckout();\n");
+  await writeFile(file('app/node_modules/lib/index.js'), "flag('unused-flag')\n");
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('deploy record', () => {
+  it('records a deployment with the flags found in the scanned tree, and creates named unknown flags dormant', async () => {
+    const args = ['deploy', 'record', ...dev, '--version', '1.4.0', '--commit', 'a'.repeat(40), '--url', 'https://app.example.com', '--flags-from', file('app'), '--flag', 'brand-new', '--json'];
+    const res = expectExit(await curtain(args), 0).json();
+    expect(res.deployment).toMatchObject({ version: '1.4.0', commit: 'a'.repeat(40), url: 'https://app.example.com', flags: ['brand-new', 'checkout-v2'] });
+    expect(res.createdFlags).toEqual(['brand-new']);
+    expect(res.references).toEqual([{ key: 'checkout-v2', file: file('app/src/checkout.ts'), line: 1 }]);
+  });
+});
+
+describe('the dormant-code guard', () => {
+  it('exits 4 when a release would turn on a flag no recorded deployment uses, and --force overrides it', async () => {
+    expectExit(await curtain(['release', 'create', 'unused-rollout', ...dev, '--flag', 'unused-flag', '--steps', '100:1h', '--variant', 'unused-flag=on:off']), 0);
+    const refused = expectExit(await curtain(['release', 'start', 'unused-rollout', ...dev]), 4);
+    expect(refused.stderr).toContain('DORMANT_CODE');
+    expect(refused.stderr).toContain('unused-flag');
+    expect(refused.stderr).toContain('--force');
+    const json = expectExit(await curtain(['release', 'start', 'unused-rollout', ...dev, '--json']), 4);
+    expect(JSON.parse(json.stderr).error).toMatchObject({ code: 'DORMANT_CODE', flags: ['unused-flag'], exitCode: 4 });
+    expect(expectExit(await curtain(['release', 'start', 'unused-rollout', ...dev, '--force', '--json']), 0).json().state).toBe('rolling_out');
+    expectExit(await curtain(['release', 'kill', 'unused-rollout', ...dev]), 0);
+  });
+});
+
+describe('a release from the CLI, seen over OFREP', () => {
+  it('creates, starts, pauses and kills a release', async () => {
+    expect(await servedToAll('checkout-v2', (v) => v === false)).toEqual([false, false, false]);
+
+    const created = expectExit(await curtain(['release', 'create', 'checkout-rollout', ...dev, '--name', 'Checkout v2', '--flag', 'checkout-v2', '--variant', 'checkout-v2=on:off', '--steps', '100:1h', '--json']), 0).json();
+    expect(created).toMatchObject({ key: 'checkout-rollout', name: 'Checkout v2', state: 'draft', flags: [{ key: 'checkout-v2', inside: 'on', outside: 'off' }] });
+
+    const started = expectExit(await curtain(['release', 'start', 'checkout-rollout', ...dev]), 0);
+    expect(started.stdout).toContain('checkout-rollout (Checkout v2): rolling_out, 100%'); // held for an hour before it is released
+    expect(await servedToAll('checkout-v2', (v) => v === true)).toEqual([true, true, true]);
+
+    const paused = expectExit(await curtain(['release', 'pause', 'checkout-rollout', ...dev, '--json']), 0).json();
+    expect(paused.state).toBe('paused');
+    expect(await servedToAll('checkout-v2', (v) => v === true)).toEqual([true, true, true]); // a pause holds the percent
+
+    const killed = expectExit(await curtain(['release', 'kill', 'checkout-rollout', ...dev, '--json']), 0).json();
+    expect(killed).toMatchObject({ state: 'rolled_back', killed: true });
+    expect(await servedToAll('checkout-v2', (v) => v === false)).toEqual([false, false, false]); // killed: the outside variant
+
+    const status = expectExit(await curtain(['release', 'status', 'checkout-rollout', ...dev]), 0);
+    expect(status.stdout).toContain('rolled_back (killed)');
+    const list = expectExit(await curtain(['release', 'list', ...dev, '--json']), 0).json();
+    expect(list.releases.map((r: { key: string }) => r.key)).toEqual(['checkout-rollout', 'unused-rollout']);
+  });
+
+  it('says what to do when a transition is not allowed', async () => {
+    const res = expectExit(await curtain(['release', 'resume', 'checkout-rollout', ...dev]), 1);
+    expect(res.stderr).toContain('INVALID_STATE');
+    expect(res.stderr).toContain('curtain release status');
+  });
+
+  it('never printed the admin token', () => {
+    expect(transcript.join('\n')).not.toContain(server.adminToken);
+  });
+});
