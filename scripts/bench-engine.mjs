@@ -40,6 +40,12 @@ function timings(nFlags) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 const setup200 = timings(200);
+const releaseCost = (() => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/bench/release-cost.mjs'), bundle], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+})();
+log(`release vs fractional: ${releaseCost.releaseNs.toFixed(1)} vs ${releaseCost.fractionalNs.toFixed(1)} ns per evaluation`);
 const setup10k = timings(10000);
 const setupLine = (s, d) =>
   `cold ${s.coldMs.toFixed(d)} ms (parse ${s.coldParseMs.toFixed(d)} + compile ${s.coldCompileMs.toFixed(d)}), ` +
@@ -49,7 +55,7 @@ log(`200 flags: ${setupLine(setup200, 2)} (${setup200.node})`);
 log(`10,000 flags: ${setupLine(setup10k, 1)}`);
 
 // 3. Side by side.
-const results = { when: new Date().toISOString(), size, setup200, setup10k, node: null, workerd: null };
+const results = { when: new Date().toISOString(), size, setup200, setup10k, releaseCost, node: null, workerd: null };
 const run = (cmd, args, opts = {}) => {
   const r = spawnSync(cmd, args, { cwd: WORK, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status})`);
@@ -108,6 +114,8 @@ const summary = [
   `10,000-flag compile (target < 100 ms): ${setup10k.coldCompileMs.toFixed(1)} ms cold, ${setup10k.warmCompileMs.toFixed(1)} ms warm; ` +
     `with JSON.parse of the ${(setup10k.configBytes / 1e6).toFixed(1)} MB string ${setup10k.coldMs.toFixed(1)} ms cold, ${setup10k.warmMs.toFixed(1)} ms warm; ` +
     `every flag's targeting compiled eagerly ${setup10k.eagerCompileMs.toFixed(1)} ms warm (Node ${setup10k.node})`,
+  `a flag under a release: ${((releaseCost.ratio - 1) * 100).toFixed(1)} % per evaluation over the same flag with a plain fractional split ` +
+    `(${releaseCost.releaseNs.toFixed(1)} vs ${releaseCost.fractionalNs.toFixed(1)} ns, Node ${releaseCost.node}); target <= 10 %`,
   ...verdicts(results.node).map((l) => `node: ${l}`),
   ...verdicts(results.workerd).map((l) => `workerd: ${l}`),
 ];
