@@ -11,12 +11,12 @@ import { jsonParts, parseMatch, parseOutcome, parseTargeting, targetingToJson, t
 const roundTrip = (json: JsonValue) => targetingToJson(parseTargeting(json));
 
 const engineRules: [string, JsonValue][] = [
-  ...cases.rules.map((c) => [`rule: ${c.name}`, c.rule as JsonValue] as [string, JsonValue]),
+  ...cases.rules.map((c) => [`rule: ${c.name}`, c.rule as unknown as JsonValue] as [string, JsonValue]),
   ...Object.entries(cases.flagSets).flatMap(([set, doc]) => [
     ...Object.entries(doc.flags).flatMap(([key, flag]) =>
-      'targeting' in flag ? [[`${set}/${key}`, flag.targeting as JsonValue] as [string, JsonValue]] : []
+      'targeting' in flag ? [[`${set}/${key}`, flag.targeting as unknown as JsonValue] as [string, JsonValue]] : []
     ),
-    ...Object.entries({ ...doc.segments, ...doc.$evaluators }).map(([name, rule]) => [`${set} shared ${name}`, rule as JsonValue] as [string, JsonValue])
+    ...Object.entries({ ...doc.segments, ...doc.$evaluators }).map(([name, rule]) => [`${set} shared ${name}`, rule as unknown as JsonValue] as [string, JsonValue])
   ])
 ];
 
