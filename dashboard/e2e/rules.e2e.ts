@@ -141,9 +141,9 @@ test('a rule the builder cannot show opens as JSON with the engine’s messages 
 test('segments get their own editor; a flag rule uses one; all of it reachable by keyboard', async () => {
   const page = await signedIn(h);
   // Keyboard only: Tab to the section link and follow it.
-  for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.textContent === 'Segments & shared rules')); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.textContent === 'Segments')); i++) await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, outline: getComputedStyle(document.activeElement!).outlineStyle }));
-  expect(focused).toEqual({ text: 'Segments & shared rules', outline: 'solid' });
+  expect(focused).toEqual({ text: 'Segments', outline: 'solid' });
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: /Segments & shared rules in/ }).waitFor();
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('view-title');
