@@ -54,7 +54,7 @@ test('an admin signs in, creates a boolean flag, switches it on in development, 
   expect(response.status()).toBe(409);
   const { error } = (await response.json()) as { error: { code: string; message: string } };
   expect(error.code).toBe('CONFLICT');
-  await expect.poll(() => form.getByRole('alert').first().textContent()).toContain(error.message);
+  await expect.poll(() => form.getByRole('alert').filter({ hasText: error.message }).count()).toBe(1);
   await shot(page, 'create-conflict');
 
   // After the reload the switch reads its state from the server, not from the optimistic update.
