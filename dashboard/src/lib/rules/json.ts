@@ -30,7 +30,3 @@ export function attributeOf(value: unknown): string | null {
 export function isPrimitive(value: unknown): value is Primitive {
   return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean';
 }
-
-export function clone<T extends JsonValue>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
