@@ -82,19 +82,17 @@ test('per-environment warnings and SDK key rate limits show when the API sends t
   await admin(h, 'POST', '/projects/default/flags', { key });
   const page = await signedIn(h);
 
-  // Without the fields: no warning, no rate-limit column.
-  await page.getByRole('link', { name: 'SDK keys' }).click();
-  await page.getByRole('heading', { name: /^SDK keys in/ }).waitFor();
-  await page.getByRole('table').getByRole('row').nth(1).waitFor();
-  expect(await page.getByRole('columnheader', { name: 'Rate limit' }).count()).toBe(0);
-  await expectNoSeriousAxeViolations(page, 'keys');
-
-  // With them (as the servers being built will send them): the routes answer with the fields added.
+  // The routes answer as a server without the fields would (they are stripped), then as one with them (added):
+  // the test holds before and after those servers land.
+  let withFields = false;
   await page.route('**/api/v1/projects/default/flags', async (route) => {
     if (route.request().method() !== 'GET') return route.continue();
     const response = await route.fetch();
     const body = (await response.json()) as { flags: { key: string; environments: Record<string, { warnings?: unknown }> }[] };
-    for (const f of body.flags) if (f.key === key) f.environments.development.warnings = [{ path: '/targeting/if/0/regex/1', message: 'a repeated group must not contain another repetition' }];
+    for (const f of body.flags) {
+      for (const config of Object.values(f.environments)) delete config.warnings;
+      if (withFields && f.key === key) f.environments.development.warnings = [{ path: '/targeting/if/0/regex/1', message: 'a repeated group must not contain another repetition' }];
+    }
     await route.fulfill({ response, json: body });
   });
   const patches: unknown[] = [];
@@ -111,10 +109,24 @@ test('per-environment warnings and SDK key rate limits show when the API sends t
     if (request.method() !== 'GET') return route.continue();
     const response = await route.fetch();
     const body = (await response.json()) as { sdkKeys: { rateLimit?: number | null }[] };
-    body.sdkKeys.forEach((k, i) => (k.rateLimit = i === 0 ? 500 : null));
+    body.sdkKeys.forEach((k, i) => (withFields ? (k.rateLimit = i === 0 ? 500 : null) : delete k.rateLimit));
     await route.fulfill({ response, json: body });
   });
 
+  // Without the fields: no rate-limit column, no warning.
+  await page.getByRole('link', { name: 'SDK keys' }).click();
+  await page.getByRole('heading', { name: /^SDK keys in/ }).waitFor();
+  await page.getByRole('table').getByRole('row').nth(1).waitFor();
+  expect(await page.getByRole('columnheader', { name: 'Rate limit' }).count()).toBe(0);
+  await expectNoSeriousAxeViolations(page, 'keys');
+  await page.getByRole('link', { name: 'Flags', exact: true }).click();
+  await page.getByRole('link', { name: key, exact: true }).click();
+  await page.getByRole('heading', { name: 'Targeting in Development' }).waitFor();
+  expect(await page.getByRole('note', { name: 'Warnings in Development' }).count()).toBe(0);
+  await page.getByRole('link', { name: 'SDK keys' }).click();
+
+  // With them.
+  withFields = true;
   await page.reload();
   await page.getByRole('columnheader', { name: 'Rate limit' }).waitFor();
   expect(await page.getByRole('cell', { name: /500 \/ s/ }).count()).toBe(1);
