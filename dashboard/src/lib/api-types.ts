@@ -24,6 +24,8 @@ export interface FlagEnvironmentConfig {
   state: FlagState;
   defaultVariant: string | null;
   targeting: JsonValue | null;
+  /** rules imported from flagd that Curtain's stricter checks would refuse (absent from servers without them) */
+  warnings?: ApiIssue[];
 }
 
 export interface Flag {
@@ -50,7 +52,35 @@ export interface FlagInput {
   environments?: Record<string, Partial<FlagEnvironmentConfig>>;
 }
 
-export type FlagEnvironmentPatch = Partial<FlagEnvironmentConfig>;
+export type FlagEnvironmentPatch = Partial<Omit<FlagEnvironmentConfig, 'warnings'>>;
+
+/** What `PATCH /projects/{p}/flags/{flag}` changes: the flag in every environment. */
+export type FlagPatch = Partial<Pick<Flag, 'description' | 'tags' | 'variants' | 'clientVisible' | 'metadata'>>;
+
+/** An environment with its shared rules. */
+export interface EnvironmentDetail extends Environment {
+  /** Curtain's named conditions, used as {"segment": name} */
+  segments: Record<string, JsonValue>;
+  /** flagd's $evaluators, used as {"$ref": name} */
+  evaluators: Record<string, JsonValue>;
+  metadata: Record<string, string | number | boolean>;
+}
+
+export type EnvironmentPatch = Partial<Pick<EnvironmentDetail, 'name' | 'segments' | 'evaluators' | 'metadata'>>;
+
+/** One change in the audit log. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  /** the name of the admin token that made it */
+  actor: string;
+  /** e.g. flag.create, flag.update, flag.configure, flag.delete, environment.update */
+  action: string;
+  /** e.g. projects/default/environments/production/flags/checkout */
+  resource: string;
+  before: JsonValue | null;
+  after: JsonValue | null;
+}
 
 export type SdkKeyKind = 'server' | 'client';
 
@@ -62,6 +92,15 @@ export interface SdkKey {
   prefix: string;
   createdAt: string;
   revokedAt: string | null;
+  /** evaluations per second per location, null for none (absent from servers without key limits) */
+  rateLimit?: number | null;
+}
+
+export interface SdkKeyInput {
+  name: string;
+  kind: SdkKeyKind;
+  /** sent only when set: servers without key limits refuse the field */
+  rateLimit?: number | null;
 }
 
 export interface CreatedSdkKey extends SdkKey {

@@ -3,16 +3,20 @@ import { readSse } from './sse';
 import type {
   ApiErrorCode,
   ApiIssue,
+  AuditEntry,
   ChangeEvent,
   CreatedSdkKey,
   Environment,
+  EnvironmentDetail,
+  EnvironmentPatch,
   Flag,
   FlagEnvironmentPatch,
   FlagInput,
+  FlagPatch,
   Project,
   PropagationStatus,
   SdkKey,
-  SdkKeyKind,
+  SdkKeyInput,
   TokenInfo
 } from './api-types';
 
@@ -73,6 +77,29 @@ export class Api {
     return this.request<Flag>('POST', `/projects/${seg(project)}/flags`, input);
   }
 
+  updateFlag(project: string, flag: string, patch: FlagPatch) {
+    return this.request<Flag>('PATCH', `/projects/${seg(project)}/flags/${seg(flag)}`, patch);
+  }
+
+  deleteFlag(project: string, flag: string) {
+    return this.request<void>('DELETE', `/projects/${seg(project)}/flags/${seg(flag)}`);
+  }
+
+  environment(project: string, env: string) {
+    return this.request<EnvironmentDetail>('GET', `/projects/${seg(project)}/environments/${seg(env)}`);
+  }
+
+  updateEnvironment(project: string, env: string, patch: EnvironmentPatch) {
+    return this.request<EnvironmentDetail>('PATCH', `/projects/${seg(project)}/environments/${seg(env)}`, patch);
+  }
+
+  /** The project's audit log, newest first. */
+  audit(project: string, limit = 100) {
+    return this.request<{ entries: AuditEntry[] }>('GET', `/projects/${seg(project)}/audit?limit=${limit}`).then(
+      (r) => r.entries
+    );
+  }
+
   updateFlagInEnvironment(project: string, env: string, flag: string, patch: FlagEnvironmentPatch) {
     return this.request<Flag>(
       'PATCH',
@@ -110,11 +137,20 @@ export class Api {
     ).then((r) => r.sdkKeys);
   }
 
-  createSdkKey(project: string, env: string, input: { name: string; kind: SdkKeyKind }) {
+  createSdkKey(project: string, env: string, input: SdkKeyInput) {
     return this.request<CreatedSdkKey>(
       'POST',
       `/projects/${seg(project)}/environments/${seg(env)}/sdk-keys`,
       input
+    );
+  }
+
+  /** Sets the key's rate limit (evaluations per second per location; null for none). */
+  updateSdkKey(project: string, env: string, id: string, patch: { rateLimit: number | null }) {
+    return this.request<SdkKey>(
+      'PATCH',
+      `/projects/${seg(project)}/environments/${seg(env)}/sdk-keys/${seg(id)}`,
+      patch
     );
   }
 

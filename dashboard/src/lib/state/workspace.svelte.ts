@@ -1,5 +1,5 @@
-// The project and environment being looked at, and its flags: loading, optimistic edits, creation.
-import { ApiError, type Api, type Environment, type Flag, type FlagEnvironmentPatch, type FlagInput, type Project } from '../api';
+// The project and environment being looked at, and its flags: loading, optimistic switches, creation, edits, deletion.
+import { ApiError, type Api, type Environment, type Flag, type FlagEnvironmentPatch, type FlagInput, type FlagPatch, type Project } from '../api';
 
 export const DEFAULT_PROJECT = 'default';
 
@@ -14,10 +14,8 @@ export class Workspace {
   loadError = $state<string | null>(null);
   /** the last failed edit of each flag, by flag key, shown beside the flag */
   flagErrors = $state<Record<string, string>>({});
-  selectedFlagKey = $state<string | null>(null);
 
   environment = $derived(this.environments.find((e) => e.key === this.envKey) ?? null);
-  selectedFlag = $derived(this.flags.find((f) => f.key === this.selectedFlagKey) ?? null);
 
   #loadId = 0;
   /** the latest edit of each flag, so answers arriving out of order do not undo a newer edit */
@@ -40,7 +38,6 @@ export class Workspace {
 
   async selectProject(key: string) {
     this.projectKey = key;
-    this.selectedFlagKey = null;
     const loadId = ++this.#loadId;
     await this.guard(async () => {
       const [environments, flags] = await Promise.all([
@@ -113,6 +110,28 @@ export class Workspace {
     this.flags = [...this.flags.filter((f) => f.key !== flag.key), flag];
     this.committed();
     return flag;
+  }
+
+  /** Changes the flag everywhere (description, tags, variants…); throws the ApiError so the form can show it. */
+  async updateFlag(flagKey: string, patch: FlagPatch): Promise<Flag> {
+    const flag = await this.api.updateFlag(this.projectKey, flagKey, patch);
+    this.replace(flag);
+    this.committed();
+    return flag;
+  }
+
+  /** Saves a flag's configuration in one environment as a whole (no optimistic update); throws the ApiError. */
+  async saveConfig(flagKey: string, env: string, patch: FlagEnvironmentPatch): Promise<Flag> {
+    const flag = await this.api.updateFlagInEnvironment(this.projectKey, env, flagKey, patch);
+    this.replace(flag);
+    this.committed();
+    return flag;
+  }
+
+  async deleteFlag(flagKey: string) {
+    await this.api.deleteFlag(this.projectKey, flagKey);
+    this.flags = this.flags.filter((f) => f.key !== flagKey);
+    this.committed();
   }
 
   private show(environments: Environment[], flags: Flag[]) {

@@ -1,0 +1,20 @@
+// The dashboard's initial JavaScript (what index.html loads before any view is opened) stays under 100 kB gzipped,
+// and the heavier views are not part of it.
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+import { INITIAL_JS_BUDGET, initialJs, kB } from '../../scripts/bundle-size';
+
+const dist = fileURLToPath(new URL('../dist', import.meta.url));
+
+test('the initial JS is under 100 kB gzipped and the editors, history and shared rules load on demand', async () => {
+  const { files, gzip } = await initialJs(dist);
+  console.info(`initial JS: ${kB(gzip)} gzipped in ${files.length} files`);
+  expect(gzip).toBeGreaterThan(0);
+  expect(gzip).toBeLessThan(INITIAL_JS_BUDGET);
+  const chunks = await readdir(`${dist}/assets`);
+  for (const lazy of ['FlagView', 'HistoryView', 'SharedRulesView', 'JsonEditor']) {
+    expect(chunks.some((c) => c.startsWith(`${lazy}-`) && c.endsWith('.js'))).toBe(true);
+    expect(files.some((f) => f.file.includes(`${lazy}-`))).toBe(false);
+  }
+});

@@ -1,0 +1,102 @@
+// A tour of every view with a realistic project: each view renders its content with no serious or critical axe
+// violations at 1280×800, and its screenshot is saved (test-results/e2e/tour; with UPDATE_DOCS_IMAGES=1 also the
+// README's docs/images).
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { admin, expectNoSeriousAxeViolations, SHOTS, signedIn, startHarness, stopHarness, type Harness } from './harness';
+
+let h: Harness;
+const tour = join(SHOTS, 'tour');
+const docs = fileURLToPath(new URL('../../docs/images', import.meta.url));
+
+beforeAll(async () => {
+  h = await startHarness();
+  await mkdir(tour, { recursive: true });
+  const dev = '/projects/default/environments/development';
+  await admin(h, 'PATCH', dev, {
+    segments: { 'beta-testers': { in: [{ var: 'email' }, ['ann@example.com', 'bo@example.com']] } },
+    evaluators: { isStaff: { ends_with: [{ var: 'email' }, '@acme.com'] } }
+  });
+  const flags = [
+    { key: 'checkout-v2', description: 'The new one-page checkout', tags: ['checkout', 'q4'], environments: {
+      development: { state: 'ENABLED', defaultVariant: 'off', targeting: { if: [{ $ref: 'isStaff' }, 'on', { segment: 'beta-testers' }, 'on', { and: [{ '==': [{ var: 'plan' }, 'pro'] }, { sem_ver: [{ var: 'version' }, '>=', '2.4.0'] }] }, 'on', { fractional: [['on', 1000], ['off', 9000]] }] } },
+      staging: { state: 'ENABLED', targeting: { fractional: [['on', 2500], ['off', 7500]] } } } },
+    { key: 'search-ranking', description: 'Which ranking model answers search', type: 'string', tags: ['search'], variants: { classic: 'classic', semantic: 'semantic-v3' },
+      environments: { development: { state: 'ENABLED', defaultVariant: 'classic', targeting: { if: [{ in: [{ var: 'country' }, ['de', 'fr', 'nl']] }, 'semantic'] } } } },
+    { key: 'rate-limits', description: 'Request limits per plan', type: 'object', tags: ['platform'], variants: { standard: { perMinute: 600 }, generous: { perMinute: 6000 } },
+      environments: { development: { state: 'ENABLED', defaultVariant: 'standard' }, production: { state: 'ENABLED', defaultVariant: 'standard' } } },
+    { key: 'dark-mode', description: 'Dark theme for the web app', tags: ['ui'], environments: { development: { state: 'ENABLED' }, staging: { state: 'ENABLED' }, production: { state: 'ENABLED' } } },
+    { key: 'legacy-banner', description: 'Banner announcing the old API’s end', tags: ['ui'] }
+  ];
+  for (const flag of flags) await admin(h, 'POST', '/projects/default/flags', flag);
+  await admin(h, 'PATCH', `${dev}/flags/legacy-banner`, { state: 'ENABLED' });
+  await admin(h, 'PATCH', `${dev}/flags/legacy-banner`, { state: 'DISABLED' });
+});
+
+afterAll(async () => {
+  await stopHarness(h);
+});
+
+/** The README shows these views. */
+const README_IMAGES = new Set(['flags', 'targeting', 'shared-rules', 'history']);
+
+async function capture(page: Page, name: string, what?: Locator) {
+  const path = join(tour, `${name}.png`);
+  if (what) await what.screenshot({ path });
+  else await page.screenshot({ path });
+  if (process.env.UPDATE_DOCS_IMAGES === '1' && README_IMAGES.has(name)) await copyFile(path, join(docs, `${name}.png`));
+}
+
+test('every view renders its content, passes axe and fits 1280×800', async () => {
+  await mkdir(docs, { recursive: true });
+  const page = await signedIn(h);
+  const fitsWidth = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+  await page.getByRole('link', { name: 'checkout-v2', exact: true }).waitFor();
+  expect(await page.getByRole('row', { name: /checkout-v2/ }).textContent()).toMatch(/Rules.*on 25\.00 %.*Off/);
+  expect(await fitsWidth()).toBe(true);
+  // the header (sections, project, environments, account) is one row at 1280 px
+  expect(await page.getByRole('banner').evaluate((e) => e.getBoundingClientRect().height)).toBeLessThan(60);
+  await expectNoSeriousAxeViolations(page, 'flags');
+  await capture(page, 'flags');
+
+  await page.getByRole('link', { name: 'checkout-v2', exact: true }).click();
+  const targeting = page.getByRole('region', { name: 'Targeting in Development' });
+  await targeting.getByRole('article', { name: 'Rule 3' }).waitFor();
+  expect(await page.getByText('shown as JSON').count()).toBe(0);
+  expect(await fitsWidth()).toBe(true);
+  await expectNoSeriousAxeViolations(page, 'flag');
+  await capture(page, 'flag');
+  await capture(page, 'targeting', targeting);
+
+  await page.getByRole('link', { name: 'Segments', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Name' }).first().waitFor();
+  expect(await page.getByLabel('beta-testers, condition 1: values, separated by commas').inputValue()).toBe('ann@example.com, bo@example.com');
+  await expectNoSeriousAxeViolations(page, 'shared rules');
+  await capture(page, 'shared-rules');
+
+  await page.getByRole('link', { name: 'History' }).click();
+  await page.getByRole('article').first().waitFor();
+  expect(await page.getByRole('article').count()).toBeGreaterThanOrEqual(7);
+  await expectNoSeriousAxeViolations(page, 'history');
+  await capture(page, 'history');
+
+  await page.getByRole('link', { name: 'SDK keys' }).click();
+  await page.getByRole('table').getByRole('row').nth(1).waitFor();
+  await expectNoSeriousAxeViolations(page, 'keys');
+  await capture(page, 'keys');
+
+  // The browser's back button walks the views without a page load (the marker survives).
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  await page.goBack();
+  await page.getByRole('heading', { name: /^History/ }).waitFor();
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+
+  await page.goto(new URL('/no/such/page', h.curtain.dashboardUrl).href);
+  await page.getByRole('heading', { name: 'Nothing here' }).waitFor();
+  await expectNoSeriousAxeViolations(page, 'not found');
+  await page.context().close();
+});

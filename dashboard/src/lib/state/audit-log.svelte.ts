@@ -1,0 +1,45 @@
+// The project's audit log: loaded newest first, filtered by flag and by person (the admin token's name).
+import type { Api, AuditEntry } from '../api';
+import { messageOf } from './workspace.svelte';
+
+/** The flag an entry is about (`projects/p/flags/x`, `projects/p/environments/e/flags/x`), or null. */
+export function flagOf(resource: string): string | null {
+  return /\/flags\/([^/]+)$/.exec(resource)?.[1] ?? null;
+}
+
+/** The environment an entry is about, or null for project-wide changes. */
+export function environmentOf(resource: string): string | null {
+  return /\/environments\/([^/]+)/.exec(resource)?.[1] ?? null;
+}
+
+export class AuditLog {
+  entries = $state<AuditEntry[]>([]);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  limit = $state(100);
+  flag = $state('');
+  actor = $state('');
+
+  flags = $derived([...new Set(this.entries.map((e) => flagOf(e.resource)).filter((f): f is string => f !== null))].sort());
+  actors = $derived([...new Set(this.entries.map((e) => e.actor))].sort());
+  shown = $derived(
+    this.entries.filter((e) => (!this.flag || flagOf(e.resource) === this.flag) && (!this.actor || e.actor === this.actor))
+  );
+
+  constructor(
+    private readonly api: Api,
+    readonly project: string
+  ) {}
+
+  async load() {
+    this.loading = true;
+    this.error = null;
+    try {
+      this.entries = await this.api.audit(this.project, this.limit);
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+}

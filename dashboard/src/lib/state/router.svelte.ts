@@ -1,0 +1,66 @@
+// Which view the address bar names, and moving between views without a page load (history.pushState).
+
+export type Route =
+  | { view: 'flags' }
+  | { view: 'flag'; key: string }
+  | { view: 'shared-rules' }
+  | { view: 'history' }
+  | { view: 'keys' }
+  | { view: 'not-found' };
+
+export function parseRoute(pathname: string): Route {
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0 || (parts.length === 1 && parts[0] === 'flags')) return { view: 'flags' };
+  if (parts.length === 2 && parts[0] === 'flags') return { view: 'flag', key: parts[1] };
+  if (parts.length === 1 && (parts[0] === 'shared-rules' || parts[0] === 'history' || parts[0] === 'keys')) return { view: parts[0] };
+  return { view: 'not-found' };
+}
+
+export class Router {
+  path = $state(location.pathname);
+  search = $state(location.search);
+  route = $derived(parseRoute(this.path));
+  /** counts navigations, so the view can move focus to its heading after one (not on the first load) */
+  navigations = $state(0);
+
+  /** Follows the browser's back and forward buttons; returns the function that stops. */
+  listen(): () => void {
+    const sync = () => {
+      this.path = location.pathname;
+      this.search = location.search;
+      this.navigations++;
+    };
+    addEventListener('popstate', sync);
+    return () => removeEventListener('popstate', sync);
+  }
+
+  /** A path with the current project and environment kept in the query, plus `query`. */
+  href(path: string, query: Record<string, string> = {}): string {
+    const params = new URLSearchParams(location.search);
+    for (const key of [...params.keys()]) if (key !== 'project' && key !== 'env') params.delete(key);
+    for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
+    const search = params.toString();
+    return search ? `${path}?${search}` : path;
+  }
+
+  navigate(href: string) {
+    const url = new URL(href, location.href);
+    history.pushState(null, '', url);
+    this.path = url.pathname;
+    this.search = url.search;
+    this.navigations++;
+  }
+
+  /** onclick for in-app links: a plain click navigates here; a modified click opens a tab as usual. */
+  follow = (event: MouseEvent) => {
+    const link = (event.currentTarget as HTMLElement).closest('a');
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (link.origin !== location.origin || link.target) return;
+    event.preventDefault();
+    this.navigate(link.href);
+  };
+
+  query(name: string): string {
+    return new URLSearchParams(this.search).get(name) ?? '';
+  }
+}

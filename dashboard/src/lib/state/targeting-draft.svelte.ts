@@ -1,0 +1,89 @@
+// One flag's configuration in one environment while it is edited: state, default variant and the rule builder's
+// model, what stops a save, and the API's validation issues placed by JSON pointer.
+import { ApiError, type ApiIssue, type Flag, type FlagEnvironmentConfig, type FlagEnvironmentPatch, type FlagState, type JsonValue } from '../api';
+import { conditionProblems } from '../rules/conditions';
+import { sameJson } from '../rules/json';
+import { relativeTo } from '../rules/pointers';
+import { splitProblem } from '../rules/split';
+import { parseTargeting, targetingToJson, type Outcome, type Targeting } from '../rules/targeting';
+import { JsonProblems } from './editor-context.svelte';
+import { messageOf } from './workspace.svelte';
+
+function outcomes(t: Targeting): Outcome[] {
+  if (t.form === 'bare') return [t.outcome];
+  if (t.form === 'if') return [...t.rules.map((r) => r.outcome), ...(t.otherwise ? [t.otherwise] : [])];
+  return [];
+}
+
+export class TargetingDraft {
+  readonly flagKey: string = '';
+  /** the configuration as last loaded or saved */
+  saved: FlagEnvironmentConfig = $state({ state: 'DISABLED', defaultVariant: null, targeting: null });
+  state = $state<FlagState>('DISABLED');
+  defaultVariant = $state<string | null>(null);
+  targeting = $state<Targeting>({ form: 'none', empty: null });
+  /** JSON parts whose text does not parse yet: they block a save */
+  readonly unparsed = new JsonProblems();
+  saving = $state(false);
+  error = $state<ApiError | Error | null>(null);
+  savedAt = $state<Date | null>(null);
+  /** grows with every reset, so editors holding their own text (JSON) start again */
+  revision = $state(0);
+
+  json = $derived(targetingToJson(this.targeting));
+  /** the engine's issues about this flag's targeting, relative to it (`/if/0/in/1`) */
+  issues = $derived(this.error instanceof ApiError ? relativeTo(this.error.issues, `/flags/${this.flagKey}/targeting`) : []);
+  defaultVariantIssues = $derived(this.error instanceof ApiError ? relativeTo(this.error.issues, `/flags/${this.flagKey}/defaultVariant`) : []);
+  /** what must be fixed before saving, in words */
+  problems = $derived.by(() => {
+    const t = this.targeting;
+    const conditions = t.form === 'if' ? t.rules.flatMap((r) => r.match.conditions) : [];
+    return [
+      ...new Set([
+        ...conditions.flatMap(conditionProblems),
+        ...outcomes(t).flatMap((o) => (o.kind === 'split' ? [splitProblem(o.buckets)].filter((p): p is string => p !== null) : [])),
+        ...outcomes(t).flatMap((o) => (o.kind === 'variant' && o.variant === '' ? ['Choose the variant a rule serves.'] : [])),
+        ...(this.unparsed.count > 0 ? ['Fix the JSON that does not parse.'] : [])
+      ])
+    ];
+  });
+  dirty = $derived(
+    this.state !== this.saved.state || this.defaultVariant !== this.saved.defaultVariant || !sameJson(this.json, this.saved.targeting ?? null)
+  );
+
+  constructor(flagKey: string, config: FlagEnvironmentConfig) {
+    this.flagKey = flagKey;
+    this.reset(config);
+  }
+
+  reset(config: FlagEnvironmentConfig) {
+    this.saved = config;
+    this.state = config.state;
+    this.defaultVariant = config.defaultVariant;
+    this.targeting = parseTargeting(config.targeting);
+    this.unparsed.byPart = {};
+    this.error = null;
+    this.revision++;
+  }
+
+  /** The whole targeting replaced from JSON (the advanced editor). */
+  replaceJson(json: JsonValue) {
+    this.targeting = parseTargeting(json);
+  }
+
+  async save(commit: (patch: FlagEnvironmentPatch) => Promise<Flag>, env: string) {
+    if (this.problems.length > 0) return;
+    this.saving = true;
+    this.error = null;
+    try {
+      const targeting = this.json;
+      const flag = await commit({ state: this.state, defaultVariant: this.defaultVariant, targeting: sameJson(targeting, {}) ? null : targeting });
+      this.reset(flag.environments[env]);
+      this.savedAt = new Date();
+    } catch (error) {
+      this.error = error instanceof Error ? error : new Error(messageOf(error));
+    } finally {
+      this.saving = false;
+    }
+  }
+}
