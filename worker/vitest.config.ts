@@ -22,6 +22,8 @@ export default defineConfig({
   root,
   test: {
     include: ['worker/test/**/*.test.ts'],
+    // run by `npm run test:reliability` (worker/vitest.reliability.config.ts), with its summary
+    exclude: ['worker/test/reliability/**'],
     setupFiles: ['./worker/test/apply-migrations.ts'],
   },
 });

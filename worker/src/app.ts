@@ -46,6 +46,14 @@ export function createApp() {
     if (c.req.path === '/api/v1/openapi.json') return next();
     return requireAdmin(c, next);
   });
+  // Bodies are JSON: one sent as another type is refused rather than read as JSON anyway.
+  api.use('*', async (c, next) => {
+    const type = c.req.header('content-type');
+    if (type !== undefined && c.req.raw.body !== null && !/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(type)) {
+      throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `Request bodies are JSON: send content-type application/json, not ${type.split(';')[0]}`);
+    }
+    return next();
+  });
   api.get('/me', (c) => c.json({ token: c.var.actor }));
   api.route('/', bootstrapRoutes);
   api.route('/', adminTokenRoutes);

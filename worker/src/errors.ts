@@ -9,6 +9,8 @@ export const errorStatus = {
   NOT_FOUND: 404,
   VALIDATION_FAILED: 400,
   INVALID_JSON: 400,
+  /** a request body that is not `application/json` */
+  UNSUPPORTED_MEDIA_TYPE: 415,
   INVALID_DEFINITION: 400,
   CONFLICT: 409,
   /** a release action that its current state does not allow */

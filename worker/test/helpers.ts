@@ -9,7 +9,7 @@ export function call(method: string, path: string, init: { body?: unknown; rawBo
   const headers: Record<string, string> = { ...init.headers };
   const token = init.token === undefined ? adminToken() : init.token;
   if (token) headers.authorization = `Bearer ${token}`;
-  if (init.body !== undefined || init.rawBody !== undefined) headers['content-type'] = 'application/json';
+  if ((init.body !== undefined || init.rawBody !== undefined) && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   return exports.default.fetch(
     new Request(origin + path, {
       method,

@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
 import { createEnvironment, createProject, environmentView, getEnvironment, getProject, listEnvironments, listProjects, projectView } from '../store/projects';
+import { nothingToChange, somethingToChange } from './schemas';
 import { envParams, environmentSchema, errorResponses, json, keySchema, metadataSchema, projectParams, projectSchema, jsonBody } from './schemas';
 import { environmentDetail, updateEnvironment } from '../store/environment-rules';
 import { publishAndAdopt } from './publish-and-adopt';
@@ -16,6 +17,7 @@ const environmentPatchSchema = z
   .object({ name: z.string().min(1).max(200), segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema, dormantGuard: z.boolean() })
   .partial()
   .strict()
+  .refine(somethingToChange, nothingToChange)
   .openapi('EnvironmentPatch');
 
 export const projectRoutes = new OpenAPIHono<AppEnv>()

@@ -1,7 +1,7 @@
 // Request and response schemas of the release and deployment routes (zod), which also feed the OpenAPI document.
 import { z } from '@hono/zod-openapi';
 import { percentProblem } from '../engine';
-import { keySchema } from './schemas';
+import { keySchema, nothingToChange, somethingToChange } from './schemas';
 
 const isoTime = z.iso.datetime({ offset: true }).describe('RFC 3339 date-time');
 
@@ -56,7 +56,7 @@ export const releaseInputSchema = z
   .strict()
   .openapi('ReleaseInput');
 
-export const releasePatchSchema = releaseInputSchema.omit({ key: true }).partial().strict().openapi('ReleasePatch');
+export const releasePatchSchema = releaseInputSchema.omit({ key: true }).partial().strict().refine(somethingToChange, nothingToChange).openapi('ReleasePatch');
 
 export const releaseSchema = z
   .object({

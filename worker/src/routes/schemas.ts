@@ -64,8 +64,12 @@ export const flagInputSchema = z
   .strict()
   .openapi('FlagInput');
 
-export const flagPatchSchema = flagInputSchema.omit({ key: true, type: true, environments: true }).strict().openapi('FlagPatch');
-export const envConfigPatchSchema = envConfigSchema.omit({ schedule: true }).partial().strict().openapi('FlagEnvironmentPatch');
+/** A PATCH body must name something to change: an empty one would write an audit entry and a version for nothing. */
+export const somethingToChange = (o: object) => Object.keys(o).length > 0;
+export const nothingToChange = { message: 'name at least one field to change' };
+
+export const flagPatchSchema = flagInputSchema.omit({ key: true, type: true, environments: true }).strict().refine(somethingToChange, nothingToChange).openapi('FlagPatch');
+export const envConfigPatchSchema = envConfigSchema.omit({ schedule: true }).partial().strict().refine(somethingToChange, nothingToChange).openapi('FlagEnvironmentPatch');
 
 export const sdkKeySchema = z
   .object({
