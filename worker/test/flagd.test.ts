@@ -214,6 +214,21 @@ describe('flagd files with rules that Curtain’s own checks refuse', () => {
     expect(await dbFingerprint()).toBe(before);
   });
 
+  it('reports a warning inside a shared rule on every flag that uses it, and on none when unused', async () => {
+    const file = {
+      $evaluators: { used: { nope: [1] }, unused: { sem_ver: [{ var: 'v' }, '=', '1'] } },
+      segments: { beta: { $ref: 'used' } },
+      flags: { a: when({ $ref: 'used' }), b: when({ segment: 'beta' }), c: when({ var: 'x' }) },
+    };
+    const res = await json(call('PUT', `${path}?dryRun=true&prune=true`, { body: file }));
+    expect(res.status).toBe(200);
+    expect(res.body.report.warnings.map((w: { flag: string | null; path: string }) => [w.flag, w.path])).toEqual([
+      ['a', '/$evaluators/used/nope'],
+      ['b', '/$evaluators/used/nope'],
+      [null, '/$evaluators/unused/sem_ver/2'],
+    ]);
+  });
+
   it('exports such a file and imports it again as everything unchanged, with the same warnings', async () => {
     const exported = (await json(call('GET', path))).body;
     const again = await json(call('PUT', path, { body: exported }));
@@ -221,6 +236,21 @@ describe('flagd files with rules that Curtain’s own checks refuse', () => {
     expect(again.body.report).toMatchObject({ created: [], updated: [], deleted: [], sharedRulesChanged: false });
     expect(again.body.report.unchanged.sort()).toEqual(Object.keys(lenientFile.flags).sort());
     expect(again.body.report.warnings.map((w: { path: string }) => w.path).sort()).toEqual([...lenientPaths].sort());
+  });
+});
+
+describe('an import changes variants that other environments use', () => {
+  it('is refused if another environment’s targeting would return a variant that no longer exists', async () => {
+    const created = await json(call('POST', '/api/v1/projects/default/flags', {
+      body: { key: 'shared-variants', variants: { x: 'X', y: 'Y' }, environments: { staging: { state: 'ENABLED', defaultVariant: 'y', targeting: { if: [{ var: 'vip' }, 'x'] } } } },
+    }));
+    expect(created.status).toBe(201);
+    const before = await dbFingerprint();
+    const res = await json(call('PUT', path, { body: { flags: { 'shared-variants': { state: 'ENABLED', variants: { y: 'Y', z: 'Z' }, defaultVariant: 'y' } } } }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain("environment 'staging'");
+    expect(res.body.error.issues).toEqual([{ path: '/flags/shared-variants/targeting/if/1', message: expect.stringContaining('"x"') }]);
+    expect(await dbFingerprint()).toBe(before);
   });
 });
 

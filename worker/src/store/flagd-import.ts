@@ -129,12 +129,14 @@ export async function importEnvironment(db: Db, actor: string, project: ProjectR
   };
   for (const c of configWrites) nextState.configs.get(env.id)!.set(c.flagId, c);
   // Each environment is refused only for what the import introduces: the file itself was checked above,
-  // so what is left are flags kept from before and, in other environments, the shared variants.
+  // so what is left are flags kept from before and, in other environments, the shared variants (checked
+  // strictly there: their rules do not come from the file).
   const affected = variantsChanged || report.deleted.length ? nextState.environments : [nextEnv];
   for (const e of affected) {
     const before = state.environments.find((x) => x.id === e.id)!;
     const where = state.environments.length > 1 ? ` in environment '${e.key}'` : '';
-    const warnings = assertChange(() => environmentDocument(state, before), environmentDocument(nextState, e), { changed: [], lenient, what: `The import would leave a flag that is not valid${where}` });
+    const check = { changed: [], lenient: lenient && e.id === env.id, what: `The import would leave a flag that is not valid${where}` };
+    const warnings = assertChange(() => environmentDocument(state, before), environmentDocument(nextState, e), check);
     if (e.id === env.id) report.warnings = issuesByFlag(environmentDocument(nextState, e), warnings);
   }
 
