@@ -51,6 +51,7 @@ describe('checkRegex', () => {
     ['(?<n>a)\\k<n>', /backreference/],
     ['(?=a)b', /lookahead/],
     ['(?<!a)b', /lookahead/],
+    ['(?i:a)+b', /modifiers|invalid/], // invalid where the engine does not know modifiers
     ['a{1,5000}', /1000/],
     ['.*a.*b.*c', /unbounded/],
     // counted repeats and alternatives multiply like unbounded ones (a 90-character input took 200 ms)

@@ -50,6 +50,7 @@ export function checkRegex(pattern: string, flags = ''): string | null {
       if (pattern[i + 1] === '?') {
         const kind = pattern.slice(i + 2, i + 4);
         if (kind[0] === '=' || kind[0] === '!' || kind === '<=' || kind === '<!') return 'lookahead and lookbehind are not allowed';
+        if (kind[0] !== ':' && kind[0] !== '<') return 'inline modifiers such as (?i:…) are not allowed: use the "i" flag';
         // `(?:` and `(?<name>` open a group: their `?` is not a quantifier
         i = kind[0] === '<' ? pattern.indexOf('>', i) : i + 2;
       }
