@@ -195,6 +195,8 @@ describe('flagd files with rules that Curtain’s own checks refuse', () => {
     const other = await json(call('PATCH', flagUrl('pro-only'), { body: { targeting: { if: [{ and: [{ $ref: 'isPro' }, { '!': { var: 'trial' } }] }, 'on'] } } }));
     expect(other.status).toBe(200);
     expect((await json(call('PATCH', '/api/v1/projects/default/flags/pro-only', { body: { description: 'for pro plans' } }))).status).toBe(200);
+    expect((await json(call('POST', '/api/v1/projects/default/flags', { body: { key: 'added-later' } }))).status).toBe(201);
+    expect((await call('DELETE', '/api/v1/projects/default/flags/added-later')).status).toBe(204);
     const env = await json(call('PATCH', '/api/v1/projects/default/environments/development', { body: { segments: { staff: { ends_with: [{ var: 'email' }, '@acme.com'] } } } }));
     expect(env.status).toBe(200);
     // switching a flag with warnings off touches only its state
