@@ -71,9 +71,9 @@ describe('refused release input', () => {
   });
 
   it('refuses a flag change that would leave a running release without its variants', async () => {
-    const res = await admin('PATCH', '/api/v1/projects/default/flags/b1', { variants: { yes: true, no: false } });
+    const res = await admin('PATCH', '/api/v1/projects/default/flags/b1', { variants: { on: true, no: false } });
     expect(res.status).toBe(400);
-    expect(res.body.error.issues.map((i: any) => i.path)).toContain('/releases/r1/flags/b1/inside');
+    expect(res.body.error.issues.map((i: any) => i.path)).toContain('/releases/r1/flags/b1/outside');
   });
 
   it('refuses malformed readings and alerts', async () => {

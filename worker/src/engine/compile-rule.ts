@@ -43,9 +43,34 @@ export function compileRule(node: JsonValue, scope: CompileScope): Fn {
   return OPERATORS[op](Array.isArray(raw) ? raw : [raw], scope, compileRule);
 }
 
+/**
+ * Compiled shared rules, per compilation: one `compileFlagSet` (or test run) makes one scope whose
+ * `segment` function every derived scope shares, so it identifies the evaluators and segments in use.
+ */
+const compiledRefs = new WeakMap<CompileScope['segment'], Map<string, Fn | RuleError>>();
+
+/**
+ * flagd substitutes a shared rule where it is referenced. Its closures depend only on the evaluators,
+ * the segments and whether `var` reads an iterated element, so each shared rule is compiled once per
+ * flag set and kind of scope, and shared: a rule that references another twice per level does not
+ * double in size with each level (validation still bounds the work of evaluating it).
+ */
 function compileRef(name: string, scope: CompileScope): Fn {
   if (!hasOwn.call(scope.evaluators, name)) throw new RuleError(`unknown $ref "${name}"`);
   if (scope.refStack.includes(name)) throw new RuleError(`$ref cycle through "${name}"`);
-  // flagd substitutes the shared rule in place, so it is compiled in the caller's scope.
-  return compileRule(scope.evaluators[name], { ...scope, refStack: [...scope.refStack, name] });
+  let cache = compiledRefs.get(scope.segment);
+  if (cache === undefined) compiledRefs.set(scope.segment, (cache = new Map()));
+  const id = (scope.inIteration ? 'i:' : 'r:') + name;
+  let fn = cache.get(id);
+  if (fn === undefined) {
+    try {
+      fn = compileRule(scope.evaluators[name], { ...scope, refStack: [...scope.refStack, name] });
+    } catch (e) {
+      // a cycle or an unknown operator inside fails every use alike
+      fn = e instanceof RuleError ? e : new RuleError(`$ref "${name}" could not be compiled`);
+    }
+    cache.set(id, fn);
+  }
+  if (fn instanceof RuleError) throw fn;
+  return fn;
 }

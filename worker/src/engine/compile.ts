@@ -129,9 +129,16 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
   const own = isPlainObject(def.metadata) && Object.keys(def.metadata).length > 0;
   const merged = own ? (Object.freeze({ ...setMetadata, ...def.metadata }) as Metadata) : setMetadata;
   let variants = isPlainObject(def.variants) ? (def.variants as Record<string, JsonValue>) : {};
-  if (Object.values(variants).some((v) => v !== null && typeof v === 'object')) {
+  let unservable = false;
+  if (def.state !== 'DISABLED' && Object.values(variants).some((v) => v !== null && typeof v === 'object')) {
     // Object values are served as they are: copy and freeze them so that no caller can change the snapshot.
-    variants = Object.fromEntries(Object.entries(variants).map(([name, v]) => [name, deepFreeze(structuredCloneJson(v))]));
+    // Values that cannot be copied (nested too deep: refused when saved) fail this flag alone.
+    try {
+      variants = Object.fromEntries(Object.entries(variants).map(([name, v]) => [name, deepFreeze(structuredCloneJson(v))]));
+    } catch {
+      variants = {};
+      unservable = true;
+    }
   }
   const flag: CompiledFlag = {
     key,
@@ -158,6 +165,10 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
     flag.fixed = makeResult(flag, { reason: 'DISABLED' });
     return flag;
   }
+  if (unservable) {
+    flag.fixed = flag.defaultResult = makeResult(flag, { reason: 'ERROR', errorCode: 'GENERAL', errorMessage: `the variants of flag "${key}" cannot be served` });
+    return flag;
+  }
   const targeting = def.targeting;
   const empty = targeting === undefined || targeting === null || (isPlainObject(targeting) && Object.keys(targeting).length === 0);
   if (empty) {
@@ -168,8 +179,8 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
       flag.rule = compileRule(targeting as JsonValue, scope);
     } catch {
       // The message names no part of the rule: answers to browser (client) keys must reveal no rules.
-      // Validation, when the flag set is saved, says what is wrong and where.
-      flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `the targeting of flag "${key}" could not be compiled (the flag set was not validated)` });
+      // Validation says what is wrong and where: refused when saved, or a warning of a flag imported from flagd.
+      flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `the targeting of flag "${key}" could not be compiled (see its warnings in the admin API)` });
       return flag;
     }
   }

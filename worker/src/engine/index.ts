@@ -1,7 +1,7 @@
 // The engine's public surface: validate a flag set when saved, compile it once, evaluate it many times.
 
 export type * from './types';
-export { validateFlagSet, type ValidateFlagSetOptions } from './validate';
+export { validateFlagSet, type FlagSetValidation, type ValidateFlagSetOptions } from './validate';
 export { validateTargeting } from './validate-rule';
 export { inferFlagType } from './infer-type';
 export { compileFlagSet } from './compile';

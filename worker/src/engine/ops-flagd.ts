@@ -2,7 +2,7 @@
 
 import type { JsonValue } from './types';
 import { bucketOf, murmur3, murmur3From, murmur3Prefix } from './murmur3';
-import { matchSemVer, matchVersion, parseSemVer } from './sem-ver';
+import { matchSemVer, matchVersion, parseSemVer, SEM_VER_OPERATORS } from './sem-ver';
 import type { Fn, OperatorCompiler } from './rule';
 import { prop, simpleVar } from './ops-data';
 
@@ -111,8 +111,12 @@ function endsWith(a: string, b: string): boolean {
   return true;
 }
 
+/** flagd's answer to a custom operator given the wrong arguments: null (the flag falls back to its default). */
+const nothing: Fn = () => null;
+
 function stringTest(test: (a: string, b: string) => boolean, fused: (k: string, lit: string) => Fn): OperatorCompiler {
   return (args, scope, compile) => {
+    if (args.length !== 2) return nothing;
     const lit = args[1];
     if (typeof lit === 'string') {
       const k = simpleVar(args[0], scope);
@@ -131,8 +135,9 @@ function stringTest(test: (a: string, b: string) => boolean, fused: (k: string, 
 }
 
 const semVer: OperatorCompiler = (args, scope, compile) => {
+  const op = args[1];
+  if (args.length !== 3 || typeof op !== 'string' || !(SEM_VER_OPERATORS as readonly string[]).includes(op)) return nothing;
   const a = compile(args[0] ?? null, scope);
-  const op = String(args[1]);
   const lit = args[2];
   const fixed = typeof lit === 'string' || typeof lit === 'number' ? parseSemVer(lit) : undefined;
   if (fixed) {

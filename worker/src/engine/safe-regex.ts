@@ -1,5 +1,7 @@
 // The save-time guard for the `regex` operator: patterns whose matching time cannot explode.
 
+import { backtrackingOf, MAX_BACKTRACKING } from './regex-backtracking';
+
 export const MAX_PATTERN_LENGTH = 256;
 /** Inputs longer than this never match (the run-time bound). */
 export const MAX_REGEX_INPUT_LENGTH = 1024;
@@ -10,9 +12,11 @@ export const REGEX_FLAGS = /^i?$/;
 /**
  * Why a pattern is unsafe or invalid, or null when it is acceptable. Rejects backreferences,
  * lookaround, quantified groups that contain a quantifier or an alternation (nested or
- * overlapping repetition: the shapes of exponential backtracking), counted repeats above 1000 and
- * more than two unbounded repetitions (polynomial backtracking above quadratic). With inputs capped
- * at MAX_REGEX_INPUT_LENGTH characters at run time, a pattern that passes matches in bounded time.
+ * overlapping repetition: the shapes of exponential backtracking), counted repeats above 1000,
+ * more than two unbounded repetitions (polynomial backtracking above quadratic), and repetitions
+ * or alternatives whose ways multiply past what two unbounded repetitions allow (`\d{1,1000}`
+ * four times, `(a|a)` thirty times: see regex-backtracking.ts). With inputs capped at
+ * MAX_REGEX_INPUT_LENGTH characters at run time, a pattern that passes matches in bounded time.
  */
 export function checkRegex(pattern: string, flags = ''): string | null {
   if (pattern.length > MAX_PATTERN_LENGTH) return `pattern is longer than ${MAX_PATTERN_LENGTH} characters`;
@@ -46,6 +50,9 @@ export function checkRegex(pattern: string, flags = ''): string | null {
       if (pattern[i + 1] === '?') {
         const kind = pattern.slice(i + 2, i + 4);
         if (kind[0] === '=' || kind[0] === '!' || kind === '<=' || kind === '<!') return 'lookahead and lookbehind are not allowed';
+        if (kind[0] !== ':' && kind[0] !== '<') return 'inline modifiers such as (?i:…) are not allowed: use the "i" flag';
+        // `(?:` and `(?<name>` open a group: their `?` is not a quantifier
+        i = kind[0] === '<' ? pattern.indexOf('>', i) : i + 2;
       }
       stack.push({ risky: false });
       continue;
@@ -75,8 +82,12 @@ export function checkRegex(pattern: string, flags = ''): string | null {
       i += q.length - 1;
     }
   }
+  if (backtrackingOf(pattern, flags.includes('i')) > MAX_BACKTRACKING) return tooMuchBacktracking;
   return null;
 }
+
+const tooMuchBacktracking =
+  'repetitions and alternatives that can match the same characters multiply the work of a failing match beyond what two unbounded repetitions allow; bound them more tightly, or separate them with a character they cannot match';
 
 const tooMany = `more than ${MAX_UNBOUNDED_REPEATS} unbounded repetitions (*, +, {n,}); bound some of them, e.g. {1,64}`;
 

@@ -8,17 +8,19 @@ import { toInstant } from './date-time';
 import { parseCidr } from './ip';
 import { isPlainObject } from './rule';
 
-/** What a rule refers to, collected for the flag-set checks (existence, cycles, variant names). */
+/** What a rule refers to, collected for the flag-set checks (existence, cycles, variant names, size). */
 export interface RuleReferences {
   refs: { name: string; path: string }[];
   segments: { name: string; path: string }[];
   prerequisites: { flag: string; variants: string[]; path: string }[];
   /** literal values the rule can return, each naming a variant */
   results: { value: string; path: string }[];
+  /** JSON nodes of the rule itself, before `$ref`, segments and prerequisites are expanded */
+  size: number;
 }
 
 export function emptyReferences(): RuleReferences {
-  return { refs: [], segments: [], prerequisites: [], results: [] };
+  return { refs: [], segments: [], prerequisites: [], results: [], size: 0 };
 }
 
 export const MAX_RULE_DEPTH = 64;
@@ -33,14 +35,26 @@ const ARITY: Record<string, [number, number]> = {
   starts_with: [2, 2], ends_with: [2, 2], sem_ver: [3, 3],
   segment: [1, 1], prerequisite: [2, 2], regex: [2, 3], before: [1, 2], after: [1, 2], ip_in: [2, 2],
 };
+/** flagd's own operators: bad arguments make them answer null at run time, so they are warnings. */
+const FLAGD_OPERATORS = new Set(['starts_with', 'ends_with', 'sem_ver']);
 /** Operators whose single argument may be written without the array. */
 const UNARY_SUGAR = new Set(['!', '!!', 'segment', 'before', 'after']);
 
+const isLiteral = (x: JsonValue): boolean => x === null || (typeof x !== 'object' && (typeof x !== 'number' || Number.isFinite(x)));
+
 const pointer = (path: string, key: string | number): string => `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
 
+/**
+ * Two kinds of issue. `issues` are fatal: shapes that flagd's own schema refuses and Curtain cannot
+ * store or evaluate safely. `warnings` are Curtain's stricter checks on rules that flagd still loads
+ * and evaluates (an unknown operator, bad arguments to flagd's operators, partial versions, negative
+ * weights…): refused when typed in Curtain, accepted with a report from a flagd file. When both
+ * arrays are the same array, every check is fatal (the strict mode).
+ */
 class RuleChecker {
   constructor(
     readonly issues: ValidationIssue[],
+    readonly warnings: ValidationIssue[],
     readonly refs: RuleReferences,
   ) {}
 
@@ -48,15 +62,22 @@ class RuleChecker {
     this.issues.push({ path, message });
   }
 
+  warn(path: string, message: string): void {
+    this.warnings.push({ path, message });
+  }
+
   /** Any argument: a literal, an array of arguments, or an operation. */
   arg(node: JsonValue, path: string, depth: number, isResult: boolean): void {
     if (depth > MAX_RULE_DEPTH) return this.fail(path, `rule nested deeper than ${MAX_RULE_DEPTH} levels`);
+    this.refs.size++;
     if (node === null || typeof node !== 'object') {
       if (isResult && node !== null) this.refs.results.push({ value: String(node), path });
       if (typeof node === 'number' && !Number.isFinite(node)) this.fail(path, 'numbers must be finite');
       return;
     }
     if (Array.isArray(node)) {
+      // a list of literals (`in`'s usual second argument) is one node: it is evaluated at once
+      if (node.every(isLiteral)) return;
       node.forEach((x, i) => this.arg(x, pointer(path, i), depth + 1, false));
       return;
     }
@@ -75,17 +96,27 @@ class RuleChecker {
       this.refs.refs.push({ name: raw, path: at });
       return;
     }
-    if (!Object.prototype.hasOwnProperty.call(OPERATORS, op)) return this.fail(at, `unknown operator "${op}"`);
+    // flagd loads it and fails this flag's evaluation (PARSE_ERROR): a warning, the rest is not checked
+    if (!Object.prototype.hasOwnProperty.call(OPERATORS, op)) return this.warn(at, `unknown operator "${op}"`);
     if (op === 'var') return this.var(raw, at);
     if (op === 'missing') return this.stringList(raw, at, 'missing takes an array of variable names');
     if (op === 'missing_some') return this.missingSome(raw, at);
     if (op === 'fractional') return this.fractional(raw, at, depth, isResult);
-    if (!Array.isArray(raw) && !UNARY_SUGAR.has(op)) return this.fail(at, `"${op}" takes an array of arguments`);
+    if (!Array.isArray(raw) && !UNARY_SUGAR.has(op)) {
+      if (!FLAGD_OPERATORS.has(op)) return this.fail(at, `"${op}" takes an array of arguments`);
+      this.warn(at, `"${op}" takes an array of arguments`);
+      return this.arg(raw, at, depth + 1, false);
+    }
     const args = Array.isArray(raw) ? raw : [raw];
     const [min, max] = ARITY[op];
     if (args.length < min || args.length > max) {
       const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-      return this.fail(at, `"${op}" takes ${want} argument${min === 1 && max === 1 ? '' : 's'}, got ${args.length}`);
+      const message = `"${op}" takes ${want} argument${min === 1 && max === 1 ? '' : 's'}, got ${args.length}`;
+      if (!FLAGD_OPERATORS.has(op)) return this.fail(at, message);
+      // flagd's own operators answer null to a wrong argument count (the flag falls back to its default)
+      this.warn(at, message);
+      args.forEach((a, i) => this.arg(a, pointer(at, i), depth + 1, false));
+      return;
     }
     switch (op) {
       case 'if':
@@ -98,7 +129,7 @@ class RuleChecker {
       case 'starts_with':
       case 'ends_with':
         args.forEach((a, i) => {
-          if (typeof a !== 'string' && !isPlainObject(a)) this.fail(pointer(at, i), `"${op}" compares strings: each argument is a string or a rule`);
+          if (typeof a !== 'string' && !isPlainObject(a)) this.warn(pointer(at, i), `"${op}" compares strings: each argument is a string or a rule`);
           else this.arg(a, pointer(at, i), depth + 1, false);
         });
         return;
@@ -155,12 +186,12 @@ class RuleChecker {
     for (const i of [0, 2]) {
       const a = args[i];
       if (typeof a === 'string') {
-        if (!isStrictSemVer(a)) this.fail(pointer(at, i), `"${a}" is not a semantic version (MAJOR.MINOR.PATCH)`);
+        if (!isStrictSemVer(a)) this.warn(pointer(at, i), `"${a}" is not a semantic version (MAJOR.MINOR.PATCH)`);
       } else if (isPlainObject(a)) this.arg(a, pointer(at, i), depth + 1, false);
-      else this.fail(pointer(at, i), 'sem_ver compares a version string or a rule (usually var)');
+      else this.warn(pointer(at, i), 'sem_ver compares a version string or a rule (usually var)');
     }
     if (typeof args[1] !== 'string' || !(SEM_VER_OPERATORS as readonly string[]).includes(args[1])) {
-      this.fail(pointer(at, 1), `sem_ver operator must be one of ${SEM_VER_OPERATORS.join(' ')}`);
+      this.warn(pointer(at, 1), `sem_ver operator must be one of ${SEM_VER_OPERATORS.join(' ')}`);
     }
   }
 
@@ -184,7 +215,9 @@ class RuleChecker {
       if (entry.length === 2) {
         const w = entry[1];
         if (typeof w === 'number') {
-          if (!Number.isInteger(w) || w < 0) this.fail(pointer(p, 1), 'a fractional weight is a non-negative integer');
+          if (!Number.isInteger(w)) this.fail(pointer(p, 1), 'a fractional weight is a non-negative integer');
+          // flagd counts a negative weight as zero
+          else if (w < 0) this.warn(pointer(p, 1), 'a fractional weight is a non-negative integer (a negative weight counts as 0)');
         } else if (isPlainObject(w)) this.arg(w, pointer(p, 1), depth + 2, false);
         else this.fail(pointer(p, 1), 'a fractional weight is a non-negative integer or a rule computing one');
       }
@@ -225,12 +258,14 @@ class RuleChecker {
  * Checks one targeting rule (flagd's targeting schema plus Curtain's operators). References to
  * shared rules, segments and flags are collected in `refs`, not resolved: the flag-set check does that.
  */
-export function checkRule(rule: unknown, path: string, issues: ValidationIssue[], refs: RuleReferences = emptyReferences()): RuleReferences {
+export function checkRule(rule: unknown, path: string, issues: ValidationIssue[], warnings: ValidationIssue[] = issues): RuleReferences {
+  const refs = emptyReferences();
   if (!isPlainObject(rule)) {
     issues.push({ path, message: 'targeting is a JsonLogic rule: an object such as {"if": […]}, or {} for none' });
     return refs;
   }
-  new RuleChecker(issues, refs).operation(rule, path, 0, true);
+  refs.size = 1;
+  new RuleChecker(issues, warnings, refs).operation(rule, path, 0, true);
   return refs;
 }
 

@@ -170,7 +170,7 @@ describe('validateTargeting', () => {
     [{ fractional: ['key', ['a', 1]] }, '/fractional/0: the bucketing value of fractional is a rule (e.g. {"var": "email"}) or omitted'],
     [{ fractional: [{ var: 'k' }] }, '/fractional: fractional needs at least one bucket'],
     [{ fractional: [['a', 1.5]] }, '/fractional/0/1: a fractional weight is a non-negative integer'],
-    [{ fractional: [['a', -1]] }, '/fractional/0/1: a fractional weight is a non-negative integer'],
+    [{ fractional: [['a', -1]] }, '/fractional/0/1: a fractional weight is a non-negative integer (a negative weight counts as 0)'],
     [{ fractional: [['a', '1']] }, '/fractional/0/1: a fractional weight is a non-negative integer or a rule computing one'],
     [{ fractional: [['a', 1, 2]] }, '/fractional/0: a fractional bucket is [variant] or [variant, weight]'],
     [{ segment: 3 }, '/segment: segment takes the name of a segment'],

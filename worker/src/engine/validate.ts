@@ -1,7 +1,8 @@
 // Save-time validation of a whole flag set: flagd's schemas, Curtain's extensions and the semantic checks.
 
-import type { FlagDefinition, FlagSetDocument, JsonValue, ValidationIssue, ValidationResult } from './types';
+import type { FlagDefinition, FlagSetDocument, JsonValue, ValidationIssue } from './types';
 import { checkRule, emptyReferences, pointer, type RuleReferences } from './validate-rule';
+import { checkVariantLimits, expandedSizes, MAX_EXPANDED_RULE_NODES } from './validate-limits';
 import { inferFlagType } from './infer-type';
 import { isPlainObject } from './rule';
 
@@ -12,7 +13,20 @@ export interface ValidateFlagSetOptions {
    * exactly what flagd's own schemas allow; `flags.json` (providers) and Curtain's format use a map.
    */
   flagArray?: boolean;
+  /**
+   * flagd's line instead of Curtain's: rules that flagd loads and evaluates although Curtain's
+   * stricter checks refuse them (an unknown operator, bad arguments to `sem_ver`/`starts_with`/
+   * `ends_with`, partial versions, negative `fractional` weights, a `$ref` to a missing shared rule,
+   * targeting that can return a name that is not a variant) come back as `warnings`, and the
+   * document is accepted. By default (strict) they are issues like any other.
+   */
+  lenient?: boolean;
 }
+
+/** A validation result that also carries the warnings of lenient mode (always empty when strict). */
+export type FlagSetValidation =
+  | { ok: true; value: FlagSetDocument; warnings: ValidationIssue[] }
+  | { ok: false; issues: ValidationIssue[]; warnings: ValidationIssue[] };
 
 const STATES = new Set(['ENABLED', 'DISABLED']);
 
@@ -25,7 +39,7 @@ function checkMetadata(v: unknown, path: string, issues: ValidationIssue[], stri
   }
 }
 
-function checkFlag(key: string, flag: unknown, path: string, issues: ValidationIssue[]): RuleReferences | null {
+function checkFlag(key: string, flag: unknown, path: string, issues: ValidationIssue[], warnings: ValidationIssue[]): RuleReferences | null {
   if (!isPlainObject(flag)) {
     issues.push({ path, message: 'a flag is an object with state, variants and defaultVariant' });
     return null;
@@ -44,6 +58,7 @@ function checkFlag(key: string, flag: unknown, path: string, issues: ValidationI
     if (inferFlagType(variants) === null && !issues.some((i) => i.path.startsWith(pointer(path, 'variants')))) {
       issues.push({ path: pointer(path, 'variants'), message: 'all variants of a flag have the same type (boolean, string, number or object)' });
     }
+    checkVariantLimits(variants, pointer(path, 'variants'), issues);
   }
   const dv = flag.defaultVariant;
   if (dv !== undefined && dv !== null && typeof dv !== 'string') issues.push({ path: pointer(path, 'defaultVariant'), message: 'defaultVariant is a variant name or null' });
@@ -52,11 +67,12 @@ function checkFlag(key: string, flag: unknown, path: string, issues: ValidationI
   }
   checkMetadata(flag.metadata, pointer(path, 'metadata'), issues);
   if (flag.targeting === undefined) return emptyReferences();
-  const refs = checkRule(flag.targeting, pointer(path, 'targeting'), issues);
+  const refs = checkRule(flag.targeting, pointer(path, 'targeting'), issues, warnings);
   if (isPlainObject(variants)) {
     for (const r of refs.results) {
       if (!Object.prototype.hasOwnProperty.call(variants, r.value)) {
-        issues.push({ path: r.path, message: `targeting can return "${r.value}", which is not a variant of flag "${key}"` });
+        // flagd answers such a result with an error for this flag alone
+        warnings.push({ path: r.path, message: `targeting can return "${r.value}", which is not a variant of flag "${key}"` });
       }
     }
   }
@@ -84,7 +100,8 @@ function findCycle(start: string, edges: (n: string) => Iterable<string>): strin
 
 /** flagd's array form to the map form, reporting missing and duplicate keys. */
 function flagsToMap(flags: unknown[], issues: ValidationIssue[]): Record<string, unknown> {
-  const map: Record<string, unknown> = {};
+  // keys come from the file: no prototype, so that "__proto__" or "constructor" are plain keys
+  const map: Record<string, unknown> = Object.create(null);
   flags.forEach((f, i) => {
     const key = isPlainObject(f) ? f.key : undefined;
     if (typeof key !== 'string' || key === '') return void issues.push({ path: `/flags/${i}/key`, message: 'a flag in an array needs a non-empty "key"' });
@@ -99,9 +116,16 @@ function flagsToMap(flags: unknown[], issues: ValidationIssue[]): Record<string,
  * Validates a flag-set document before it is saved. Returns the document in Curtain's canonical form
  * (flags as a map) or every issue found, each with a JSON-pointer path to the offending node.
  */
-export function validateFlagSet(doc: unknown, options: ValidateFlagSetOptions = {}): ValidationResult<FlagSetDocument> {
+export function validateFlagSet(doc: unknown, options: ValidateFlagSetOptions = {}): FlagSetValidation {
   const issues: ValidationIssue[] = [];
-  if (!isPlainObject(doc)) return { ok: false, issues: [{ path: '', message: 'a flag set is a JSON object with "flags"' }] };
+  const warnings: ValidationIssue[] = options.lenient ? [] : issues;
+  const result = (): FlagSetValidation => {
+    const w = options.lenient ? warnings : [];
+    if (issues.length) return { ok: false, issues, warnings: w };
+    const value: FlagSetDocument = { ...(doc as unknown as FlagSetDocument), flags: flags as Record<string, FlagDefinition> };
+    return { ok: true, value, warnings: w };
+  };
+  if (!isPlainObject(doc)) return { ok: false, issues: [{ path: '', message: 'a flag set is a JSON object with "flags"' }], warnings: [] };
   const schema = typeof doc.$schema === 'string' ? doc.$schema : '';
   if (doc.$schema !== undefined && typeof doc.$schema !== 'string') issues.push({ path: '/$schema', message: '$schema is a string' });
   let flags: Record<string, unknown>;
@@ -112,7 +136,7 @@ export function validateFlagSet(doc: unknown, options: ValidateFlagSetOptions = 
     }
     flags = flagsToMap(doc.flags, issues);
   } else if (isPlainObject(doc.flags)) flags = doc.flags;
-  else return { ok: false, issues: [...issues, { path: '/flags', message: 'a flag set needs "flags": an object keyed by flag key' }] };
+  else return { ok: false, issues: [...issues, { path: '/flags', message: 'a flag set needs "flags": an object keyed by flag key' }], warnings: [] };
 
   checkMetadata(doc.metadata, '/metadata', issues, ['flagSetId', 'version']);
   const evaluators = doc.$evaluators === undefined ? {} : doc.$evaluators;
@@ -126,13 +150,13 @@ export function validateFlagSet(doc: unknown, options: ValidateFlagSetOptions = 
     for (const [name, rule] of Object.entries(rules)) {
       if (name === '') issues.push({ path: `/${section}`, message: 'rule names are non-empty' });
       const path = pointer(`/${section}`, name);
-      ruleRefs.set(`${section}/${name}`, checkRule(rule, path, issues));
+      ruleRefs.set(`${section}/${name}`, checkRule(rule, path, issues, warnings));
     }
   }
   const flagRefs = new Map<string, RuleReferences>();
   for (const [key, flag] of Object.entries(flags)) {
     if (key === '') issues.push({ path: '/flags', message: 'flag keys are non-empty' });
-    const refs = checkFlag(key, flag, pointer('/flags', key), issues);
+    const refs = checkFlag(key, flag, pointer('/flags', key), issues, warnings);
     if (refs) flagRefs.set(key, refs);
   }
 
@@ -140,7 +164,8 @@ export function validateFlagSet(doc: unknown, options: ValidateFlagSetOptions = 
   const allRefs = [...ruleRefs.values(), ...flagRefs.values()];
   const has = (o: unknown, k: string) => isPlainObject(o) && Object.prototype.hasOwnProperty.call(o, k);
   for (const r of allRefs) {
-    for (const x of r.refs) if (!has(evaluators, x.name)) issues.push({ path: x.path, message: `no shared rule "${x.name}" in $evaluators` });
+    // flagd loads it; evaluating the flag is a PARSE_ERROR for that flag alone
+    for (const x of r.refs) if (!has(evaluators, x.name)) warnings.push({ path: x.path, message: `no shared rule "${x.name}" in $evaluators` });
     for (const x of r.segments) if (!has(segments, x.name)) issues.push({ path: x.path, message: `no segment "${x.name}" in segments` });
     for (const x of r.prerequisites) {
       const target = flags[x.flag];
@@ -171,7 +196,17 @@ export function validateFlagSet(doc: unknown, options: ValidateFlagSetOptions = 
     issues.push({ path: pointer(`/${section}`, rest.join('/')), message: `reference cycle: ${cycle.join(' -> ')}` });
   }
 
-  if (issues.length) return { ok: false, issues };
-  const value: FlagSetDocument = { ...(doc as unknown as FlagSetDocument), flags: flags as Record<string, FlagDefinition> };
-  return { ok: true, value };
+  // Bounded work per evaluation: shared rules used twice per level grow exponentially once expanded.
+  if (reported.size === 0) {
+    const expanded = expandedSizes(rulesOf);
+    for (const key of flagRefs.keys()) {
+      if (expanded(`flags/${key}`) > MAX_EXPANDED_RULE_NODES) {
+        issues.push({
+          path: pointer(pointer('/flags', key), 'targeting'),
+          message: `the targeting expands to more than ${MAX_EXPANDED_RULE_NODES} rule nodes once the shared rules ($ref), segments and prerequisites it uses are counted at each use; use them fewer times`,
+        });
+      }
+    }
+  }
+  return result();
 }

@@ -23,6 +23,9 @@ const reportSchema = z
       deleted: z.array(z.string()),
       notInFile: z.array(z.string()),
       sharedRulesChanged: z.boolean(),
+      warnings: z
+        .array(z.object({ flag: z.string().nullable(), path: z.string(), message: z.string() }))
+        .describe("Rules that flagd loads and evaluates but Curtain's stricter checks would refuse, in the environment after the import: the flag they concern (null for a shared rule no flag uses), a JSON pointer and what is wrong"),
     }),
   })
   .openapi('ImportReport');
@@ -44,10 +47,15 @@ export const flagdRoutes = new OpenAPIHono<AppEnv>()
       method: 'put',
       path: '/projects/{project}/environments/{env}/flagd',
       security,
-      description: 'Imports a flagd file into the environment, all or nothing. Flags of the project missing from the file are left alone unless `prune=true`, which deletes them. `dryRun=true` reports without writing.',
+      description:
+        "Imports a flagd file into the environment, all or nothing. Any file that flagd loads is accepted: rules that Curtain's stricter checks would refuse (an unknown operator, bad arguments to sem_ver/starts_with/ends_with, partial versions, negative fractional weights, a $ref to a missing shared rule, targeting that can return a name that is not a variant) are listed under `report.warnings` and evaluate as flagd evaluates them; `strict=true` refuses them instead (400 INVALID_DEFINITION with the same paths). Flag keys follow the API's key rule. Flags of the project missing from the file are left alone unless `prune=true`, which deletes them. `dryRun=true` reports without writing.",
       request: {
         params: envParams,
-        query: z.object({ dryRun: flag('report without writing'), prune: flag('delete flags absent from the file') }),
+        query: z.object({
+          dryRun: flag('report without writing'),
+          prune: flag('delete flags absent from the file'),
+          strict: flag("refuse rules that Curtain's stricter checks refuse, instead of importing them with warnings"),
+        }),
         ...jsonBody(flagdFile),
       },
       responses: { 200: json(reportSchema, 'What changed (or would change)'), ...errorResponses },

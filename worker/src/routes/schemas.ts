@@ -32,6 +32,15 @@ export const envConfigSchema = z
   })
   .openapi('FlagEnvironmentConfig');
 
+/** A flag's configuration in one environment as the API shows it: with the warnings of Curtain's strict checks. */
+export const flagEnvironmentSchema = envConfigSchema
+  .extend({
+    warnings: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .describe("What Curtain's strict checks say of this flag in this environment (a JSON pointer into the environment's flag set, and what is wrong): rules that flagd loads and a flagd import accepted. Empty when none."),
+  })
+  .openapi('FlagEnvironment');
+
 export const projectSchema = z.object({ id: z.string(), key: z.string(), name: z.string(), createdAt: z.string() }).openapi('Project');
 export const environmentSchema = z.object({ id: z.string(), key: z.string(), name: z.string(), version: z.number() }).openapi('Environment');
 
@@ -44,7 +53,7 @@ export const flagSchema = z
     variants: z.record(z.string(), jsonValue),
     clientVisible: z.boolean(),
     metadata: metadataSchema,
-    environments: z.record(z.string(), envConfigSchema),
+    environments: z.record(z.string(), flagEnvironmentSchema),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

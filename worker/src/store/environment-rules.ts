@@ -3,8 +3,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { auditInsert } from './audit';
 import type { Db, EnvironmentRow, ProjectRow } from './db';
-import { loadProjectState } from './flag-set';
-import { assertValid } from './flags';
+import { environmentDocument, loadProjectState } from './flag-set';
+import { assertChange } from './definition-checks';
 import { notFound } from '../errors';
 import { environments } from './schema';
 import { environmentView } from './projects';
@@ -33,7 +33,10 @@ export async function updateEnvironment(db: Db, actor: string, project: ProjectR
   const next: EnvironmentRow = { ...env, ...patch };
   const rulesChanged = patch.segments !== undefined || patch.evaluators !== undefined || patch.metadata !== undefined;
   if (rulesChanged) {
-    assertValid({ ...state, environments: state.environments.map((e) => (e.id === env.id ? next : e)) }, next);
+    // strict for the rules it rewrites; older issues elsewhere (a flag imported from flagd) do not block it
+    const changed = [patch.segments !== undefined && '/segments', patch.evaluators !== undefined && '/$evaluators', patch.metadata !== undefined && '/metadata'].filter((p) => p !== false);
+    const where = state.environments.length > 1 ? ` in environment '${env.key}'` : '';
+    assertChange(() => environmentDocument(state, env), environmentDocument(state, next), { changed, what: `The flag definition is not valid${where}` });
     next.version = env.version + 1;
   }
   const now = Date.now();

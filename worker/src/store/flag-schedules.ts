@@ -7,6 +7,7 @@ import { auditInsert } from './audit';
 import type { Db, FlagScheduleRow, ProjectRow } from './db';
 import { assertDeployed } from './dormant-guard';
 import { effectiveConfig, loadProjectState, scheduleView, type EnvConfig } from './flag-set';
+import { flagPath } from './definition-checks';
 import { assertValid, getFlag } from './flags';
 import { environments, flagConfigs, flagSchedules, projects } from './schema';
 
@@ -43,7 +44,7 @@ export async function scheduleChange(db: Db, actor: string, project: ProjectRow,
   const row: FlagScheduleRow = { id: randomId(), flagId: flag.id, environmentId: env.id, at, change, createdBy: actor, createdAt: now };
   const pending = [...state.schedules.filter((s) => s.flagId === flag.id && s.environmentId === env.id), row].sort((a, b) => a.at - b.at);
   // every phase the flag will go through must be valid, not only the last
-  for (const config of phases(effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id)), pending.map((s) => s.change))) assertValid(state, env, { key: flagKey, flag, config });
+  for (const config of phases(effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id)), pending.map((s) => s.change))) assertValid(state, env, { key: flagKey, flag, config }, (['state', 'defaultVariant', 'targeting'] as const).filter((f) => change[f] !== undefined).map((f) => flagPath(flagKey, f)));
   await db.batch([
     db.insert(flagSchedules).values(row),
     db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),

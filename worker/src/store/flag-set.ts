@@ -78,7 +78,8 @@ export function environmentDocument(
   env: EnvironmentRow,
   override?: { key: string; flag: Pick<FlagRow, 'variants' | 'metadata'> | null; config?: EnvConfig },
 ): FlagSetDocument {
-  const doc: FlagSetDocument = { flags: {} };
+  // keyed by flag keys: no prototype, so that no key (e.g. a legacy "__proto__") is anything but a key
+  const doc: FlagSetDocument = { flags: Object.create(null) };
   const rows = state.configs.get(env.id) ?? new Map();
   for (const flag of state.flags) {
     if (override && flag.key === override.key) continue;

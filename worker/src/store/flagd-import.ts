@@ -1,14 +1,44 @@
-// Whole-environment import from a flagd file: all or nothing, validated, with a report of what changed.
+// Whole-environment import from a flagd file: all or nothing, validated on flagd's line (Curtain's
+// stricter checks become warnings, or refuse with `strict`), with a report of what changed.
 import { eq, inArray, sql } from 'drizzle-orm';
 import { inferFlagType, validateFlagSet } from '../engine';
-import type { FlagSetDocument } from '../engine/types';
+import type { FlagSetDocument, ValidationIssue } from '../engine/types';
 import { randomId } from '../auth/secrets';
 import { ApiError } from '../errors';
 import { auditInsert } from './audit';
 import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
+import { assertChange, issuesByFlag, type FlagIssue } from './definition-checks';
 import { effectiveConfig, environmentDocument, loadProjectState, type EnvConfig, type ProjectState } from './flag-set';
-import { assertValid } from './flags';
 import { environments, flagConfigs, flags } from './schema';
+
+/** The admin API's rule for flag keys (routes/schemas.ts keySchema), applied to the keys of a file. */
+const FLAG_KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
+const KEY_RULE = 'flag keys are 1–64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
+/** The admin API's rule for variant names (routes/schemas.ts flagInputSchema). */
+const MAX_VARIANT_NAME = 128;
+
+const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** Keys and variant names that the rest of the API could not read, write or delete, with their paths. */
+function keyIssues(input: unknown): ValidationIssue[] {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return [];
+  const raw = (input as { flags?: unknown }).flags;
+  const entries: [string, unknown, string][] = Array.isArray(raw)
+    ? raw.map((f, i) => [typeof f?.key === 'string' ? f.key : '', f, `/flags/${i}/key`])
+    : raw !== null && typeof raw === 'object'
+      ? Object.entries(raw).map(([k, f]) => [k, f, `/flags/${escape(k)}`])
+      : [];
+  const issues: ValidationIssue[] = [];
+  for (const [key, flag, path] of entries) {
+    if (key !== '' && !FLAG_KEY.test(key)) issues.push({ path, message: `${KEY_RULE}; "${key}" is not` });
+    const variants = (flag as { variants?: unknown } | null)?.variants;
+    if (variants === null || typeof variants !== 'object') continue;
+    for (const name of Object.keys(variants)) {
+      if (name.length > MAX_VARIANT_NAME) issues.push({ path: `${Array.isArray(raw) ? path.slice(0, -4) : path}/variants/${escape(name)}`, message: `variant names are at most ${MAX_VARIANT_NAME} characters` });
+    }
+  }
+  return issues;
+}
 
 export interface ImportReport {
   created: string[];
@@ -18,6 +48,8 @@ export interface ImportReport {
   /** flags of the project absent from the file, left as they were (pass prune to delete them) */
   notInFile: string[];
   sharedRulesChanged: boolean;
+  /** what Curtain's stricter checks say of the environment after the import (flagd loads these rules) */
+  warnings: FlagIssue[];
 }
 
 /** JSON with sorted keys, to compare definitions whatever their key order. */
@@ -39,16 +71,18 @@ export function exportEnvironment(state: ProjectState, env: EnvironmentRow): Fla
   return { $schema: 'https://flagd.dev/schema/v0/flags.json', ...doc };
 }
 
-export async function importEnvironment(db: Db, actor: string, project: ProjectRow, envKey: string, input: unknown, options: { dryRun: boolean; prune: boolean }) {
-  const validated = validateFlagSet(input);
-  if (!validated.ok) throw new ApiError('INVALID_DEFINITION', `The flagd file is not valid: ${validated.issues[0].path} ${validated.issues[0].message}`, validated.issues);
-  const doc = validated.value;
+export async function importEnvironment(db: Db, actor: string, project: ProjectRow, envKey: string, input: unknown, options: { dryRun: boolean; prune: boolean; strict?: boolean }) {
+  const lenient = !options.strict;
+  const validated = validateFlagSet(input, { lenient });
+  const issues = [...keyIssues(input), ...(validated.ok ? [] : validated.issues)];
+  if (issues.length) throw new ApiError('INVALID_DEFINITION', `The flagd file is not valid: ${issues[0].path} ${issues[0].message}`, issues);
+  const doc = (validated as { value: FlagSetDocument }).value;
   const state = await loadProjectState(db, project.id);
   const env = state.environments.find((e) => e.key === envKey);
   if (!env) throw new ApiError('NOT_FOUND', `Environment '${envKey}' was not found`);
 
   const now = Date.now();
-  const report: ImportReport = { created: [], updated: [], unchanged: [], deleted: [], notInFile: [], sharedRulesChanged: false };
+  const report: ImportReport = { created: [], updated: [], unchanged: [], deleted: [], notInFile: [], sharedRulesChanged: false, warnings: [] };
   const byKey = new Map(state.flags.map((f) => [f.key, f]));
   const nextFlags: FlagRow[] = [];
   const flagWrites = [];
@@ -79,7 +113,7 @@ export async function importEnvironment(db: Db, actor: string, project: ProjectR
     if (configChanged) configWrites.push({ flagId: existing.id, environmentId: env.id, ...config, updatedAt: now });
     (flagChanged || configChanged ? report.updated : report.unchanged).push(key);
   }
-  const absent = state.flags.filter((f) => !(f.key in doc.flags));
+  const absent = state.flags.filter((f) => !Object.hasOwn(doc.flags, f.key));
   if (options.prune) report.deleted = absent.map((f) => f.key);
   else {
     report.notInFile = absent.map((f) => f.key);
@@ -99,8 +133,17 @@ export async function importEnvironment(db: Db, actor: string, project: ProjectR
     schedules: state.schedules,
   };
   for (const c of configWrites) nextState.configs.get(env.id)!.set(c.flagId, c);
+  // Each environment is refused only for what the import introduces: the file itself was checked above,
+  // so what is left are flags kept from before and, in other environments, the shared variants (checked
+  // strictly there: their rules do not come from the file).
   const affected = variantsChanged || report.deleted.length ? nextState.environments : [nextEnv];
-  for (const e of affected) assertValid(nextState, e);
+  for (const e of affected) {
+    const before = state.environments.find((x) => x.id === e.id)!;
+    const where = state.environments.length > 1 ? ` in environment '${e.key}'` : '';
+    const check = { changed: [], lenient: lenient && e.id === env.id, what: `The import would leave a flag that is not valid${where}` };
+    const warnings = assertChange(() => environmentDocument(state, before), environmentDocument(nextState, e), check);
+    if (e.id === env.id) report.warnings = issuesByFlag(environmentDocument(nextState, e), warnings);
+  }
 
   const changed = report.created.length + report.updated.length + report.deleted.length > 0 || report.sharedRulesChanged;
   if (options.dryRun || !changed) return { report, affected: [] as string[], dryRun: options.dryRun };

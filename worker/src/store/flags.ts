@@ -1,9 +1,10 @@
 // Flags: the audited write path (validate every affected environment, one batch, bump versions) and reads.
 import { eq, inArray, sql } from 'drizzle-orm';
-import { inferFlagType, validateFlagSet, validateReleases } from '../engine';
+import { inferFlagType, validateReleases } from '../engine';
 import { randomId } from '../auth/secrets';
 import { ApiError, notFound } from '../errors';
 import { auditInsert } from './audit';
+import { assertChange, flagPath, flagWarnings } from './definition-checks';
 import { assertDeployed } from './dormant-guard';
 import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
 import { effectiveConfig, environmentDocument, initialDefaultVariant, loadProjectState, scheduleView, type EnvConfig, type ProjectState } from './flag-set';
@@ -12,10 +13,14 @@ import { environments, flagConfigs, flags } from './schema';
 export type FlagType = FlagRow['type'];
 
 export function flagView(flag: FlagRow, state: ProjectState) {
-  const envs: Record<string, EnvConfig & { schedule?: ReturnType<typeof scheduleView>[] }> = {};
+  const envs: Record<string, EnvConfig & { warnings: { path: string; message: string }[]; schedule?: ReturnType<typeof scheduleView>[] }> = {};
   for (const env of state.environments) {
     const pending = state.schedules.filter((s) => s.flagId === flag.id && s.environmentId === env.id);
-    envs[env.key] = { ...effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id)), ...(pending.length ? { schedule: pending.map(scheduleView) } : {}) };
+    envs[env.key] = {
+      ...effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id)),
+      warnings: flagWarnings(state, env, flag.key),
+      ...(pending.length ? { schedule: pending.map(scheduleView) } : {}),
+    };
   }
   return {
     key: flag.key,
@@ -43,15 +48,19 @@ export async function getFlag(db: Db, project: ProjectRow, key: string) {
   return { state, flag };
 }
 
-/** Rejects the write unless the environment's whole flag set, with the change applied, is valid. */
-export function assertValid(state: ProjectState, env: EnvironmentRow, override?: Parameters<typeof environmentDocument>[2]) {
-  const doc = environmentDocument(state, env, override);
-  const validated = validateFlagSet(doc);
-  const releaseIssues = validateReleases(doc);
-  const result = releaseIssues.length ? { ok: false as const, issues: [...(validated.ok ? [] : validated.issues), ...releaseIssues] } : validated;
-  if (!result.ok) {
-    const where = state.environments.length > 1 ? ` in environment '${env.key}'` : '';
-    throw new ApiError('INVALID_DEFINITION', `The flag definition is not valid${where}: ${result.issues[0].path} ${result.issues[0].message}`, result.issues);
+/**
+ * Rejects the write if the environment's flag set, with the change applied, has an issue that it did
+ * not have before, or any issue under `changed` (the parts the write rewrote: those are checked
+ * strictly; '' for everything). Older issues, such as the warnings of a flag imported from flagd,
+ * never block a write to another flag. Releases are always checked strictly (their flags and variants).
+ */
+export function assertValid(state: ProjectState, env: EnvironmentRow, override?: Parameters<typeof environmentDocument>[2], changed: string[] = ['']) {
+  const where = state.environments.length > 1 ? ` in environment '${env.key}'` : '';
+  const after = environmentDocument(state, env, override);
+  assertChange(() => environmentDocument(state, env), after, { changed, what: `The flag definition is not valid${where}` });
+  const releaseIssues = validateReleases(after);
+  if (releaseIssues.length) {
+    throw new ApiError('INVALID_DEFINITION', `The flag definition is not valid${where}: ${releaseIssues[0].path} ${releaseIssues[0].message}`, releaseIssues);
   }
 }
 
@@ -109,7 +118,7 @@ export async function createFlag(db: Db, actor: string, project: ProjectRow, inp
       defaultVariant: given.defaultVariant !== undefined ? given.defaultVariant : initialDefaultVariant(type, variants),
       targeting: given.targeting ?? null,
     };
-    assertValid(state, env, { key: flag.key, flag, config });
+    assertValid(state, env, { key: flag.key, flag, config }, [flagPath(flag.key)]);
     return { flagId: flag.id, environmentId: env.id, ...config, updatedAt: now };
   });
   const view = flagView(flag, { ...state, configs: new Map(configs.map((c) => [c.environmentId, new Map([[flag.id, c]])])) });
@@ -128,9 +137,10 @@ export async function updateFlag(db: Db, actor: string, project: ProjectRow, key
   const { state, flag } = await getFlag(db, project, key);
   const next: FlagRow = { ...flag, ...patch, updatedAt: Date.now() };
   if (patch.variants) next.type = resolveType(patch.variants, flag.type === 'integer' || flag.type === 'float' ? undefined : flag.type);
-  for (const env of state.environments) assertValid(state, env, { key, flag: next });
+  const changed = (['variants', 'metadata'] as const).filter((f) => patch[f] !== undefined).map((f) => flagPath(key, f));
+  for (const env of state.environments) assertValid(state, env, { key, flag: next }, changed);
   const before = flagView(flag, state);
-  const after = flagView(next, state);
+  const after = flagView(next, { ...state, flags: state.flags.map((f) => (f.id === flag.id ? next : f)) });
   await db.batch([
     db.update(flags).set({ ...patch, type: next.type, updatedAt: next.updatedAt }).where(eq(flags.id, flag.id)),
     bumpVersions(db, state.environments.map((e) => e.id)),
@@ -141,7 +151,7 @@ export async function updateFlag(db: Db, actor: string, project: ProjectRow, key
 
 export async function deleteFlag(db: Db, actor: string, project: ProjectRow, key: string) {
   const { state, flag } = await getFlag(db, project, key);
-  for (const env of state.environments) assertValid(state, env, { key, flag: null });
+  for (const env of state.environments) assertValid(state, env, { key, flag: null }, []);
   const now = Date.now();
   await db.batch([
     db.delete(flagConfigs).where(eq(flagConfigs.flagId, flag.id)),
@@ -159,7 +169,7 @@ export async function updateFlagConfig(db: Db, actor: string, project: ProjectRo
   const current = effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id));
   if (patch.state === 'ENABLED' && current.state !== 'ENABLED') await assertDeployed(db, env, [key], force, `switching '${key}' on`);
   const config: EnvConfig = { ...current, ...patch };
-  assertValid(state, env, { key, flag, config });
+  assertValid(state, env, { key, flag, config }, (['state', 'defaultVariant', 'targeting'] as const).filter((f) => patch[f] !== undefined).map((f) => flagPath(key, f)));
   const now = Date.now();
   const row = { flagId: flag.id, environmentId: env.id, ...config, updatedAt: now };
   await db.batch([

@@ -5,6 +5,7 @@ import { auditInsert } from './audit';
 import type { Db, EnvironmentRow, FlagConfigRow, ProjectRow, ReleaseRow } from './db';
 import { assertDeployed } from './dormant-guard';
 import { effectiveConfig, loadProjectState, type ProjectState } from './flag-set';
+import { flagPath } from './definition-checks';
 import { assertValid } from './flags';
 import { assertNotStarted, currentState, getRelease, releaseResource, releaseView, resolveFlags, type ReleaseInput } from './releases';
 import { environments, flagConfigs, releases } from './schema';
@@ -32,7 +33,8 @@ async function commit(c: Commit, action: string, before: ReleaseRow | null, afte
   }
   const envNow = next.environments.find((e) => e.id === env.id)!;
   const visible = (before && before.state !== 'draft') || (after && after.state !== 'draft') || configs.length > 0;
-  if (visible) assertValid(next, envNow);
+  // strict for what the release rewrites; older warnings (flags imported from flagd) do not block it
+  if (visible) assertValid(next, envNow, undefined, [`/releases/${(after ?? before)!.key}`, ...configs.map((c) => flagPath(state.flags.find((f) => f.id === c.flagId)!.key, 'state'))]);
   const row = (after ?? before)!;
   const resource = releaseResource(project, env, row);
   await db.batch([

@@ -16,7 +16,7 @@ const engineRules: [string, JsonValue][] = [
     ...Object.entries(doc.flags).flatMap(([key, flag]) =>
       'targeting' in flag ? [[`${set}/${key}`, flag.targeting as unknown as JsonValue] as [string, JsonValue]] : []
     ),
-    ...Object.entries({ ...doc.segments, ...doc.$evaluators }).map(([name, rule]) => [`${set} shared ${name}`, rule as unknown as JsonValue] as [string, JsonValue])
+    ...Object.entries({ ...('segments' in doc ? doc.segments : {}), ...doc.$evaluators }).map(([name, rule]) => [`${set} shared ${name}`, rule as unknown as JsonValue] as [string, JsonValue])
   ])
 ];
 
