@@ -4,11 +4,12 @@ import { inferFlagType, validateFlagSet } from '../engine';
 import type { FlagSetDocument } from '../engine/types';
 import { randomId } from '../auth/secrets';
 import { ApiError } from '../errors';
-import { auditInsert } from './audit';
+import { auditInsert, type AuditActor } from './audit';
 import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
 import { effectiveConfig, environmentDocument, loadProjectState, type EnvConfig, type ProjectState } from './flag-set';
 import { assertValid } from './flags';
 import { environments, flagConfigs, flags } from './schema';
+import { commitWrite, envVersionIs, flagKeysFree } from './write-conditions';
 
 export interface ImportReport {
   created: string[];
@@ -39,7 +40,7 @@ export function exportEnvironment(state: ProjectState, env: EnvironmentRow): Fla
   return { $schema: 'https://flagd.dev/schema/v0/flags.json', ...doc };
 }
 
-export async function importEnvironment(db: Db, actor: string, project: ProjectRow, envKey: string, input: unknown, options: { dryRun: boolean; prune: boolean }) {
+export async function importEnvironment(db: Db, actor: AuditActor, project: ProjectRow, envKey: string, input: unknown, options: { dryRun: boolean; prune: boolean }) {
   const validated = validateFlagSet(input);
   if (!validated.ok) throw new ApiError('INVALID_DEFINITION', `The flagd file is not valid: ${validated.issues[0].path} ${validated.issues[0].message}`, validated.issues);
   const doc = validated.value;
@@ -106,7 +107,8 @@ export async function importEnvironment(db: Db, actor: string, project: ProjectR
   if (options.dryRun || !changed) return { report, affected: [] as string[], dryRun: options.dryRun };
 
   const deletedIds = absent.filter(() => options.prune).map((f) => f.id);
-  await db.batch([
+  // as read: every environment validated above, and no racing write created a flag this import creates
+  await commitWrite(db, `Environment '${env.key}' (or a flag of the file)`, [...affected.map(envVersionIs), flagKeysFree(project.id, report.created)], [
     db.update(environments).set({ ...shared, version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
     ...flagWrites,
     ...configWrites.map((c) => db.insert(flagConfigs).values(c).onConflictDoUpdate({ target: [flagConfigs.flagId, flagConfigs.environmentId], set: { state: c.state, defaultVariant: c.defaultVariant, targeting: c.targeting, updatedAt: now } })),
