@@ -17,6 +17,8 @@ export const errorStatus = {
   INVALID_STATE: 409,
   /** switching on or releasing a flag that no recorded deployment uses (`?force=true` confirms) */
   DORMANT_CODE: 409,
+  /** If-Match named a version of the resource that is no longer the current one */
+  PRECONDITION_FAILED: 412,
   INTERNAL: 500,
 } as const satisfies Record<string, ContentfulStatusCode>;
 

@@ -20,7 +20,7 @@ export const adminTokenRoutes = new OpenAPIHono<AppEnv>()
       request: jsonBody(z.object({ name: z.string().min(1).max(200) }).strict()),
       responses: { 201: json(tokenSchema.extend({ secret: z.string() }), 'Created; the secret is in this response only'), ...errorResponses },
     }),
-    async (c) => c.json(await createAdminToken(c.var.db, c.var.actor.name, c.req.valid('json').name), 201),
+    async (c) => c.json(await createAdminToken(c.var.db, c.var.actor, c.req.valid('json').name), 201),
   )
   .openapi(
     createRoute({
@@ -31,7 +31,7 @@ export const adminTokenRoutes = new OpenAPIHono<AppEnv>()
       responses: { 204: { description: 'Revoked' }, ...errorResponses },
     }),
     async (c) => {
-      await revokeAdminToken(c.var.db, c.var.actor.name, c.req.valid('param').id);
+      await revokeAdminToken(c.var.db, c.var.actor, c.req.valid('param').id);
       return c.body(null, 204);
     },
   );

@@ -26,12 +26,12 @@ export const bootstrapRoutes = new OpenAPIHono<AppEnv>().openapi(
   async (c) => {
     const db = c.var.db;
     const existing = (await listProjects(db))[0];
-    const project = existing ?? (await createProject(db, c.var.actor.name, { key: 'default', name: 'Default project' }));
+    const project = existing ?? (await createProject(db, c.var.actor, { key: 'default', name: 'Default project' }));
     const development = await getEnvironment(db, project.id, 'development').catch(() => null);
     let sdkKey: string | null = null;
     if (c.req.valid('json').createServerKey && development) {
       const active = await db.query.sdkKeys.findFirst({ where: and(eq(sdkKeys.environmentId, development.id), eq(sdkKeys.kind, 'server'), isNull(sdkKeys.revokedAt)) });
-      if (!active) sdkKey = (await createSdkKey(db, c.var.actor.name, project, development, { name: 'development server key', kind: 'server' })).secret;
+      if (!active) sdkKey = (await createSdkKey(db, c.var.actor, project, development, { name: 'development server key', kind: 'server' })).secret;
     }
     if (!existing || sdkKey) await publishAndAdopt(c.env, db, development ? [development.id] : []);
     return c.json({ project: projectView(project), created: !existing, sdkKey }, 200);

@@ -31,7 +31,7 @@ export const deploymentRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const { project, env } = await resolve(c, c.req.valid('param'));
-      const { deployment, createdFlags, affected } = await recordDeployment(c.var.db, c.var.actor.name, project, env, c.req.valid('json'));
+      const { deployment, createdFlags, affected } = await recordDeployment(c.var.db, c.var.actor, project, env, c.req.valid('json'));
       await publishAndAdopt(c.env, c.var.db, affected);
       return c.json({ deployment, createdFlags }, 201);
     },

@@ -45,7 +45,7 @@ export const flagScheduleRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const p = c.req.valid('param');
-      const { view, affected, environmentId } = await scheduleChange(c.var.db, c.var.actor.name, await getProject(c.var.db, p.project), p.env, p.flag, c.req.valid('json'), c.req.valid('query').force === 'true', Date.now());
+      const { view, affected, environmentId } = await scheduleChange(c.var.db, c.var.actor, await getProject(c.var.db, p.project), p.env, p.flag, c.req.valid('json'), c.req.valid('query').force === 'true', Date.now());
       await publishAndAdopt(c.env, c.var.db, affected);
       await wakeReleaseClock(c.env, environmentId);
       return c.json(view, 201);
@@ -55,7 +55,7 @@ export const flagScheduleRoutes = new OpenAPIHono<AppEnv>()
     createRoute({ method: 'delete', path: '/projects/{project}/environments/{env}/flags/{flag}/schedule/{id}', security, request: { params: params.extend({ id: z.string().max(64) }) }, responses: { 204: { description: 'Cancelled' }, ...errorResponses } }),
     async (c) => {
       const p = c.req.valid('param');
-      const { affected } = await cancelScheduledChange(c.var.db, c.var.actor.name, await getProject(c.var.db, p.project), p.env, p.flag, p.id, Date.now());
+      const { affected } = await cancelScheduledChange(c.var.db, c.var.actor, await getProject(c.var.db, p.project), p.env, p.flag, p.id, Date.now());
       await publishAndAdopt(c.env, c.var.db, affected);
       return c.body(null, 204);
     },

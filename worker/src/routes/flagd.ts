@@ -63,7 +63,7 @@ export const flagdRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const params = c.req.valid('param');
       const project = await getProject(c.var.db, params.project);
-      const result = await importEnvironment(c.var.db, c.var.actor.name, project, params.env, c.req.valid('json'), c.req.valid('query'));
+      const result = await importEnvironment(c.var.db, c.var.actor, project, params.env, c.req.valid('json'), c.req.valid('query'));
       await publishAndAdopt(c.env, c.var.db, result.affected);
       return c.json({ dryRun: result.dryRun, report: result.report }, 200);
     },

@@ -6,6 +6,8 @@ import { createFlag, deleteFlag, flagView, getFlag, listFlags, updateFlag, updat
 import { getProject } from '../store/projects';
 import { forceQuery } from './release-schemas';
 import { envConfigPatchSchema, envParams, errorResponses, flagInputSchema, flagPatchSchema, flagSchema, json, keySchema, projectParams, jsonBody } from './schemas';
+import { entityTag } from '../store/write-conditions';
+import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './preconditions';
 
 const security = [{ AdminToken: [] }];
 const flagParams = projectParams.extend({ flag: keySchema });
@@ -32,37 +34,47 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
       security,
       description: 'Creates a flag, DISABLED in every environment unless `environments` says otherwise. A boolean flag without variants gets `{on: true, off: false}` and default variant `on`.',
       request: { params: projectParams, ...jsonBody(flagInputSchema) },
-      responses: { 201: json(flagSchema, 'Created'), ...errorResponses, 409: errorResponses[400] },
+      responses: { 201: tagged(json(flagSchema, 'Created')), ...errorResponses, 409: writeConflicts[409] },
     }),
     async (c) => {
       const project = await getProject(c.var.db, c.req.valid('param').project);
-      const { view, affected } = await createFlag(c.var.db, c.var.actor.name, project, c.req.valid('json'));
+      const { view, affected } = await createFlag(c.var.db, c.var.actor, project, c.req.valid('json'));
       await publishAndAdopt(c.env, c.var.db, affected);
+      setEtag(c, await entityTag(view));
       return c.json(view, 201);
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams }, responses: { 200: json(flagSchema, 'The flag'), ...errorResponses } }),
+    createRoute({ method: 'get', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams }, responses: { 200: tagged(json(flagSchema, 'The flag; its ETag names this version of the definition and of every environment’s config')), ...errorResponses } }),
     async (c) => {
       const { project, flag } = c.req.valid('param');
       const found = await getFlag(c.var.db, await getProject(c.var.db, project), flag);
-      return c.json(flagView(found.flag, found.state), 200);
-    },
-  )
-  .openapi(
-    createRoute({ method: 'patch', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams, ...jsonBody(flagPatchSchema) }, responses: { 200: json(flagSchema, 'Updated'), ...errorResponses } }),
-    async (c) => {
-      const { project, flag } = c.req.valid('param');
-      const { view, affected } = await updateFlag(c.var.db, c.var.actor.name, await getProject(c.var.db, project), flag, c.req.valid('json'));
-      await publishAndAdopt(c.env, c.var.db, affected);
+      const view = flagView(found.flag, found.state);
+      setEtag(c, await entityTag(view));
       return c.json(view, 200);
     },
   )
   .openapi(
-    createRoute({ method: 'delete', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams }, responses: { 204: { description: 'Deleted' }, ...errorResponses } }),
+    createRoute({
+      method: 'patch',
+      path: '/projects/{project}/flags/{flag}',
+      security,
+      request: { params: flagParams, headers: ifMatchHeaders, ...jsonBody(flagPatchSchema) },
+      responses: { 200: tagged(json(flagSchema, 'Updated')), ...errorResponses, ...writeConflicts },
+    }),
     async (c) => {
       const { project, flag } = c.req.valid('param');
-      const { affected } = await deleteFlag(c.var.db, c.var.actor.name, await getProject(c.var.db, project), flag);
+      const { view, affected } = await updateFlag(c.var.db, c.var.actor, await getProject(c.var.db, project), flag, c.req.valid('json'), ifMatchOf(c));
+      await publishAndAdopt(c.env, c.var.db, affected);
+      setEtag(c, await entityTag(view));
+      return c.json(view, 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'delete', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams, headers: ifMatchHeaders }, responses: { 204: { description: 'Deleted' }, ...errorResponses, ...writeConflicts } }),
+    async (c) => {
+      const { project, flag } = c.req.valid('param');
+      const { affected } = await deleteFlag(c.var.db, c.var.actor, await getProject(c.var.db, project), flag, ifMatchOf(c));
       await publishAndAdopt(c.env, c.var.db, affected);
       return c.body(null, 204);
     },
@@ -73,13 +85,14 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
       path: '/projects/{project}/environments/{env}/flags/{flag}',
       security,
       description: "Changes a flag's state, default variant or targeting in one environment; live at the edge within seconds. Switching a flag on that no recorded deployment of the environment uses answers 409 DORMANT_CODE unless `?force=true`.",
-      request: { params: envFlagParams, query: forceQuery, ...jsonBody(envConfigPatchSchema) },
-      responses: { 200: json(flagSchema, 'Updated'), ...errorResponses, 409: errorResponses[400] },
+      request: { params: envFlagParams, query: forceQuery, headers: ifMatchHeaders, ...jsonBody(envConfigPatchSchema) },
+      responses: { 200: tagged(json(flagSchema, 'Updated')), ...errorResponses, ...writeConflicts },
     }),
     async (c) => {
       const { project, env, flag } = c.req.valid('param');
-      const { view, affected } = await updateFlagConfig(c.var.db, c.var.actor.name, await getProject(c.var.db, project), env, flag, c.req.valid('json'), c.req.valid('query').force === 'true');
+      const { view, affected } = await updateFlagConfig(c.var.db, c.var.actor, await getProject(c.var.db, project), env, flag, c.req.valid('json'), c.req.valid('query').force === 'true', ifMatchOf(c));
       await publishAndAdopt(c.env, c.var.db, affected);
+      setEtag(c, await entityTag(view));
       return c.json(view, 200);
     },
   );

@@ -4,8 +4,9 @@ import type { AppEnv } from '../context';
 import { createEnvironment, createProject, environmentView, getEnvironment, getProject, listEnvironments, listProjects, projectView } from '../store/projects';
 import { nothingToChange, somethingToChange } from './schemas';
 import { envParams, environmentSchema, errorResponses, json, keySchema, metadataSchema, projectParams, projectSchema, jsonBody } from './schemas';
-import { environmentDetail, updateEnvironment } from '../store/environment-rules';
+import { environmentTag, updateEnvironment } from '../store/environment-rules';
 import { publishAndAdopt } from './publish-and-adopt';
+import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './preconditions';
 
 const security = [{ AdminToken: [] }];
 const newProject = z.object({ key: keySchema, name: z.string().min(1).max(200) }).strict();
@@ -33,7 +34,7 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
       request: jsonBody(newProject),
       responses: { 201: json(projectSchema, 'Created, with environments development, staging and production'), ...errorResponses, 409: errorResponses[400] },
     }),
-    async (c) => c.json(projectView(await createProject(c.var.db, c.var.actor.name, c.req.valid('json'))), 201),
+    async (c) => c.json(projectView(await createProject(c.var.db, c.var.actor, c.req.valid('json'))), 201),
   )
   .openapi(
     createRoute({ method: 'get', path: '/projects/{project}', security, request: { params: projectParams }, responses: { 200: json(projectSchema, 'The project'), ...errorResponses } }),
@@ -58,12 +59,14 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
       path: '/projects/{project}/environments/{env}',
       security,
       request: { params: envParams },
-      responses: { 200: json(environmentDetailSchema, 'The environment with its shared rules'), ...errorResponses },
+      responses: { 200: tagged(json(environmentDetailSchema, 'The environment with its shared rules; its ETag names this version of what PATCH edits (name, guard, rules)')), ...errorResponses },
     }),
     async (c) => {
       const params = c.req.valid('param');
       const project = await getProject(c.var.db, params.project);
-      return c.json(environmentDetail(await getEnvironment(c.var.db, project.id, params.env)), 200);
+      const { view, etag } = await environmentTag(await getEnvironment(c.var.db, project.id, params.env));
+      setEtag(c, etag);
+      return c.json(view, 200);
     },
   )
   .openapi(
@@ -73,14 +76,16 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
       security,
       description:
         "Renames the environment or replaces its shared rules: `segments` (Curtain), `evaluators` (flagd's `$evaluators`) and flag-set `metadata`. Rules are validated with every flag of the environment; a change is live at the edge within seconds.",
-      request: { params: envParams, ...jsonBody(environmentPatchSchema) },
-      responses: { 200: json(environmentDetailSchema, 'Updated'), ...errorResponses },
+      request: { params: envParams, headers: ifMatchHeaders, ...jsonBody(environmentPatchSchema) },
+      responses: { 200: tagged(json(environmentDetailSchema, 'Updated')), ...errorResponses, ...writeConflicts },
     }),
     async (c) => {
       const params = c.req.valid('param');
       const project = await getProject(c.var.db, params.project);
-      const { view, affected } = await updateEnvironment(c.var.db, c.var.actor.name, project, params.env, c.req.valid('json'));
+      const { row, affected } = await updateEnvironment(c.var.db, c.var.actor, project, params.env, c.req.valid('json'), ifMatchOf(c));
       await publishAndAdopt(c.env, c.var.db, affected);
+      const { view, etag } = await environmentTag(row);
+      setEtag(c, etag);
       return c.json(view, 200);
     },
   )
@@ -94,6 +99,6 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const project = await getProject(c.var.db, c.req.valid('param').project);
-      return c.json(environmentView(await createEnvironment(c.var.db, c.var.actor.name, project, c.req.valid('json'))), 201);
+      return c.json(environmentView(await createEnvironment(c.var.db, c.var.actor, project, c.req.valid('json'))), 201);
     },
   );

@@ -6,20 +6,21 @@ import type { AppEnv } from '../context';
 import { publishAndAdopt } from './publish-and-adopt';
 import { wakeReleaseClock } from '../schedule/release-clock';
 import { getEnvironment, getProject } from '../store/projects';
-import { deleteRelease, releaseAction, updateRelease, type ReleaseAction } from '../store/release-actions';
+import { deleteRelease, releaseAction, releaseTag, updateRelease, type ReleaseAction } from '../store/release-actions';
 import { receiveAlerts, recordReadings } from '../store/release-guardrails';
 import { createRelease, getRelease, listReleases, releaseView } from '../store/releases';
 import { alertmanagerSchema, forceQuery, readingsSchema, releaseInputSchema, releasePatchSchema, releaseSchema } from './release-schemas';
 import { envParams, errorResponses, json, jsonBody, keySchema } from './schemas';
+import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './preconditions';
 
 const security = [{ AdminToken: [] }];
 const releaseParams = envParams.extend({ release: keySchema });
-const conflict = { 409: errorResponses[400] };
+const conflict = writeConflicts;
 
 async function scope(c: Context<AppEnv>, params: { project: string; env: string }) {
   const project = await getProject(c.var.db, params.project);
   const env = await getEnvironment(c.var.db, project.id, params.env);
-  return { db: c.var.db, actor: c.var.actor.name, project, env, now: Date.now() };
+  return { db: c.var.db, actor: c.var.actor, project, env, now: Date.now() };
 }
 
 const actions: { action: ReleaseAction; description: string }[] = [
@@ -45,38 +46,49 @@ let routes = new OpenAPIHono<AppEnv>()
       security,
       description: 'Plans a release (state `draft`): flags, steps, optional start time, bucketing attribute, notes, guardrails. Nothing changes at the edge until it is started.',
       request: { params: envParams, ...jsonBody(releaseInputSchema) },
-      responses: { 201: json(releaseSchema, 'Created as a draft'), ...errorResponses, ...conflict },
+      responses: { 201: tagged(json(releaseSchema, 'Created as a draft')), ...errorResponses, 409: conflict[409] },
     }),
     async (c) => {
       const s = await scope(c, c.req.valid('param'));
-      return c.json(releaseView(await createRelease(s.db, s.actor, s.project, s.env, c.req.valid('json'), s.now), s.now), 201);
+      const row = await createRelease(s.db, s.actor, s.project, s.env, c.req.valid('json'), s.now);
+      setEtag(c, await releaseTag(row));
+      return c.json(releaseView(row, s.now), 201);
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/projects/{project}/environments/{env}/releases/{release}', security, request: { params: releaseParams }, responses: { 200: json(releaseSchema, 'The release, with where its plan stands now'), ...errorResponses } }),
+    createRoute({
+      method: 'get',
+      path: '/projects/{project}/environments/{env}/releases/{release}',
+      security,
+      request: { params: releaseParams },
+      responses: { 200: tagged(json(releaseSchema, 'The release, with where its plan stands now; its ETag names the stored version (it changes with each edit, action and recorded step)')), ...errorResponses },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       const s = await scope(c, p);
-      return c.json(releaseView(await getRelease(s.db, s.env, p.release), s.now), 200);
+      const row = await getRelease(s.db, s.env, p.release);
+      setEtag(c, await releaseTag(row));
+      return c.json(releaseView(row, s.now), 200);
     },
   )
   .openapi(
-    createRoute({ method: 'patch', path: '/projects/{project}/environments/{env}/releases/{release}', security, description: 'Edits a release before it starts (draft, or scheduled with the start ahead).', request: { params: releaseParams, ...jsonBody(releasePatchSchema) }, responses: { 200: json(releaseSchema, 'Updated'), ...errorResponses, ...conflict } }),
+    createRoute({ method: 'patch', path: '/projects/{project}/environments/{env}/releases/{release}', security, description: 'Edits a release before it starts (draft, or scheduled with the start ahead).', request: { params: releaseParams, headers: ifMatchHeaders, ...jsonBody(releasePatchSchema) }, responses: { 200: tagged(json(releaseSchema, 'Updated')), ...errorResponses, ...conflict } }),
     async (c) => {
       const p = c.req.valid('param');
       const s = await scope(c, p);
-      const { view, affected } = await updateRelease(s, p.release, c.req.valid('json'));
+      const { view, row, affected } = await updateRelease(s, p.release, c.req.valid('json'), ifMatchOf(c));
       await publishAndAdopt(c.env, s.db, affected);
       if (affected.length) await wakeReleaseClock(c.env, s.env.id);
+      setEtag(c, await releaseTag(row!));
       return c.json(view!, 200);
     },
   )
   .openapi(
-    createRoute({ method: 'delete', path: '/projects/{project}/environments/{env}/releases/{release}', security, description: 'Deletes a release before it starts.', request: { params: releaseParams }, responses: { 204: { description: 'Deleted' }, ...errorResponses, ...conflict } }),
+    createRoute({ method: 'delete', path: '/projects/{project}/environments/{env}/releases/{release}', security, description: 'Deletes a release before it starts.', request: { params: releaseParams, headers: ifMatchHeaders }, responses: { 204: { description: 'Deleted' }, ...errorResponses, ...conflict } }),
     async (c) => {
       const p = c.req.valid('param');
       const s = await scope(c, p);
-      const { affected } = await deleteRelease(s, p.release);
+      const { affected } = await deleteRelease(s, p.release, ifMatchOf(c));
       await publishAndAdopt(c.env, s.db, affected);
       return c.body(null, 204);
     },
@@ -123,15 +135,16 @@ for (const { action, description } of actions) {
       path: `/projects/{project}/environments/{env}/releases/{release}/${action}`,
       security,
       description,
-      request: { params: releaseParams, query: forceQuery },
-      responses: { 200: json(releaseSchema, 'The release after the action'), ...errorResponses, ...conflict },
+      request: { params: releaseParams, query: forceQuery, headers: ifMatchHeaders },
+      responses: { 200: tagged(json(releaseSchema, 'The release after the action')), ...errorResponses, ...conflict },
     }),
     async (c) => {
       const p = c.req.valid('param');
       const s = await scope(c, p);
-      const { view, affected } = await releaseAction(s, p.release, action, { force: c.req.valid('query').force === 'true' });
+      const { view, row, affected } = await releaseAction(s, p.release, action, { force: c.req.valid('query').force === 'true', ifMatch: ifMatchOf(c) });
       await publishAndAdopt(c.env, s.db, affected);
       if (action === 'start' || action === 'resume') await wakeReleaseClock(c.env, s.env.id);
+      setEtag(c, await releaseTag(row!));
       return c.json(view!, 200);
     },
   ) as typeof routes;

@@ -93,7 +93,16 @@ export const sdkKeySchema = z
   .openapi('SdkKey');
 
 export const auditEntrySchema = z
-  .object({ id: z.number(), at: z.string(), actor: z.string(), action: z.string(), resource: z.string(), before: jsonValue, after: jsonValue })
+  .object({
+    id: z.number(),
+    at: z.string(),
+    actor: z.string().describe('who made the change: the admin token’s name at the time, or the system ("scheduler", "guardrail …")'),
+    actorId: z.string().nullable().describe('the admin token’s id ("bootstrap" for CURTAIN_ADMIN_TOKEN), or the system’s symbolic id ("scheduler", "guardrail", "alertmanager"); null for entries written before ids were recorded'),
+    action: z.string(),
+    resource: z.string(),
+    before: jsonValue,
+    after: jsonValue,
+  })
   .openapi('AuditEntry');
 
 export const errorResponses = {

@@ -2,7 +2,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { randomId, sha256Hex } from '../auth/secrets';
 import { notFound } from '../errors';
-import { auditInsert } from './audit';
+import { auditInsert, type AuditActor } from './audit';
 import type { Db } from './db';
 import { adminTokens } from './schema';
 
@@ -20,7 +20,7 @@ export async function listAdminTokens(db: Db) {
 }
 
 /** `crt_admin_<id>_<secret>`: the id finds the stored hash, the 32-character secret carries ~165 bits. */
-export async function createAdminToken(db: Db, actor: string, name: string) {
+export async function createAdminToken(db: Db, actor: AuditActor, name: string) {
   const id = randomId();
   const secret = `crt_admin_${id}_${randomId(32)}`;
   const now = Date.now();
@@ -29,7 +29,7 @@ export async function createAdminToken(db: Db, actor: string, name: string) {
   return { ...view(row), secret };
 }
 
-export async function revokeAdminToken(db: Db, actor: string, id: string) {
+export async function revokeAdminToken(db: Db, actor: AuditActor, id: string) {
   const row = await db.query.adminTokens.findFirst({ where: eq(adminTokens.id, id) });
   if (!row) throw notFound(`Admin token '${id}'`);
   if (row.revokedAt) return;

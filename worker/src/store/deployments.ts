@@ -2,12 +2,13 @@
 // Flags named by a deployment that do not exist yet are created dormant, in the same batch.
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { randomId } from '../auth/secrets';
-import { auditInsert } from './audit';
+import { auditInsert, type AuditActor } from './audit';
 import type { Db, DeploymentRow, EnvironmentRow, FlagRow, ProjectRow } from './db';
 import { effectiveConfig, initialDefaultVariant, loadProjectState } from './flag-set';
 import { deployedFlags } from './dormant-guard';
 import { flagView } from './flags';
 import { deployments, environments, flagConfigs, flags } from './schema';
+import { commitWrite, flagKeysFree, retryStale } from './write-conditions';
 
 export interface DeploymentInput {
   version: string;
@@ -28,7 +29,11 @@ export const deploymentView = (d: DeploymentRow) => ({
   at: new Date(d.at).toISOString(),
 });
 
-export async function recordDeployment(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, input: DeploymentInput) {
+/** Records a deployment; one racing another that creates the same flags is read again and repeated (flags then exist). */
+export const recordDeployment = (db: Db, actor: AuditActor, project: ProjectRow, env: EnvironmentRow, input: DeploymentInput) =>
+  retryStale(() => recordOnce(db, actor, project, env, input));
+
+async function recordOnce(db: Db, actor: AuditActor, project: ProjectRow, env: EnvironmentRow, input: DeploymentInput) {
   const now = Date.now();
   const keys = [...new Set(input.flags ?? [])];
   const state = await loadProjectState(db, project.id);
@@ -43,7 +48,7 @@ export async function recordDeployment(db: Db, actor: string, project: ProjectRo
     version: input.version,
     commit: input.commit ?? null,
     url: input.url ?? null,
-    actor: input.actor ?? actor,
+    actor: input.actor ?? actor.name,
     flags: keys,
     at: input.at ? Date.parse(input.at) : now,
     createdAt: now,
@@ -54,7 +59,7 @@ export async function recordDeployment(db: Db, actor: string, project: ProjectRo
   );
   const envIds = state.environments.map((e) => e.id);
   const createdState = { ...state, configs: new Map(envIds.map((id) => [id, new Map(configs.filter((c) => c.environmentId === id).map((c) => [c.flagId, c]))])) };
-  await db.batch([
+  await commitWrite(db, `The flags of project '${project.key}'`, [flagKeysFree(project.id, created.map((f) => f.key))], [
     db.insert(deployments).values(row),
     ...created.map((f) => db.insert(flags).values(f)),
     ...(configs.length ? [db.insert(flagConfigs).values(configs)] : []),

@@ -1,13 +1,14 @@
 // An environment's shared rules: Curtain segments, flagd `$evaluators` and flag-set metadata, edited
 // through the same audited, validated write path as flags.
 import { eq, sql } from 'drizzle-orm';
-import { auditInsert } from './audit';
+import { auditInsert, type AuditActor } from './audit';
 import type { Db, EnvironmentRow, ProjectRow } from './db';
 import { environmentDocument, loadProjectState } from './flag-set';
 import { assertChange } from './definition-checks';
 import { notFound } from '../errors';
 import { environments } from './schema';
 import { environmentView } from './projects';
+import { assertIfMatch, commitWrite, entityTag, envRevisionIs, envVersionIs } from './write-conditions';
 
 export interface EnvironmentPatch {
   name?: string;
@@ -26,11 +27,21 @@ export const environmentDetail = (e: EnvironmentRow) => ({
   dormantGuard: e.dormantGuard,
 });
 
-export async function updateEnvironment(db: Db, actor: string, project: ProjectRow, envKey: string, patch: EnvironmentPatch) {
+/**
+ * The environment's current version for If-Match and ETag: a tag of what its PATCH edits (name, guard, shared rules),
+ * by whichever path they were written. Its snapshot `version` is left out: a flag change is no edit of the environment.
+ */
+export async function environmentTag(env: EnvironmentRow) {
+  const { version: _evaluated, ...own } = environmentDetail(env);
+  return { view: environmentDetail(env), etag: await entityTag(own) };
+}
+
+export async function updateEnvironment(db: Db, actor: AuditActor, project: ProjectRow, envKey: string, patch: EnvironmentPatch, ifMatch?: string) {
   const state = await loadProjectState(db, project.id);
   const env = state.environments.find((e) => e.key === envKey);
   if (!env) throw notFound(`Environment '${envKey}'`);
-  const next: EnvironmentRow = { ...env, ...patch };
+  if (ifMatch !== undefined) assertIfMatch(ifMatch, await environmentTag(env), `Environment '${envKey}'`);
+  const next: EnvironmentRow = { ...env, ...patch, revision: env.revision + 1 };
   const rulesChanged = patch.segments !== undefined || patch.evaluators !== undefined || patch.metadata !== undefined;
   if (rulesChanged) {
     // strict for the rules it rewrites; older issues elsewhere (a flag imported from flagd) do not block it
@@ -40,12 +51,13 @@ export async function updateEnvironment(db: Db, actor: string, project: ProjectR
     next.version = env.version + 1;
   }
   const now = Date.now();
-  await db.batch([
+  // as read: the row itself (revision) and, since rules are validated with every flag, all the environment evaluates (version)
+  await commitWrite(db, `Environment '${envKey}'`, [envRevisionIs(env), envVersionIs(env)], [
     db
       .update(environments)
-      .set({ ...patch, ...(rulesChanged ? { version: sql`${environments.version} + 1` } : {}) })
+      .set({ ...patch, revision: sql`${environments.revision} + 1`, ...(rulesChanged ? { version: sql`${environments.version} + 1` } : {}) })
       .where(eq(environments.id, env.id)),
     auditInsert(db, { actor, action: 'environment.update', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}`, before: environmentDetail(env), after: environmentDetail(next) }, now),
   ]);
-  return { view: environmentDetail(next), affected: rulesChanged ? [env.id] : [] };
+  return { row: next, view: environmentDetail(next), affected: rulesChanged ? [env.id] : [] };
 }

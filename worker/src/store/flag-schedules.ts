@@ -3,13 +3,14 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import { randomId } from '../auth/secrets';
 import { ApiError, notFound } from '../errors';
-import { auditInsert } from './audit';
+import { auditInsert, SCHEDULER, type AuditActor } from './audit';
 import type { Db, FlagScheduleRow, ProjectRow } from './db';
 import { assertDeployed } from './dormant-guard';
 import { effectiveConfig, loadProjectState, scheduleView, type EnvConfig } from './flag-set';
 import { flagPath } from './definition-checks';
 import { assertValid, getFlag } from './flags';
 import { environments, flagConfigs, flagSchedules, projects } from './schema';
+import { commitWrite, envVersionIs, retryStale } from './write-conditions';
 
 export type ScheduledChangeInput = { at: string } & Partial<EnvConfig>;
 
@@ -34,18 +35,18 @@ export async function listSchedule(db: Db, project: ProjectRow, envKey: string, 
   return state.schedules.filter((s) => s.flagId === flag.id && s.environmentId === env.id).map(scheduleView);
 }
 
-export async function scheduleChange(db: Db, actor: string, project: ProjectRow, envKey: string, flagKey: string, input: ScheduledChangeInput, force: boolean, now: number) {
+export async function scheduleChange(db: Db, actor: AuditActor, project: ProjectRow, envKey: string, flagKey: string, input: ScheduledChangeInput, force: boolean, now: number) {
   const { state, flag, env, resource } = await locate(db, project, envKey, flagKey);
   const at = Date.parse(input.at);
   if (!(at > now)) throw new ApiError('VALIDATION_FAILED', 'Invalid input: /at must be in the future', [{ path: '/at', message: 'must be in the future' }]);
   const { at: _at, ...change } = input;
   if (Object.keys(change).length === 0) throw new ApiError('VALIDATION_FAILED', 'Invalid input: say what changes (state, defaultVariant or targeting)', [{ path: '', message: 'needs state, defaultVariant or targeting' }]);
   if (change.state === 'ENABLED') await assertDeployed(db, env, [flagKey], force, `scheduling '${flagKey}' to switch on`);
-  const row: FlagScheduleRow = { id: randomId(), flagId: flag.id, environmentId: env.id, at, change, createdBy: actor, createdAt: now };
+  const row: FlagScheduleRow = { id: randomId(), flagId: flag.id, environmentId: env.id, at, change, createdBy: actor.name, createdAt: now };
   const pending = [...state.schedules.filter((s) => s.flagId === flag.id && s.environmentId === env.id), row].sort((a, b) => a.at - b.at);
   // every phase the flag will go through must be valid, not only the last
   for (const config of phases(effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id)), pending.map((s) => s.change))) assertValid(state, env, { key: flagKey, flag, config }, (['state', 'defaultVariant', 'targeting'] as const).filter((f) => change[f] !== undefined).map((f) => flagPath(flagKey, f)));
-  await db.batch([
+  await commitWrite(db, `Flag '${flagKey}' (or another definition in environment '${envKey}')`, [envVersionIs(env)], [
     db.insert(flagSchedules).values(row),
     db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
     auditInsert(db, { actor, action: 'flag.schedule', projectId: project.id, environmentId: env.id, resource, after: scheduleView(row) }, now),
@@ -53,11 +54,11 @@ export async function scheduleChange(db: Db, actor: string, project: ProjectRow,
   return { view: scheduleView(row), affected: [env.id], environmentId: env.id };
 }
 
-export async function cancelScheduledChange(db: Db, actor: string, project: ProjectRow, envKey: string, flagKey: string, id: string, now: number) {
+export async function cancelScheduledChange(db: Db, actor: AuditActor, project: ProjectRow, envKey: string, flagKey: string, id: string, now: number) {
   const { state, flag, env, resource } = await locate(db, project, envKey, flagKey);
   const row = state.schedules.find((s) => s.id === id && s.flagId === flag.id && s.environmentId === env.id);
   if (!row) throw notFound(`Scheduled change '${id}'`);
-  await db.batch([
+  await commitWrite(db, `Flag '${flagKey}' (or another definition in environment '${envKey}')`, [envVersionIs(env)], [
     db.delete(flagSchedules).where(eq(flagSchedules.id, id)),
     db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
     auditInsert(db, { actor, action: 'flag.unschedule', projectId: project.id, environmentId: env.id, resource, before: scheduleView(row) }, now),
@@ -69,7 +70,9 @@ export async function cancelScheduledChange(db: Db, actor: string, project: Proj
  * Records the environment's due changes into the flags' configs (the edge has applied them since their time),
  * audited at their time by the scheduler. Answers whether anything changed and when the next change is due.
  */
-export async function applyDueChanges(db: Db, environmentId: string, now: number): Promise<{ applied: number; next: number | null }> {
+export const applyDueChanges = (db: Db, environmentId: string, now: number) => retryStale(() => applyDueOnce(db, environmentId, now));
+
+async function applyDueOnce(db: Db, environmentId: string, now: number): Promise<{ applied: number; next: number | null }> {
   const env = await db.query.environments.findFirst({ where: eq(environments.id, environmentId) });
   if (!env) return { applied: 0, next: null };
   const rows = await db.select().from(flagSchedules).where(eq(flagSchedules.environmentId, env.id)).orderBy(flagSchedules.at);
@@ -86,9 +89,11 @@ export async function applyDueChanges(db: Db, environmentId: string, now: number
     const before = configs.get(flag.id) ?? effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id));
     const after = { ...before, ...row.change };
     configs.set(flag.id, after);
-    writes.push(auditInsert(db, { actor: 'scheduler', action: 'flag.configure', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/flags/${flag.key}`, before, after: { ...after, scheduled: scheduleView(row) } }, row.at));
+    writes.push(auditInsert(db, { actor: SCHEDULER, action: 'flag.configure', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/flags/${flag.key}`, before, after: { ...after, scheduled: scheduleView(row) } }, row.at));
   }
-  await db.batch([
+  // configs are written whole, from the state read: a person's edit in between must not be overwritten
+  const read = state.environments.find((e) => e.id === env.id) ?? env;
+  await commitWrite(db, `Environment '${env.key}'`, [envVersionIs(read)], [
     db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
     ...[...configs].map(([flagId, config]) =>
       db.insert(flagConfigs).values({ flagId, environmentId: env.id, ...config, updatedAt: now }).onConflictDoUpdate({ target: [flagConfigs.flagId, flagConfigs.environmentId], set: { ...config, updatedAt: now } }),

@@ -54,19 +54,29 @@ export interface ProjectState {
   schedules: FlagScheduleRow[];
 }
 
-/** Reads a project's environments, flags and configs in one batch, so the three agree with each other. */
-export async function loadProjectState(db: Db, projectId: string): Promise<ProjectState> {
+/** The reads of a project's state, to be run in one batch (alone, or with others that must agree with them). */
+export function projectStateQueries(db: Db, projectId: string) {
   const envIds = db.select({ id: environments.id }).from(environments).where(eq(environments.projectId, projectId));
-  const [envRows, flagRows, configRows, releaseRows, scheduleRows] = await db.batch([
+  return [
     db.select().from(environments).where(eq(environments.projectId, projectId)).orderBy(asc(environments.createdAt)),
     db.select().from(flags).where(eq(flags.projectId, projectId)).orderBy(asc(flags.key)),
     db.select().from(flagConfigs).where(inArray(flagConfigs.environmentId, envIds)),
     db.select().from(releases).where(and(eq(releases.projectId, projectId), ne(releases.state, 'draft'))).orderBy(asc(releases.anchorAt), asc(releases.createdAt)),
     db.select().from(flagSchedules).where(inArray(flagSchedules.environmentId, envIds)).orderBy(asc(flagSchedules.at)),
-  ]);
+  ] as const;
+}
+
+type Rows<Q> = { [K in keyof Q]: Awaited<Q[K]> };
+
+export function projectStateOf([envRows, flagRows, configRows, releaseRows, scheduleRows]: Rows<ReturnType<typeof projectStateQueries>>): ProjectState {
   const configs = new Map<string, Map<string, FlagConfigRow>>(envRows.map((e) => [e.id, new Map()]));
   for (const row of configRows) configs.get(row.environmentId)?.set(row.flagId, row);
   return { environments: envRows, flags: flagRows, configs, releases: releaseRows, schedules: scheduleRows };
+}
+
+/** Reads a project's environments, flags and configs in one batch, so the three agree with each other. */
+export async function loadProjectState(db: Db, projectId: string): Promise<ProjectState> {
+  return projectStateOf(await db.batch(projectStateQueries(db, projectId)));
 }
 
 /**

@@ -5,11 +5,12 @@ import { inferFlagType, validateFlagSet } from '../engine';
 import type { FlagSetDocument, ValidationIssue } from '../engine/types';
 import { randomId } from '../auth/secrets';
 import { ApiError } from '../errors';
-import { auditInsert } from './audit';
+import { auditInsert, type AuditActor } from './audit';
 import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
 import { assertChange, issuesByFlag, type FlagIssue } from './definition-checks';
 import { effectiveConfig, environmentDocument, loadProjectState, type EnvConfig, type ProjectState } from './flag-set';
 import { environments, flagConfigs, flags } from './schema';
+import { commitWrite, envVersionIs, flagKeysFree } from './write-conditions';
 
 /** The admin API's rule for flag keys (routes/schemas.ts keySchema), applied to the keys of a file. */
 const FLAG_KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
@@ -71,7 +72,7 @@ export function exportEnvironment(state: ProjectState, env: EnvironmentRow): Fla
   return { $schema: 'https://flagd.dev/schema/v0/flags.json', ...doc };
 }
 
-export async function importEnvironment(db: Db, actor: string, project: ProjectRow, envKey: string, input: unknown, options: { dryRun: boolean; prune: boolean; strict?: boolean }) {
+export async function importEnvironment(db: Db, actor: AuditActor, project: ProjectRow, envKey: string, input: unknown, options: { dryRun: boolean; prune: boolean; strict?: boolean }) {
   const lenient = !options.strict;
   const validated = validateFlagSet(input, { lenient });
   const issues = [...keyIssues(input), ...(validated.ok ? [] : validated.issues)];
@@ -149,7 +150,8 @@ export async function importEnvironment(db: Db, actor: string, project: ProjectR
   if (options.dryRun || !changed) return { report, affected: [] as string[], dryRun: options.dryRun };
 
   const deletedIds = absent.filter(() => options.prune).map((f) => f.id);
-  await db.batch([
+  // as read: every environment validated above, and no racing write created a flag this import creates
+  await commitWrite(db, `Environment '${env.key}' (or a flag of the file)`, [...affected.map(envVersionIs), flagKeysFree(project.id, report.created)], [
     db.update(environments).set({ ...shared, version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
     ...flagWrites,
     ...configWrites.map((c) => db.insert(flagConfigs).values(c).onConflictDoUpdate({ target: [flagConfigs.flagId, flagConfigs.environmentId], set: { state: c.state, defaultVariant: c.defaultVariant, targeting: c.targeting, updatedAt: now } })),

@@ -3,12 +3,13 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { inferFlagType, validateReleases } from '../engine';
 import { randomId } from '../auth/secrets';
 import { ApiError, notFound } from '../errors';
-import { auditInsert } from './audit';
+import { auditInsert, type AuditActor } from './audit';
 import { assertChange, flagPath, flagWarnings } from './definition-checks';
 import { assertDeployed } from './dormant-guard';
 import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
 import { effectiveConfig, environmentDocument, initialDefaultVariant, loadProjectState, scheduleView, type EnvConfig, type ProjectState } from './flag-set';
 import { environments, flagConfigs, flags } from './schema';
+import { assertIfMatch, commitWrite, entityTag, envSetIs, envVersionIs } from './write-conditions';
 
 export type FlagType = FlagRow['type'];
 
@@ -78,6 +79,16 @@ export function resolveType(variants: Record<string, unknown>, declared: FlagTyp
 const bumpVersions = (db: Db, envIds: string[]) =>
   db.update(environments).set({ version: sql`${environments.version} + 1` }).where(inArray(environments.id, envIds));
 
+/** A flag's variants are shared by every environment, so a flag-level write is computed from all of them as read. */
+const projectAsRead = (project: ProjectRow, state: ProjectState) => [envSetIs(project.id, state.environments), ...state.environments.map(envVersionIs)];
+
+/** The flag's current version for If-Match: a tag of its whole view (definition, and config in every environment). */
+export async function assertFlagMatches(ifMatch: string | undefined, flag: FlagRow, state: ProjectState) {
+  if (ifMatch === undefined) return;
+  const view = flagView(flag, state);
+  assertIfMatch(ifMatch, { etag: await entityTag(view), view }, `Flag '${flag.key}'`);
+}
+
 export interface FlagInput {
   key: string;
   type?: FlagType;
@@ -89,7 +100,7 @@ export interface FlagInput {
   environments?: Record<string, Partial<EnvConfig>>;
 }
 
-export async function createFlag(db: Db, actor: string, project: ProjectRow, input: FlagInput) {
+export async function createFlag(db: Db, actor: AuditActor, project: ProjectRow, input: FlagInput) {
   const state = await loadProjectState(db, project.id);
   if (state.flags.some((f) => f.key === input.key)) throw new ApiError('CONFLICT', `Flag '${input.key}' already exists`);
   for (const envKey of Object.keys(input.environments ?? {})) {
@@ -122,7 +133,7 @@ export async function createFlag(db: Db, actor: string, project: ProjectRow, inp
     return { flagId: flag.id, environmentId: env.id, ...config, updatedAt: now };
   });
   const view = flagView(flag, { ...state, configs: new Map(configs.map((c) => [c.environmentId, new Map([[flag.id, c]])])) });
-  await db.batch([
+  await commitWrite(db, `Project '${project.key}'`, projectAsRead(project, state), [
     db.insert(flags).values(flag),
     ...(configs.length ? [db.insert(flagConfigs).values(configs)] : []),
     bumpVersions(db, state.environments.map((e) => e.id)),
@@ -133,15 +144,16 @@ export async function createFlag(db: Db, actor: string, project: ProjectRow, inp
 
 export type FlagPatch = Partial<Pick<FlagRow, 'description' | 'tags' | 'variants' | 'clientVisible' | 'metadata'>>;
 
-export async function updateFlag(db: Db, actor: string, project: ProjectRow, key: string, patch: FlagPatch) {
+export async function updateFlag(db: Db, actor: AuditActor, project: ProjectRow, key: string, patch: FlagPatch, ifMatch?: string) {
   const { state, flag } = await getFlag(db, project, key);
+  await assertFlagMatches(ifMatch, flag, state);
   const next: FlagRow = { ...flag, ...patch, updatedAt: Date.now() };
   if (patch.variants) next.type = resolveType(patch.variants, flag.type === 'integer' || flag.type === 'float' ? undefined : flag.type);
   const changed = (['variants', 'metadata'] as const).filter((f) => patch[f] !== undefined).map((f) => flagPath(key, f));
   for (const env of state.environments) assertValid(state, env, { key, flag: next }, changed);
   const before = flagView(flag, state);
   const after = flagView(next, { ...state, flags: state.flags.map((f) => (f.id === flag.id ? next : f)) });
-  await db.batch([
+  await commitWrite(db, `Flag '${key}' (or another definition in project '${project.key}')`, projectAsRead(project, state), [
     db.update(flags).set({ ...patch, type: next.type, updatedAt: next.updatedAt }).where(eq(flags.id, flag.id)),
     bumpVersions(db, state.environments.map((e) => e.id)),
     auditInsert(db, { actor, action: 'flag.update', projectId: project.id, resource: `projects/${project.key}/flags/${key}`, before, after }, next.updatedAt),
@@ -149,11 +161,12 @@ export async function updateFlag(db: Db, actor: string, project: ProjectRow, key
   return { view: after, affected: state.environments.map((e) => e.id) };
 }
 
-export async function deleteFlag(db: Db, actor: string, project: ProjectRow, key: string) {
+export async function deleteFlag(db: Db, actor: AuditActor, project: ProjectRow, key: string, ifMatch?: string) {
   const { state, flag } = await getFlag(db, project, key);
+  await assertFlagMatches(ifMatch, flag, state);
   for (const env of state.environments) assertValid(state, env, { key, flag: null }, []);
   const now = Date.now();
-  await db.batch([
+  await commitWrite(db, `Flag '${key}' (or another definition in project '${project.key}')`, projectAsRead(project, state), [
     db.delete(flagConfigs).where(eq(flagConfigs.flagId, flag.id)),
     db.delete(flags).where(eq(flags.id, flag.id)),
     bumpVersions(db, state.environments.map((e) => e.id)),
@@ -162,17 +175,19 @@ export async function deleteFlag(db: Db, actor: string, project: ProjectRow, key
   return { affected: state.environments.map((e) => e.id) };
 }
 
-export async function updateFlagConfig(db: Db, actor: string, project: ProjectRow, envKey: string, key: string, patch: Partial<EnvConfig>, force = false) {
+export async function updateFlagConfig(db: Db, actor: AuditActor, project: ProjectRow, envKey: string, key: string, patch: Partial<EnvConfig>, force = false, ifMatch?: string) {
   const { state, flag } = await getFlag(db, project, key);
   const env = state.environments.find((e) => e.key === envKey);
   if (!env) throw notFound(`Environment '${envKey}'`);
+  await assertFlagMatches(ifMatch, flag, state);
   const current = effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id));
   if (patch.state === 'ENABLED' && current.state !== 'ENABLED') await assertDeployed(db, env, [key], force, `switching '${key}' on`);
   const config: EnvConfig = { ...current, ...patch };
   assertValid(state, env, { key, flag, config }, (['state', 'defaultVariant', 'targeting'] as const).filter((f) => patch[f] !== undefined).map((f) => flagPath(key, f)));
   const now = Date.now();
   const row = { flagId: flag.id, environmentId: env.id, ...config, updatedAt: now };
-  await db.batch([
+  // the environment's version covers the whole document this config was validated in (other flags, rules, releases)
+  await commitWrite(db, `Flag '${key}' (or another definition in environment '${envKey}')`, [envVersionIs(env)], [
     db.insert(flagConfigs).values(row).onConflictDoUpdate({ target: [flagConfigs.flagId, flagConfigs.environmentId], set: { ...config, updatedAt: now } }),
     bumpVersions(db, [env.id]),
     auditInsert(db, { actor, action: 'flag.configure', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${envKey}/flags/${key}`, before: current, after: config }, now),

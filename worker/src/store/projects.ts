@@ -2,7 +2,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { randomId } from '../auth/secrets';
 import { ApiError, notFound } from '../errors';
-import { auditInsert } from './audit';
+import { auditInsert, type AuditActor } from './audit';
 import type { Db, EnvironmentRow, ProjectRow } from './db';
 import { environments, projects } from './schema';
 
@@ -44,7 +44,7 @@ export async function getEnvironment(db: Db, projectId: string, key: string): Pr
 }
 
 /** Creates a project with development, staging and production, in one batch with its audit entry. */
-export async function createProject(db: Db, actor: string, input: { key: string; name: string }) {
+export async function createProject(db: Db, actor: AuditActor, input: { key: string; name: string }) {
   if (await db.query.projects.findFirst({ where: eq(projects.key, input.key) })) {
     throw new ApiError('CONFLICT', `Project '${input.key}' already exists`);
   }
@@ -65,7 +65,7 @@ export async function createProject(db: Db, actor: string, input: { key: string;
   return project;
 }
 
-export async function createEnvironment(db: Db, actor: string, project: ProjectRow, input: { key: string; name: string }) {
+export async function createEnvironment(db: Db, actor: AuditActor, project: ProjectRow, input: { key: string; name: string }) {
   const existing = await db.query.environments.findFirst({
     where: and(eq(environments.projectId, project.id), eq(environments.key, input.key)),
   });

@@ -1,7 +1,7 @@
 // Release writes: edits before the start, and the actions (start, pause, resume, rollback, kill), each one audited batch.
 import { eq, sql } from 'drizzle-orm';
 import { ApiError } from '../errors';
-import { auditInsert } from './audit';
+import { auditInsert, type AuditActor } from './audit';
 import type { Db, EnvironmentRow, FlagConfigRow, ProjectRow, ReleaseRow } from './db';
 import { assertDeployed } from './dormant-guard';
 import { effectiveConfig, loadProjectState, type ProjectState } from './flag-set';
@@ -9,15 +9,25 @@ import { flagPath } from './definition-checks';
 import { assertValid } from './flags';
 import { assertNotStarted, currentState, getRelease, releaseResource, releaseView, resolveFlags, type ReleaseInput } from './releases';
 import { environments, flagConfigs, releases } from './schema';
+import { assertIfMatch, commitWrite, entityTag, envVersionIs, releaseRevisionIs } from './write-conditions';
 
 export type ReleaseAction = 'start' | 'pause' | 'resume' | 'rollback' | 'kill';
 
 interface Commit {
   db: Db;
-  actor: string;
+  actor: AuditActor;
   project: ProjectRow;
   env: EnvironmentRow;
   now: number;
+}
+
+/** A release's current version for If-Match and ETag: its row's revision (people's edits and the scheduler's records alike). */
+export async function releaseTag(row: ReleaseRow) {
+  return entityTag({ release: row.id, revision: row.revision });
+}
+
+async function assertReleaseMatches(ifMatch: string | undefined, row: ReleaseRow, now: number) {
+  if (ifMatch !== undefined) assertIfMatch(ifMatch, { etag: await releaseTag(row), view: releaseView(row, now) }, `Release '${row.key}'`);
 }
 
 /** One batch: the release row, any flag configs, the version bump when the edge sees a change, and the audit entries. */
@@ -37,7 +47,10 @@ async function commit(c: Commit, action: string, before: ReleaseRow | null, afte
   if (visible) assertValid(next, envNow, undefined, [`/releases/${(after ?? before)!.key}`, ...configs.map((c) => flagPath(state.flags.find((f) => f.id === c.flagId)!.key, 'state'))]);
   const row = (after ?? before)!;
   const resource = releaseResource(project, env, row);
-  await db.batch([
+  if (before && after) after.revision = before.revision + 1;
+  // as read: the row (racing actions, the scheduler's records) and, when the edge sees the change, all it evaluates
+  const conditions = [...(before ? [releaseRevisionIs(before)] : []), ...(visible ? [envVersionIs(envNow)] : [])];
+  await commitWrite(db, `Release '${row.key}' (or a definition it was checked with)`, conditions, [
     after ? db.insert(releases).values(after).onConflictDoUpdate({ target: releases.id, set: { ...after } }) : db.delete(releases).where(eq(releases.id, row.id)),
     ...configs.map((cfg) => db.insert(flagConfigs).values(cfg).onConflictDoUpdate({ target: [flagConfigs.flagId, flagConfigs.environmentId], set: { state: cfg.state, updatedAt: now } })),
     ...(visible ? [db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id))] : []),
@@ -48,11 +61,12 @@ async function commit(c: Commit, action: string, before: ReleaseRow | null, afte
       return auditInsert(db, { actor, action: 'flag.configure', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/flags/${flag.key}`, before: was, after: { ...was, state: cfg.state } }, now);
     }),
   ]);
-  return { view: after ? releaseView(after, now) : null, affected: visible ? [env.id] : [] };
+  return { view: after ? releaseView(after, now) : null, row: after, affected: visible ? [env.id] : [] };
 }
 
-export async function updateRelease(c: Commit, key: string, patch: Partial<Omit<ReleaseInput, 'key'>>) {
+export async function updateRelease(c: Commit, key: string, patch: Partial<Omit<ReleaseInput, 'key'>>, ifMatch?: string) {
   const before = await getRelease(c.db, c.env, key);
+  await assertReleaseMatches(ifMatch, before, c.now);
   assertNotStarted(before, c.now, 'edited');
   const state = await loadProjectState(c.db, c.project.id);
   const after: ReleaseRow = { ...before, updatedAt: c.now };
@@ -78,8 +92,9 @@ export async function updateRelease(c: Commit, key: string, patch: Partial<Omit<
   return commit(c, 'update', before, after, state);
 }
 
-export async function deleteRelease(c: Commit, key: string) {
+export async function deleteRelease(c: Commit, key: string, ifMatch?: string) {
   const before = await getRelease(c.db, c.env, key);
+  await assertReleaseMatches(ifMatch, before, c.now);
   assertNotStarted(before, c.now, 'deleted');
   return commit(c, 'delete', before, null, await loadProjectState(c.db, c.project.id));
 }
@@ -88,8 +103,9 @@ const refuse = (row: ReleaseRow, state: string, action: ReleaseAction) =>
   new ApiError('INVALID_STATE', `Release '${row.key}' is ${state.replace('_', ' ')}: it cannot ${action === 'start' ? 'be started again' : action} now`);
 
 /** Applies an action; `cause` is recorded with it (a guardrail reading, an alert). */
-export async function releaseAction(c: Commit, key: string, action: ReleaseAction, opts: { force?: boolean; cause?: unknown } = {}) {
+export async function releaseAction(c: Commit, key: string, action: ReleaseAction, opts: { force?: boolean; cause?: unknown; ifMatch?: string } = {}) {
   const before = await getRelease(c.db, c.env, key);
+  await assertReleaseMatches(opts.ifMatch, before, c.now);
   const state = currentState(before, c.now);
   const after: ReleaseRow = { ...before, state, updatedAt: c.now };
   const project = await loadProjectState(c.db, c.project.id);
@@ -131,7 +147,7 @@ export async function releaseAction(c: Commit, key: string, action: ReleaseActio
       break;
     case 'kill':
       if (state === 'draft') throw refuse(before, state, action);
-      if (before.killed) return { view: releaseView(before, c.now), affected: [] };
+      if (before.killed) return { view: releaseView(before, c.now), row: before, affected: [] };
       after.state = 'rolled_back';
       after.killed = true;
       after.endedAt = before.state === 'rolled_back' ? before.endedAt : c.now;

@@ -1,13 +1,15 @@
 // Guardrails: metric readings against a release's thresholds, and Alertmanager alerts; a breach pauses or rolls back.
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import type { AuditActor } from './audit';
 import type { Db, EnvironmentRow, ProjectRow, ReleaseRow } from './db';
 import { releaseAction } from './release-actions';
 import { currentState, getRelease, releaseView } from './releases';
 import { releaseMetrics, type Guardrail } from './schema';
+import { retryStale } from './write-conditions';
 
 interface Ctx {
   db: Db;
-  actor: string;
+  actor: AuditActor;
   project: ProjectRow;
   env: EnvironmentRow;
   now: number;
@@ -28,9 +30,13 @@ function actionable(row: ReleaseRow, action: Guardrail['action'], now: number) {
   return action === 'pause' ? s === 'rolling_out' : s === 'rolling_out' || s === 'paused' || s === 'scheduled' || s === 'released';
 }
 
-async function act(c: Ctx, row: ReleaseRow, action: Guardrail['action'], actor: string, cause: unknown) {
-  if (!actionable(row, action, c.now)) return null;
-  return releaseAction({ ...c, actor }, row.key, action, { cause });
+/** Acts unless the release no longer allows it; a person's action racing this one is read again, not overwritten. */
+async function act(c: Ctx, row: ReleaseRow, action: Guardrail['action'], actor: AuditActor, cause: unknown) {
+  return retryStale(async () => {
+    const current = await getRelease(c.db, c.env, row.key);
+    if (!actionable(current, action, c.now)) return null;
+    return releaseAction({ ...c, actor }, row.key, action, { cause });
+  });
 }
 
 /** Stores the readings, then checks each guardrail on their metrics over its window; the first breach acts. */
@@ -45,7 +51,7 @@ export async function recordReadings(c: Ctx, key: string, readings: Reading[]) {
       .where(and(eq(releaseMetrics.releaseId, row.id), eq(releaseMetrics.metric, g.metric), gt(releaseMetrics.at, c.now - g.windowMinutes * 60_000), lte(releaseMetrics.at, c.now)));
     if (w.mean === null || w.samples < g.minSamples || !breaches(g, w.mean)) continue;
     const cause = { guardrail: g, value: w.mean, samples: w.samples, readings };
-    const done = await act(c, row, g.action, `guardrail ${g.metric} (readings from ${c.actor})`, cause);
+    const done = await act(c, row, g.action, { id: 'guardrail', name: `guardrail ${g.metric} (readings from ${c.actor.name})` }, cause);
     if (done) return { release: done.view!, breached: { ...g, value: w.mean, samples: w.samples }, affected: done.affected };
   }
   return { release: releaseView(row, c.now), breached: null, affected: [] as string[] };
@@ -81,7 +87,7 @@ export async function receiveAlerts(c: Ctx, alerts: Alert[]) {
     }
     const label = alert.labels?.action;
     const action: Guardrail['action'] = label === 'rollback' || label === 'pause' ? label : (row.guardrails.find((g) => g.metric === name)?.action ?? 'pause');
-    const done = await act(c, row, action, `alertmanager ${name} (via ${c.actor})`, { alert: { labels: alert.labels, annotations: alert.annotations, startsAt: alert.startsAt } });
+    const done = await act(c, row, action, { id: 'alertmanager', name: `alertmanager ${name} (via ${c.actor.name})` }, { alert: { labels: alert.labels, annotations: alert.annotations, startsAt: alert.startsAt } });
     if (!done) {
       ignored.push({ alert: name, reason: `release '${key}' is ${currentState(row, c.now).replace('_', ' ')}` });
       continue;

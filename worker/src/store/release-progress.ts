@@ -1,14 +1,13 @@
 // The true history of running releases: scheduled starts, each step and the end of the plan, recorded in the
 // audit log at the time they happened, whether or not anyone was looking. The edge needs none of it.
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { releasePosition } from '../engine';
-import { auditInsert } from './audit';
+import { auditInsert, SCHEDULER } from './audit';
 import type { Db, ReleaseRow } from './db';
 import { releaseDefinition } from './release-definition';
 import { releaseResource } from './releases';
 import { environments, projects, releases } from './schema';
-
-const SCHEDULER = 'scheduler';
+import { commitWrite, releaseRevisionIs, retryStale } from './write-conditions';
 
 /** When each step of a row's plan begins (ms), from its anchor. */
 function stepStarts(row: ReleaseRow): number[] {
@@ -22,7 +21,9 @@ function stepStarts(row: ReleaseRow): number[] {
 }
 
 /** Records what has happened to the environment's running releases up to `now`; answers when to look next, or null. */
-export async function advanceReleases(db: Db, environmentId: string, now: number): Promise<number | null> {
+export const advanceReleases = (db: Db, environmentId: string, now: number) => retryStale(() => advanceOnce(db, environmentId, now));
+
+async function advanceOnce(db: Db, environmentId: string, now: number): Promise<number | null> {
   const env = await db.query.environments.findFirst({ where: eq(environments.id, environmentId) });
   if (!env) return null;
   const project = (await db.query.projects.findFirst({ where: eq(projects.id, env.projectId) }))!;
@@ -32,6 +33,7 @@ export async function advanceReleases(db: Db, environmentId: string, now: number
     if (t !== null && t > now) next = next === null ? t : Math.min(next, t);
   };
   const writes = [];
+  const conditions = [];
   for (const row of rows) {
     const def = releaseDefinition(row);
     if (!def || row.anchorAt === null) continue;
@@ -62,9 +64,11 @@ export async function advanceReleases(db: Db, environmentId: string, now: number
       later(pos.completeAt);
     }
     if (r.state !== row.state || r.recordedStep !== row.recordedStep) {
-      writes.push(db.update(releases).set({ state: r.state, startedAt: r.startedAt, recordedStep: r.recordedStep, endedAt: r.endedAt }).where(and(eq(releases.id, row.id), eq(releases.state, row.state))));
+      // as read, or nothing is recorded: a person's action in between (pause, kill) is not overwritten, nor a step logged twice
+      conditions.push(releaseRevisionIs(row));
+      writes.push(db.update(releases).set({ state: r.state, startedAt: r.startedAt, recordedStep: r.recordedStep, endedAt: r.endedAt, revision: sql`${releases.revision} + 1` }).where(eq(releases.id, row.id)));
     }
   }
-  if (writes.length) await db.batch(writes as [(typeof writes)[number], ...(typeof writes)[number][]]);
+  if (writes.length) await commitWrite(db, `The releases of environment '${env.key}'`, conditions, writes);
   return next;
 }

@@ -3,11 +3,12 @@ import { and, desc, eq } from 'drizzle-orm';
 import { releasePosition } from '../engine';
 import { randomId } from '../auth/secrets';
 import { ApiError, notFound } from '../errors';
-import { auditInsert } from './audit';
+import { auditInsert, type AuditActor } from './audit';
 import type { Db, EnvironmentRow, ProjectRow, ReleaseRow } from './db';
 import { loadProjectState, type ProjectState } from './flag-set';
 import { releaseDefinition } from './release-definition';
 import { releases, type Guardrail, type ReleaseFlag, type ReleaseRowState } from './schema';
+import { commitWrite, releaseKeyFree, retryStale } from './write-conditions';
 
 export interface ReleaseInput {
   key: string;
@@ -104,7 +105,11 @@ export function resolveFlags(state: ProjectState, keys: string[], variants: Rele
 
 const guardrails = (input: ReleaseInput['guardrails']): Guardrail[] => (input ?? []).map((g) => ({ ...g, minSamples: g.minSamples ?? 1 }));
 
-export async function createRelease(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, input: ReleaseInput, now: number) {
+/** Creates a draft; a racing creation of the same key is read again, and so answered 409 as a key that exists. */
+export const createRelease = (db: Db, actor: AuditActor, project: ProjectRow, env: EnvironmentRow, input: ReleaseInput, now: number) =>
+  retryStale(() => createOnce(db, actor, project, env, input, now));
+
+async function createOnce(db: Db, actor: AuditActor, project: ProjectRow, env: EnvironmentRow, input: ReleaseInput, now: number) {
   const state = await loadProjectState(db, project.id);
   const existing = await db.query.releases.findFirst({ where: and(eq(releases.environmentId, env.id), eq(releases.key, input.key)) });
   if (existing) throw new ApiError('CONFLICT', `Release '${input.key}' already exists in environment '${env.key}'`);
@@ -129,11 +134,12 @@ export async function createRelease(db: Db, actor: string, project: ProjectRow, 
     pausedAt: null,
     endedAt: null,
     recordedStep: null,
-    createdBy: actor,
+    createdBy: actor.name,
     createdAt: now,
     updatedAt: now,
+    revision: 0,
   };
-  await db.batch([
+  await commitWrite(db, `Release '${input.key}'`, [releaseKeyFree(env.id, input.key)], [
     db.insert(releases).values(row),
     auditInsert(db, { actor, action: 'release.create', projectId: project.id, environmentId: env.id, resource: releaseResource(project, env, row), after: releaseView(row, now) }, now),
   ]);

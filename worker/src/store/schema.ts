@@ -1,6 +1,6 @@
 // D1 schema (drizzle-orm): the source of truth for projects, flags, keys and the audit log.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () => integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -22,6 +22,8 @@ export const environments = sqliteTable(
     name: text('name').notNull(),
     /** Grows by one with every change to what the environment evaluates; the snapshot carries it. */
     version: integer('version').notNull().default(0),
+    /** Grows by one with every edit of the environment itself (name, guard, shared rules): its writes' version condition. */
+    revision: integer('revision').notNull().default(0),
     /** flagd `$evaluators`, Curtain `segments` and flag-set `metadata`, as JSON. */
     evaluators: text('evaluators', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
     segments: text('segments', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
@@ -107,7 +109,10 @@ export const auditLog = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     at: integer('at').notNull(),
+    /** the actor's name as it was at the time (a token's name, or "scheduler", "guardrail …") */
     actor: text('actor').notNull(),
+    /** the admin token's id ("bootstrap" for CURTAIN_ADMIN_TOKEN), or a symbolic id for the system ("scheduler", …) */
+    actorId: text('actor_id'),
     action: text('action').notNull(),
     projectId: text('project_id'),
     environmentId: text('environment_id'),
@@ -192,6 +197,8 @@ export const releases = sqliteTable(
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
+    /** Grows by one with every write of the row (people and the scheduler alike): its writes' version condition. */
+    revision: integer('revision').notNull().default(0),
   },
   (t) => [uniqueIndex('releases_environment_key').on(t.environmentId, t.key), index('releases_project').on(t.projectId)],
 );
@@ -229,3 +236,10 @@ export const flagSchedules = sqliteTable(
   },
   (t) => [index('flag_schedules_environment_at').on(t.environmentId, t.at)],
 );
+
+/**
+ * The version conditions of a write batch (store/write-conditions.ts): each batch starts by inserting here
+ * 1 when every row it was computed from is as it was read, else 0. The CHECK refuses 0 and so fails the batch,
+ * which D1 runs as one transaction; 1 meets the one row already there and does nothing.
+ */
+export const writeGuard = sqliteTable('write_guard', { held: integer('held').primaryKey() }, (t) => [check('stale_write', sql`${t.held} = 1`)]);

@@ -1,11 +1,12 @@
 // SDK keys: one project and environment each, server or client; stored as SHA-256, shown once.
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { randomId, sha256Hex } from '../auth/secrets';
-import { notFound } from '../errors';
-import { auditInsert } from './audit';
+import { ApiError, notFound } from '../errors';
+import { auditInsert, type AuditActor } from './audit';
 import type { Db, EnvironmentRow, ProjectRow, SdkKeyRow } from './db';
 import { environments, sdkKeys } from './schema';
 import { sql } from 'drizzle-orm';
+import { assertIfMatch, commitWrite, entityTag, sdkKeyIs } from './write-conditions';
 
 export type SdkKeyKind = SdkKeyRow['kind'];
 
@@ -63,16 +64,30 @@ export async function listSdkKeys(db: Db, env: EnvironmentRow) {
   return rows.map(sdkKeyView);
 }
 
-/** Active keys of an environment, for its snapshot: keyId → hash, kind and rate limit. */
-export async function activeSdkKeys(db: Db, environmentId: string) {
-  const rows = await db
+/** The read of an environment's active keys, for its snapshot: to be put into the snapshot's one read batch. */
+export const activeSdkKeysQuery = (db: Db, environmentId: string) =>
+  db
     .select({ id: sdkKeys.id, hash: sdkKeys.keyHash, kind: sdkKeys.kind, rateLimit: sdkKeys.rateLimit })
     .from(sdkKeys)
     .where(and(eq(sdkKeys.environmentId, environmentId), isNull(sdkKeys.revokedAt)));
-  return Object.fromEntries(rows.map((r) => [r.id, { hash: r.hash, kind: r.kind, rateLimit: r.rateLimit }]));
+
+/** keyId → hash, kind and rate limit, as the snapshot carries them. */
+export const snapshotSdkKeys = (rows: Awaited<ReturnType<typeof activeSdkKeysQuery>>) =>
+  Object.fromEntries(rows.map((r) => [r.id, { hash: r.hash, kind: r.kind, rateLimit: r.rateLimit }]));
+
+export async function getSdkKey(db: Db, env: EnvironmentRow, id: string): Promise<SdkKeyRow> {
+  const row = await db.query.sdkKeys.findFirst({ where: and(eq(sdkKeys.id, id), eq(sdkKeys.environmentId, env.id)) });
+  if (!row) throw notFound(`SDK key '${id}'`);
+  return row;
 }
 
-export async function createSdkKey(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, input: { name: string; kind: SdkKeyKind; rateLimit?: number | null }) {
+/** A key's current version for If-Match and ETag: a tag of its view (name, limit, revocation). */
+export async function sdkKeyTag(row: SdkKeyRow) {
+  const view = sdkKeyView(row);
+  return { view, etag: await entityTag(view) };
+}
+
+export async function createSdkKey(db: Db, actor: AuditActor, project: ProjectRow, env: EnvironmentRow, input: { name: string; kind: SdkKeyKind; rateLimit?: number | null }) {
   const id = randomId();
   const secret = formatSdkKey(input.kind, env.id, id, randomId(32));
   const now = Date.now();
@@ -101,14 +116,15 @@ export async function createSdkKey(db: Db, actor: string, project: ProjectRow, e
  * Sets an active key's rate limit (null: none). Audited and versioned like any change, so the limit
  * reaches the edge in the snapshot; setting the limit the key already has writes nothing.
  */
-export async function setSdkKeyRateLimit(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, id: string, rateLimit: number | null) {
+export async function setSdkKeyRateLimit(db: Db, actor: AuditActor, project: ProjectRow, env: EnvironmentRow, id: string, rateLimit: number | null, ifMatch?: string) {
   const row = await db.query.sdkKeys.findFirst({ where: and(eq(sdkKeys.id, id), eq(sdkKeys.environmentId, env.id), isNull(sdkKeys.revokedAt)) });
   if (!row) throw notFound(`SDK key '${id}'`);
+  if (ifMatch !== undefined) assertIfMatch(ifMatch, await sdkKeyTag(row), `SDK key '${id}'`);
   const before = sdkKeyView(row);
   if (row.rateLimit === rateLimit) return { view: before, changed: false };
   const after = sdkKeyView({ ...row, rateLimit });
   const now = Date.now();
-  await db.batch([
+  await commitWrite(db, `SDK key '${id}'`, [sdkKeyIs(row)], [
     db.update(sdkKeys).set({ rateLimit }).where(and(eq(sdkKeys.id, id), isNull(sdkKeys.revokedAt))),
     db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
     auditInsert(db, { actor, action: 'sdk-key.update', projectId: project.id, environmentId: env.id, resource: keyResource(project, env, id), before, after }, now),
@@ -116,14 +132,21 @@ export async function setSdkKeyRateLimit(db: Db, actor: string, project: Project
   return { view: after, changed: true };
 }
 
-export async function revokeSdkKey(db: Db, actor: string, project: ProjectRow, env: EnvironmentRow, id: string) {
-  const row = await db.query.sdkKeys.findFirst({ where: and(eq(sdkKeys.id, id), eq(sdkKeys.environmentId, env.id)) });
-  if (!row) throw notFound(`SDK key '${id}'`);
+export async function revokeSdkKey(db: Db, actor: AuditActor, project: ProjectRow, env: EnvironmentRow, id: string, ifMatch?: string) {
+  const row = await getSdkKey(db, env, id);
+  if (ifMatch !== undefined) assertIfMatch(ifMatch, await sdkKeyTag(row), `SDK key '${id}'`);
   if (row.revokedAt) return;
   const now = Date.now();
-  await db.batch([
-    db.update(sdkKeys).set({ revokedAt: now }).where(eq(sdkKeys.id, id)),
-    db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
-    auditInsert(db, { actor, action: 'sdk-key.revoke', projectId: project.id, environmentId: env.id, resource: keyResource(project, env, id), before: sdkKeyView(row), after: sdkKeyView({ ...row, revokedAt: now }) }, now),
-  ]);
+  // a racing revocation or limit change is refused, so the log records each key's revocation once, from what it was
+  try {
+    await commitWrite(db, `SDK key '${id}'`, [sdkKeyIs(row)], [
+      db.update(sdkKeys).set({ revokedAt: now }).where(eq(sdkKeys.id, id)),
+      db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
+      auditInsert(db, { actor, action: 'sdk-key.revoke', projectId: project.id, environmentId: env.id, resource: keyResource(project, env, id), before: sdkKeyView(row), after: sdkKeyView({ ...row, revokedAt: now }) }, now),
+    ]);
+  } catch (err) {
+    // a racing revocation won: the key is revoked, as asked (DELETE stays idempotent)
+    if (err instanceof ApiError && err.code === 'CONFLICT' && (await getSdkKey(db, env, id)).revokedAt) return;
+    throw err;
+  }
 }

@@ -2,24 +2,30 @@
 import { eq } from 'drizzle-orm';
 import type { Snapshot } from '../snapshot/format';
 import type { Db } from './db';
-import { environmentDocument, loadProjectState } from './flag-set';
+import { environmentDocument, projectStateOf, projectStateQueries } from './flag-set';
 import { environments } from './schema';
-import { activeSdkKeys } from './sdk-keys';
+import { activeSdkKeysQuery, snapshotSdkKeys } from './sdk-keys';
 
+/**
+ * Everything the snapshot holds (flags, configs, rules, releases, version and SDK keys) comes from one read batch,
+ * so it is one committed state: a key revoked by a write is never published under that write's version.
+ */
 export async function buildSnapshot(db: Db, environmentId: string): Promise<Snapshot | null> {
   const env = await db.query.environments.findFirst({ where: eq(environments.id, environmentId) });
   if (!env) return null;
-  const [state, keys] = await Promise.all([loadProjectState(db, env.projectId), activeSdkKeys(db, env.id)]);
-  const current = state.environments.find((e) => e.id === env.id) ?? env;
+  const [envRows, flagRows, configRows, releaseRows, scheduleRows, keyRows] = await db.batch([...projectStateQueries(db, env.projectId), activeSdkKeysQuery(db, env.id)]);
+  const state = projectStateOf([envRows, flagRows, configRows, releaseRows, scheduleRows]);
+  const current = state.environments.find((e) => e.id === env.id);
+  if (!current) return null;
   return {
     format: 1,
     projectId: env.projectId,
     environmentId: env.id,
-    environmentKey: env.key,
+    environmentKey: current.key,
     version: current.version,
     builtAt: Date.now(),
     document: environmentDocument(state, current),
     clientVisible: state.flags.filter((f) => f.clientVisible).map((f) => f.key),
-    sdkKeys: keys,
+    sdkKeys: snapshotSdkKeys(keyRows),
   };
 }

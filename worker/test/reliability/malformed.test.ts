@@ -88,7 +88,11 @@ describe('malformed input on every route', { timeout: 120_000 }, () => {
       for (const name of r.path.match(/:(\w+)/g) ?? []) {
         for (const bad of badPathParams) {
           const body = takesBody ? { rawBody: '{}', headers: { 'content-type': 'application/json' } } : {};
-          await attempt(label(`${name}=${bad.slice(0, 12)}`), r.method, concrete(r.path, [name.slice(1), bad]), body, isAdmin(path));
+          const target = concrete(r.path, [name.slice(1), bad]);
+          // dot segments are resolved by the URL parser before any server sees them: such a request reaches
+          // another route, validly (it must still answer without a 5xx and write nothing)
+          const resolvedElsewhere = new URL(`http://x${target}`).pathname !== target.split('?')[0];
+          await attempt(label(`${name}=${bad.slice(0, 12)}`), r.method, target, body, isAdmin(path) && !resolvedElsewhere);
         }
       }
       for (const q of ['limit=-1', 'limit=abc', 'force=maybe', 'dryRun=1&prune=yes', 'before=%00', 'context=%7B', 'context=[1]']) {
