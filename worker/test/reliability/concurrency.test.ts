@@ -4,12 +4,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
-import { auditInsert } from '../src/store/audit';
-import { openDb } from '../src/store/db';
-import { environments } from '../src/store/schema';
-import { commitWrite, envVersionIs, guardStatement } from '../src/store/write-conditions';
-import { bootstrap, call, dbFingerprint, json, ofrep } from './helpers';
-import { admin, createFlag, ENV } from './release-helpers';
+import { auditInsert } from '../../src/store/audit';
+import { openDb } from '../../src/store/db';
+import { environments } from '../../src/store/schema';
+import { commitWrite, envVersionIs, guardStatement } from '../../src/store/write-conditions';
+import { bootstrap, call, dbFingerprint, json, ofrep } from '../helpers';
+import { admin, createFlag, ENV } from '../release-helpers';
 
 const N = 10;
 const PROJECT = '/api/v1/projects/default';
@@ -86,7 +86,7 @@ describe('one flag', () => {
     expect((await admin('PATCH', `${ENV}/flags/race-variants-0`, { state: 'DISABLED' })).status).toBe(200);
   });
 
-  it(`${N} concurrent writers, half with If-Match: every accepted write is in the final state and the audit log`, async () => {
+  it(`${N} concurrent writers, half with If-Match: every accepted write is in the final state and the audit log`, async (ctx) => {
     await createFlag('busy', { variants: { a: 'A', b: 'B', c: 'C' } });
     const initial = await admin('GET', `${PROJECT}/flags/busy`);
     const etag = initial.headers.get('etag')!;
@@ -103,6 +103,7 @@ describe('one flag', () => {
     expect(results.filter((r, i) => i % 2 === 1 && r.status === 200).length).toBeLessThanOrEqual(1);
     const final = await admin('GET', `${PROJECT}/flags/busy`);
     const entries = await entriesSince(since, ['projects/default/flags/busy', 'projects/default/environments/development/flags/busy'], ['flag.update', 'flag.configure']);
+    ctx.task.meta.reliability = { kind: 'concurrency', writes: N, accepted: ok.length, lost: Math.abs(entries.length - ok.length) };
     expect(entries.length).toBe(ok.length);
     // one history: each entry starts from the flag as the previous one left it, and the last one left it as it is
     let flag = initial.body;
@@ -122,7 +123,7 @@ describe('one flag', () => {
 });
 
 describe("one environment's rules", () => {
-  it(`${N} concurrent PATCHes of segments and name: one chain of accepted writes, nothing lost`, async () => {
+  it(`${N} concurrent PATCHes of segments and name: one chain of accepted writes, nothing lost`, async (ctx) => {
     const initial = await admin('GET', ENV);
     const since = await lastAuditId();
     const results = await Promise.all(
@@ -130,6 +131,7 @@ describe("one environment's rules", () => {
     );
     const ok = accepted(results);
     const entries = await entriesSince(since, 'projects/default/environments/development', ['environment.update']);
+    ctx.task.meta.reliability = { kind: 'concurrency', writes: N, accepted: ok.length, lost: Math.abs(entries.length - ok.length) };
     expect(entries.length).toBe(ok.length);
     const final = await admin('GET', ENV);
     expectChain(entries, initial.body, final.body);
@@ -157,13 +159,14 @@ describe('one release', () => {
     expect([a.status, b.status].sort()).toEqual([200, 409]);
   });
 
-  it(`${N} concurrent edits of a draft: the audit log accounts for each accepted one`, async () => {
+  it(`${N} concurrent edits of a draft: the audit log accounts for each accepted one`, async (ctx) => {
     await admin('POST', `${ENV}/releases`, { key: 'draft', name: 'Draft', flags: ['rel-flag'], plan: { steps: [{ percent: 10, holdMinutes: 5 }] } });
     const initial = await admin('GET', `${ENV}/releases/draft`);
     const since = await lastAuditId();
     const results = await Promise.all(Array.from({ length: N }, (_, i) => admin('PATCH', `${ENV}/releases/draft`, i % 2 ? { name: `Draft ${i}` } : { notes: `notes ${i}` })));
     const ok = accepted(results);
     const entries = await entriesSince(since, 'projects/default/environments/development/releases/draft', ['release.update']);
+    ctx.task.meta.reliability = { kind: 'concurrency', writes: N, accepted: ok.length, lost: Math.abs(entries.length - ok.length) };
     expect(entries.length).toBe(ok.length);
     expectChain(entries, initial.body, (await admin('GET', `${ENV}/releases/draft`)).body);
   });
