@@ -2,6 +2,7 @@
 // a scheduled start recorded by the release clock, guardrails and Alertmanager.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { env, runDurableObjectAlarm } from 'cloudflare:test';
+import { bucketOf, murmur3 } from '../src/engine';
 import { bootstrap, json, ofrep } from './helpers';
 import { admin, createFlag, ENV, servedTo, users } from './release-helpers';
 
@@ -19,7 +20,11 @@ beforeAll(async () => {
 });
 afterEach(() => at(T0 - 10 * MIN));
 
-const share = (n: number) => n / people.length;
+/** The users the release's bucketing puts inside at `percent`: murmur3 over its salt (read from D1) and the key. */
+async function expectedInside(release: string, percent: number) {
+  const row = await env.DB.prepare('SELECT salt FROM releases WHERE key = ?').bind(release).first<{ salt: string }>();
+  return people.filter((u) => bucketOf(murmur3(row!.salt + u), 10_000) < percent * 100);
+}
 
 describe('a release over OFREP', { timeout: 30_000 }, () => {
   let inAtFirstStep: string[];
@@ -38,8 +43,8 @@ describe('a release over OFREP', { timeout: 30_000 }, () => {
     expect(started.status).toBe(200);
     expect(started.body).toMatchObject({ state: 'rolling_out', status: { percent: 10, step: 0, nextStepAt: new Date(T0 + 60 * MIN).toISOString() } });
     inAtFirstStep = await servedTo(sdkKey, 'checkout-v2', people);
-    expect(share(inAtFirstStep.length)).toBeGreaterThan(0.06);
-    expect(share(inAtFirstStep.length)).toBeLessThan(0.14);
+    expect(inAtFirstStep).toEqual(await expectedInside('checkout', 10));
+    expect(inAtFirstStep.length).toBeGreaterThan(0);
     const r = (await json(ofrep(sdkKey, 'checkout-v2', { targetingKey: inAtFirstStep[0] }))).body;
     expect(r).toMatchObject({ value: true, variant: 'on', reason: 'SPLIT' });
   });
@@ -49,8 +54,7 @@ describe('a release over OFREP', { timeout: 30_000 }, () => {
     expect((await admin('GET', `${ENV}/releases/checkout`)).body).toMatchObject({ state: 'rolling_out', status: { percent: 50, step: 1 } });
     const now = new Set(await servedTo(sdkKey, 'checkout-v2', people));
     for (const u of inAtFirstStep) expect(now.has(u)).toBe(true);
-    expect(share(now.size)).toBeGreaterThan(0.44);
-    expect(share(now.size)).toBeLessThan(0.56);
+    expect([...now]).toEqual(await expectedInside('checkout', 50));
   });
 
   it('pause freezes the share however long it lasts; resume continues with the same users', async () => {
@@ -102,8 +106,7 @@ describe('a scheduled release', { timeout: 30_000 }, () => {
 
     at(T0 + 120 * MIN); // 90 minutes after the start: step 2 (50 %) began at start + 60 minutes
     const served = await servedTo(sdkKey, 'search-v2', people);
-    expect(share(served.length)).toBeGreaterThan(0.44);
-    expect(share(served.length)).toBeLessThan(0.56);
+    expect(served).toEqual(await expectedInside('search', 50));
 
     const envId = (await admin('GET', ENV)).body.id;
     const clock = env.RELEASE_CLOCKS.get(env.RELEASE_CLOCKS.idFromName(envId));
