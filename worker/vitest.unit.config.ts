@@ -1,4 +1,4 @@
-// Unit tests that run in plain Node: the pure evaluation engine (no workerd, no bindings).
+// Unit tests that run in plain Node: the pure evaluation engine, and edge modules built on it alone (no workerd, no bindings).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -7,6 +7,6 @@ export default defineConfig({
   test: {
     name: 'unit',
     environment: 'node',
-    include: ['worker/src/engine/**/*.test.ts'],
+    include: ['worker/src/engine/**/*.test.ts', 'worker/src/edge/**/*.test.ts'],
   },
 });

@@ -9,6 +9,11 @@ import { auditRoutes } from './routes/audit';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { deploymentRoutes } from './routes/deployments';
 import { releaseRoutes } from './routes/releases';
+import { calendarRoutes } from './routes/calendar';
+import { feedRoutes } from './routes/feed';
+import { feedTokenRoutes } from './routes/feed-tokens';
+import { feedbackAdminRoutes, feedbackRoutes } from './routes/feedback';
+import { whatsNewRoutes } from './routes/whats-new';
 import { flagScheduleRoutes } from './routes/flag-schedules';
 import { flagdRoutes } from './routes/flagd';
 import { flagRoutes } from './routes/flags';
@@ -58,6 +63,9 @@ export function createApp() {
   api.route('/', deploymentRoutes);
   api.route('/', releaseRoutes);
   api.route('/', flagScheduleRoutes);
+  api.route('/', feedTokenRoutes);
+  api.route('/', calendarRoutes);
+  api.route('/', feedbackAdminRoutes);
   api.onError(renderError);
 
   const app = new OpenAPIHono<AppEnv>();
@@ -65,6 +73,10 @@ export function createApp() {
   app.use('/ofrep/*', edgeCors);
   app.use('/v1/*', edgeCors);
   app.route('/ofrep/v1', ofrepRoutes);
+  // announcing, before the lookups, whose SDK-key middleware covers all of /v1/*: the feed takes a feed token
+  app.route('/v1', whatsNewRoutes);
+  app.route('/v1', feedbackRoutes);
+  app.route('/v1', feedRoutes);
   app.route('/v1', lookupRoutes);
   app.onError((err, c) => {
     console.error('curtain: unhandled error', err instanceof Error ? err.message : String(err));

@@ -1,5 +1,5 @@
 // Release notes from Markdown to HTML that is safe to put in a page: rendered when a snapshot is built, never per request.
-import MarkdownIt from 'markdown-it';
+import markdownIt, { type MarkdownIt } from 'markdown-it';
 
 /** Link targets kept: the web, mail, and relative URLs; anything else (javascript:, data:, vbscript:, file:, …) is left as text. */
 const SAFE_URL = /^(?:https?:|mailto:|[^:]*$|[^:]*[/?#])/i;
@@ -12,7 +12,7 @@ let renderer: MarkdownIt | undefined;
  */
 function markdown(): MarkdownIt {
   if (renderer) return renderer;
-  const md = new MarkdownIt('commonmark', { html: false, linkify: false, typographer: false });
+  const md = markdownIt('commonmark', { html: false, linkify: false, typographer: false });
   md.enable(['table', 'strikethrough']);
   md.validateLink = (url) => SAFE_URL.test(url.trim());
   const linkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
@@ -29,11 +29,10 @@ const KEEP = 256;
 
 export function renderNotes(notes: string): string {
   if (notes === '') return '';
-  let html = rendered.get(notes);
-  if (html === undefined) {
-    html = markdown().render(notes);
-    if (rendered.size >= KEEP) rendered.delete(rendered.keys().next().value as string);
-    rendered.set(notes, html);
-  }
+  const known = rendered.get(notes);
+  if (known !== undefined) return known;
+  const html = markdown().render(notes);
+  if (rendered.size >= KEEP) rendered.delete(rendered.keys().next().value as string);
+  rendered.set(notes, html);
   return html;
 }
