@@ -59,20 +59,22 @@ export const feedbackView = (r: FeedbackRow) => ({
   context: r.context,
 });
 
-const RATINGS: FeedbackRating[] = ['positive', 'neutral', 'negative'];
 type Counts = Record<FeedbackRating, number> & { total: number };
 const zero = (): Counts => ({ total: 0, positive: 0, neutral: 0, negative: 0 });
 
 /** A page of a release's feedback, newest first (`before`: the last id of the previous page), with counts over all of it. */
 export async function listFeedback(db: Db, releaseId: string, page: { limit: number; before?: number }) {
-  const [rows, byRating, byVariant] = await db.batch([
-    db
-      .select()
-      .from(feedback)
-      .where(and(eq(feedback.releaseId, releaseId), page.before === undefined ? undefined : lt(feedback.id, page.before)))
-      .orderBy(desc(feedback.id))
-      .limit(page.limit + 1),
-    db.select({ rating: feedback.rating, n: sql<number>`count(*)` }).from(feedback).where(eq(feedback.releaseId, releaseId)).groupBy(feedback.rating),
+  const [[rows, byRating], byVariant] = await Promise.all([
+    db.batch([
+      db
+        .select()
+        .from(feedback)
+        .where(and(eq(feedback.releaseId, releaseId), page.before === undefined ? undefined : lt(feedback.id, page.before)))
+        .orderBy(desc(feedback.id))
+        .limit(page.limit + 1),
+      db.select({ rating: feedback.rating, n: sql<number>`count(*)` }).from(feedback).where(eq(feedback.releaseId, releaseId)).groupBy(feedback.rating),
+    ]),
+    // json_each is not a table drizzle knows: a statement of its own
     db.all<{ flag: string; variant: string | null; rating: FeedbackRating; n: number }>(
       sql`SELECT j.key AS flag, j.value AS variant, f.rating AS rating, count(*) AS n FROM feedback f, json_each(f.variants) j WHERE f.release_id = ${releaseId} GROUP BY 1, 2, 3 ORDER BY 1, 2`,
     ),
@@ -107,4 +109,3 @@ export async function negativeShare(db: Db, releaseId: string, from: number, to:
   return { value: w.samples > 0 ? (w.negatives ?? 0) / w.samples : null, samples: w.samples };
 }
 
-export { RATINGS as FEEDBACK_RATINGS };
