@@ -28,7 +28,7 @@ async function read(token: string) {
   return parseAtomFeed(text);
 }
 
-const entry = (f: ReturnType<typeof parseAtomFeed>, title: string) => f.entries?.find((e) => e.title?.value === title);
+const entry = (f: Awaited<ReturnType<typeof read>>, title: string) => f.entries?.find((e) => e.title?.value === title);
 
 beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['Date'] });
