@@ -48,7 +48,8 @@ function entry(row: ReleaseRow, t: ReleaseTimeline, now: number): string {
     `<title>${xml(row.name)}</title>`,
     `<updated>${iso(t.changedAt)}</updated>`,
     `<published>${iso(row.startedAt ?? row.createdAt)}</published>`,
-    `<author><name>${xml(row.owner ?? row.createdBy)}</name></author>`,
+    // the feed names its author; an entry names the release's owner when it has one
+    row.owner ? `<author><name>${xml(row.owner)}</name></author>` : '',
     `<category scheme="urn:curtain:release-state" term="${t.state}" label="${LABELS[t.state]}"/>`,
     `<summary type="text">${xml(status)}</summary>`,
     `<content type="html">${xml(html)}</content>`,
