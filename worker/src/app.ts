@@ -43,7 +43,7 @@ export function createApp() {
     info: {
       title: 'Curtain admin API',
       version: '1.0.0',
-      description: 'Projects, environments, flags, SDK keys, audit. Evaluation is OFREP at /ofrep/v1 (see the OFREP specification) plain lookups at /v1/flags, and what’s new, feedback and the release feed at /v1/whats-new, /v1/feedback and /v1/releases.atom (docs/announcing.md).',
+      description: 'Projects, environments, flags, SDK keys, audit. Evaluation is OFREP at /ofrep/v1 (see the OFREP specification), plain lookups at /v1/flags, and what’s new, feedback and the release feed at /v1/whats-new, /v1/feedback and /v1/releases.atom (docs/announcing.md).',
     },
   });
   api.use('*', async (c, next) => {
