@@ -9,6 +9,11 @@ import { auditRoutes } from './routes/audit';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { deploymentRoutes } from './routes/deployments';
 import { releaseRoutes } from './routes/releases';
+import { calendarRoutes } from './routes/calendar';
+import { feedRoutes } from './routes/feed';
+import { feedTokenRoutes } from './routes/feed-tokens';
+import { feedbackAdminRoutes, feedbackRoutes } from './routes/feedback';
+import { whatsNewRoutes } from './routes/whats-new';
 import { flagScheduleRoutes } from './routes/flag-schedules';
 import { flagdRoutes } from './routes/flagd';
 import { flagRoutes } from './routes/flags';
@@ -38,7 +43,7 @@ export function createApp() {
     info: {
       title: 'Curtain admin API',
       version: '1.0.0',
-      description: 'Projects, environments, flags, SDK keys, audit. Evaluation is OFREP at /ofrep/v1 (see the OFREP specification) and plain lookups at /v1/flags.',
+      description: 'Projects, environments, flags, SDK keys, audit. Evaluation is OFREP at /ofrep/v1 (see the OFREP specification), plain lookups at /v1/flags, and what’s new, feedback and the release feed at /v1/whats-new, /v1/feedback and /v1/releases.atom (docs/announcing.md).',
     },
   });
   api.use('*', async (c, next) => {
@@ -66,6 +71,9 @@ export function createApp() {
   api.route('/', deploymentRoutes);
   api.route('/', releaseRoutes);
   api.route('/', flagScheduleRoutes);
+  api.route('/', feedTokenRoutes);
+  api.route('/', calendarRoutes);
+  api.route('/', feedbackAdminRoutes);
   api.onError(renderError);
 
   const app = new OpenAPIHono<AppEnv>();
@@ -73,6 +81,10 @@ export function createApp() {
   app.use('/ofrep/*', edgeCors);
   app.use('/v1/*', edgeCors);
   app.route('/ofrep/v1', ofrepRoutes);
+  // announcing, before the lookups, whose SDK-key middleware covers all of /v1/*: the feed takes a feed token
+  app.route('/v1', whatsNewRoutes);
+  app.route('/v1', feedbackRoutes);
+  app.route('/v1', feedRoutes);
   app.route('/v1', lookupRoutes);
   app.onError((err, c) => {
     console.error('curtain: unhandled error', err instanceof Error ? err.message : String(err));

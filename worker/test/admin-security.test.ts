@@ -57,6 +57,12 @@ const adminRoutes: [string, string, unknown?][] = [
   ['GET', '/api/v1/projects/default/environments/development/flags/f/schedule'],
   ['POST', '/api/v1/projects/default/environments/development/flags/f/schedule', { at: '2099-01-01T00:00:00Z', state: 'ENABLED' }],
   ['DELETE', '/api/v1/projects/default/environments/development/flags/f/schedule/aaaaaaaaaaaaaaaa'],
+  ['GET', '/api/v1/projects/default/environments/development/feed-tokens'],
+  ['POST', '/api/v1/projects/default/environments/development/feed-tokens', { name: 'feed reader' }],
+  ['DELETE', '/api/v1/projects/default/environments/development/feed-tokens/aaaaaaaaaaaaaaaa'],
+  ['GET', '/api/v1/projects/default/environments/development/calendar'],
+  ['GET', '/api/v1/projects/default/calendar'],
+  ['GET', '/api/v1/projects/default/environments/development/releases/r/feedback'],
 ];
 
 /** The route template a concrete path of the list stands for, e.g. /projects/{project}/flags/{flag}. */
@@ -123,6 +129,19 @@ describe('evaluation routes', () => {
     }
     const lookup = await call('GET', '/v1/flags', { token: env.CURTAIN_ADMIN_TOKEN });
     expect(lookup.status).toBe(401);
+  });
+
+  it('announcing: what’s new and feedback refuse the admin token and no key; the feed refuses the admin token and SDK keys', async () => {
+    const before = await dbFingerprint();
+    for (const token of [env.CURTAIN_ADMIN_TOKEN, null]) {
+      expect((await call('POST', '/v1/whats-new', { token, body: { context: {} } })).status).toBe(401);
+      expect((await call('POST', '/v1/feedback', { token, body: { release: 'r', context: { targetingKey: 'u' }, rating: 'positive' } })).status).toBe(401);
+    }
+    for (const token of [env.CURTAIN_ADMIN_TOKEN, sdkKey]) {
+      expect((await call('GET', `/v1/releases.atom?token=${encodeURIComponent(token)}`, { token: null })).status).toBe(401);
+      expect((await call('GET', '/v1/releases.atom', { token })).status).toBe(401);
+    }
+    expect(await dbFingerprint()).toBe(before);
   });
 
   it('refuse a key whose secret part is wrong, even with a valid environment and key id', async () => {

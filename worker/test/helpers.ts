@@ -53,7 +53,7 @@ export async function auditCount(): Promise<number> {
 
 /** The whole content of the tables that admin writes touch, to prove that a refused write changed nothing. */
 export async function dbFingerprint(): Promise<string> {
-  const tables = ['projects', 'environments', 'flags', 'flag_configs', 'sdk_keys', 'audit_log', 'deployments', 'releases', 'release_metrics', 'flag_schedules'];
+  const tables = ['projects', 'environments', 'flags', 'flag_configs', 'sdk_keys', 'audit_log', 'deployments', 'releases', 'release_metrics', 'flag_schedules', 'feed_tokens', 'feedback'];
   const parts = await Promise.all(tables.map((t) => env.DB.prepare(`SELECT * FROM ${t} ORDER BY 1`).all()));
   return JSON.stringify(parts.map((p) => p.results));
 }

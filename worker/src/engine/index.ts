@@ -7,5 +7,5 @@ export { inferFlagType } from './infer-type';
 export { compileFlagSet } from './compile';
 export { evaluateFlag, evaluateAll, selectFlags } from './evaluate';
 export { murmur3, bucketOf } from './murmur3';
-export { releasePosition, RELEASE_BUCKETS } from './release';
+export { releaseJoinedAt, releasePosition, RELEASE_BUCKETS } from './release';
 export { validateReleases, percentProblem } from './validate-release';

@@ -2,7 +2,7 @@
 // The plan travels in the snapshot; every location computes the same percentage from the evaluation time.
 
 import type { ReleaseDefinition, ReleasePosition } from './types';
-import { murmur3From, murmur3Prefix } from './murmur3';
+import { bucketOf, murmur3From, murmur3Prefix, type MurmurState } from './murmur3';
 import { prop } from './ops-data';
 import type { Env, Fn } from './rule';
 
@@ -71,6 +71,33 @@ function basisPoints(def: ReleaseDefinition): (now: number) => number {
   };
 }
 
+/** The value a release buckets a user by: a string, or a finite number as text; '' when the context has none. */
+function bucketingValue(ctx: Record<string, unknown>, by: string): string {
+  const raw = by === 'targetingKey' ? ctx.targetingKey : prop(ctx, by);
+  return typeof raw === 'string' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : '';
+}
+
+/** A user's bucket in a release, 0 to RELEASE_BUCKETS − 1: fixed for the release's life, so users only ever join. */
+const bucketIn = (salt: MurmurState, id: string) => bucketOf(murmur3From(salt, id), RELEASE_BUCKETS);
+
+/**
+ * When the plan took in the user of `ctx` (ms): the start of the first step whose percentage covers their
+ * bucket, as the edge buckets them (releaseRule). Null when no step of the plan covers them, or when the
+ * context has no bucketing value. Says nothing of the flags' own rules, nor of whether that step has begun:
+ * the caller evaluates the flags for that. A released release covers everyone, from the end of its plan at
+ * the latest. The times are those of the plan's clock: a pause moves the steps after it, and the steps before
+ * it too once resumed (the anchor moves on by the time spent paused).
+ */
+export function releaseJoinedAt(def: ReleaseDefinition, ctx: Record<string, unknown>): number | null {
+  const id = bucketingValue(ctx, def.bucketBy ?? 'targetingKey');
+  const startAt = Date.parse(def.startAt);
+  if (id === '' || !Number.isFinite(startAt)) return null;
+  const bucket = bucketIn(murmur3Prefix(def.salt), id);
+  const tl = timeline(def);
+  for (let i = 0; i < tl.points.length; i++) if (bucket < tl.points[i]) return startAt + tl.offsets[i];
+  return def.state === 'released' ? startAt + tl.end : null;
+}
+
 /**
  * The rule of a flag under a release: the flag's own targeting first (testers always in, a blocked region
  * always out); for everyone it leaves to the default, the release decides by bucket. Users only join as
@@ -96,11 +123,10 @@ export function releaseRule(def: ReleaseDefinition, inside: string, outside: str
     }
     if (bp <= 0) return outside;
     if (bp >= RELEASE_BUCKETS) return inside;
-    const raw = byKey ? ctx.targetingKey : prop(ctx, by);
-    const id = typeof raw === 'string' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : '';
+    const id = bucketingValue(ctx, by);
     // without a bucketing value nobody can be kept in as the rollout grows: such users wait outside
     if (id === '') return outside;
-    // bucket < bp, i.e. floor(hash × 10,000 / 2^32) < bp, compared exactly in integers below 2^53
+    // bucket < bp, i.e. floor(hash × 10,000 / 2^32) < bp (bucketIn's), compared exactly in integers below 2^53
     const v = murmur3From(salt, id) * RELEASE_BUCKETS < scaled ? inside : outside;
     env.split = v;
     return v;

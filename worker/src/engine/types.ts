@@ -64,6 +64,12 @@ export interface ReleaseDefinition {
   pausedAt?: string;
   /** percentages (two decimals, never decreasing) and how long each holds before the next */
   steps: { percent: number; holdMinutes: number }[];
+  /** for announcing it (what's new); the engine ignores these three for evaluation */
+  name?: string;
+  /** release notes, Markdown */
+  notes?: string;
+  /** the notes rendered to HTML when the snapshot was built (raw HTML escaped, unsafe links refused) */
+  notesHtml?: string;
 }
 
 /** Where a release's plan stands at a time. */

@@ -1,6 +1,7 @@
 // From release rows to what the edge evaluates: each flag decided by its most recently started release.
-import type { ReleaseDefinition } from '../engine/types';
+import type { FlagSetDocument, ReleaseDefinition } from '../engine/types';
 import type { ReleaseRow } from './db';
+import { renderNotes } from './release-notes';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -29,4 +30,22 @@ export function releaseDefinitions(rows: ReleaseRow[], exists: (flagKey: string)
     if (def && Object.keys(def.flags).length) out[row.key] = def;
   }
   return out;
+}
+
+/**
+ * Adds what announcing needs to the releases of a snapshot's document: each one's name, and the notes with their
+ * HTML, rendered here once per build so that what's new renders nothing per request. Rolled-back releases are
+ * announced to nobody: they carry their name only, which keeps the snapshot small.
+ */
+export function withAnnouncements(doc: FlagSetDocument, rows: ReleaseRow[]): FlagSetDocument {
+  if (!doc.releases) return doc;
+  for (const row of rows) {
+    const def = Object.prototype.hasOwnProperty.call(doc.releases, row.key) ? doc.releases[row.key] : undefined;
+    if (!def || def.salt !== row.salt) continue;
+    def.name = row.name;
+    if (def.state === 'rolled_back' || def.killed || row.notes === '') continue;
+    def.notes = row.notes;
+    def.notesHtml = renderNotes(row.notes);
+  }
+  return doc;
 }

@@ -1,10 +1,13 @@
-// Guardrails: metric readings against a release's thresholds, and Alertmanager alerts; a breach pauses or rolls back.
+// Guardrails: a window value per guardrail — the mean of metric readings, or the share of negative feedback — against
+// its threshold; Alertmanager alerts. A breach pauses or rolls back the release.
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { ApiError } from '../errors';
 import type { AuditActor } from './audit';
 import type { Db, EnvironmentRow, ProjectRow, ReleaseRow } from './db';
+import { negativeShare } from './feedback';
 import { releaseAction } from './release-actions';
 import { currentState, getRelease, releaseView } from './releases';
-import { releaseMetrics, type Guardrail } from './schema';
+import { environments, projects, releaseMetrics, releases, type Guardrail } from './schema';
 import { retryStale } from './write-conditions';
 
 interface Ctx {
@@ -20,6 +23,9 @@ export interface Reading {
   value: number;
   at?: string;
 }
+
+/** The guardrail metric fed by POST /v1/feedback rather than by readings: negative ratings over all ratings from users inside. */
+export const FEEDBACK_METRIC = 'feedback.negative_share';
 
 const breaches = (g: Guardrail, v: number) =>
   g.operator === '>' ? v > g.threshold : g.operator === '>=' ? v >= g.threshold : g.operator === '<' ? v < g.threshold : v <= g.threshold;
@@ -39,22 +45,52 @@ async function act(c: Ctx, row: ReleaseRow, action: Guardrail['action'], actor: 
   });
 }
 
+/** A guardrail's value over its window ending at `now`, and how many samples it is over (null: no samples). */
+async function windowValue(db: Db, row: ReleaseRow, g: Guardrail, now: number): Promise<{ value: number | null; samples: number }> {
+  const from = now - g.windowMinutes * 60_000;
+  if (g.metric === FEEDBACK_METRIC) return negativeShare(db, row.id, from, now);
+  const [w] = await db
+    .select({ value: sql<number | null>`avg(${releaseMetrics.value})`, samples: sql<number>`count(*)` })
+    .from(releaseMetrics)
+    .where(and(eq(releaseMetrics.releaseId, row.id), eq(releaseMetrics.metric, g.metric), gt(releaseMetrics.at, from), lte(releaseMetrics.at, now)));
+  return w;
+}
+
+/** Checks `guardrails` of the release over their windows; the first breach acts, recorded with what caused it. */
+async function check(c: Ctx, row: ReleaseRow, guardrails: Guardrail[], source: string, cause: Record<string, unknown>) {
+  for (const g of guardrails) {
+    const w = await windowValue(c.db, row, g, c.now);
+    if (w.value === null || w.samples < g.minSamples || !breaches(g, w.value)) continue;
+    const done = await act(c, row, g.action, { id: 'guardrail', name: `guardrail ${g.metric} (${source})` }, { guardrail: g, value: w.value, samples: w.samples, ...cause });
+    if (done) return { release: done.view!, breached: { ...g, value: w.value, samples: w.samples }, affected: done.affected };
+  }
+  return { release: releaseView(row, c.now), breached: null, affected: [] as string[] };
+}
+
 /** Stores the readings, then checks each guardrail on their metrics over its window; the first breach acts. */
 export async function recordReadings(c: Ctx, key: string, readings: Reading[]) {
+  const fed = readings.findIndex((r) => r.metric === FEEDBACK_METRIC);
+  if (fed >= 0) {
+    const path = readings.length === 1 ? '/metric' : `/readings/${fed}/metric`;
+    throw new ApiError('VALIDATION_FAILED', `Invalid input: ${path} ${FEEDBACK_METRIC} comes from feedback (POST /v1/feedback), not from readings`, [{ path, message: 'is fed by feedback' }]);
+  }
   const row = await getRelease(c.db, c.env, key);
   await c.db.insert(releaseMetrics).values(readings.map((r) => ({ releaseId: row.id, metric: r.metric, value: r.value, at: r.at ? Date.parse(r.at) : c.now })));
   const metrics = new Set(readings.map((r) => r.metric));
-  for (const g of row.guardrails.filter((g) => metrics.has(g.metric))) {
-    const [w] = await c.db
-      .select({ mean: sql<number | null>`avg(${releaseMetrics.value})`, samples: sql<number>`count(*)` })
-      .from(releaseMetrics)
-      .where(and(eq(releaseMetrics.releaseId, row.id), eq(releaseMetrics.metric, g.metric), gt(releaseMetrics.at, c.now - g.windowMinutes * 60_000), lte(releaseMetrics.at, c.now)));
-    if (w.mean === null || w.samples < g.minSamples || !breaches(g, w.mean)) continue;
-    const cause = { guardrail: g, value: w.mean, samples: w.samples, readings };
-    const done = await act(c, row, g.action, { id: 'guardrail', name: `guardrail ${g.metric} (readings from ${c.actor.name})` }, cause);
-    if (done) return { release: done.view!, breached: { ...g, value: w.mean, samples: w.samples }, affected: done.affected };
-  }
-  return { release: releaseView(row, c.now), breached: null, affected: [] as string[] };
+  return check(c, row, row.guardrails.filter((g) => metrics.has(g.metric)), `readings from ${c.actor.name}`, { readings });
+}
+
+/**
+ * After feedback on a release has been stored: checks its feedback guardrails, if any (one read when it has none).
+ * `source` names who sent it, for the audit log.
+ */
+export async function feedbackArrived(db: Db, environmentId: string, releaseKey: string, source: string, now: number) {
+  const row = await db.query.releases.findFirst({ where: and(eq(releases.environmentId, environmentId), eq(releases.key, releaseKey)) });
+  const guardrails = row?.guardrails.filter((g) => g.metric === FEEDBACK_METRIC) ?? [];
+  if (!row || guardrails.length === 0) return { breached: null, affected: [] as string[] };
+  const env = (await db.query.environments.findFirst({ where: eq(environments.id, environmentId) }))!;
+  const project = (await db.query.projects.findFirst({ where: eq(projects.id, env.projectId) }))!;
+  return check({ db, actor: { id: 'feedback', name: source }, project, env, now }, row, guardrails, source, {});
 }
 
 interface Alert {

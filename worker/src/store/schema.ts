@@ -243,3 +243,57 @@ export const flagSchedules = sqliteTable(
  * which D1 runs as one transaction; 1 meets the one row already there and does nothing.
  */
 export const writeGuard = sqliteTable('write_guard', { held: integer('held').primaryKey() }, (t) => [check('stale_write', sql`${t.held} = 1`)]);
+
+/** A read-only token for one environment's Atom feed of releases (it reads the feed and nothing else); stored as SHA-256. */
+export const feedTokens = sqliteTable(
+  'feed_tokens',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** SHA-256 of the whole token, hex. The token itself is never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('feed_tokens_environment').on(t.environmentId)],
+);
+
+export type FeedbackRating = 'positive' | 'neutral' | 'negative';
+
+/** A user's rating of a release they were asked about, with the variants the edge served them when they sent it. */
+export const feedback = sqliteTable(
+  'feedback',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    releaseId: text('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'cascade' }),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    /** the SDK key it came with: its per-key limit counts by it */
+    sdkKeyId: text('sdk_key_id').notNull(),
+    /** the user's bucketing value (targetingKey unless the release buckets by another attribute) */
+    userKey: text('user_key').notNull(),
+    rating: text('rating', { enum: ['positive', 'neutral', 'negative'] }).notNull(),
+    comment: text('comment'),
+    context: text('context', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** flag key → the variant the user had */
+    variants: text('variants', { mode: 'json' }).$type<Record<string, string | null>>().notNull(),
+    /** whether the user was inside the release (had its inside variant of any of its flags) */
+    inside: integer('inside', { mode: 'boolean' }).notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    index('feedback_release_at').on(t.releaseId, t.at),
+    index('feedback_release_user_at').on(t.releaseId, t.userKey, t.at),
+    index('feedback_key_at').on(t.sdkKeyId, t.at),
+  ],
+);

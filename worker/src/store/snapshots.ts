@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Snapshot } from '../snapshot/format';
 import type { Db } from './db';
 import { environmentDocument, projectStateOf, projectStateQueries } from './flag-set';
+import { withAnnouncements } from './release-definition';
 import { environments } from './schema';
 import { activeSdkKeysQuery, snapshotSdkKeys } from './sdk-keys';
 
@@ -24,7 +25,7 @@ export async function buildSnapshot(db: Db, environmentId: string): Promise<Snap
     environmentKey: current.key,
     version: current.version,
     builtAt: Date.now(),
-    document: environmentDocument(state, current),
+    document: withAnnouncements(environmentDocument(state, current), state.releases.filter((r) => r.environmentId === env.id)),
     clientVisible: state.flags.filter((f) => f.clientVisible).map((f) => f.key),
     sdkKeys: snapshotSdkKeys(keyRows),
   };

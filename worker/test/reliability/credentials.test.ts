@@ -6,8 +6,8 @@ import { bootstrap, call, createKey, json } from '../helpers';
 import { admin } from '../release-helpers';
 import { allRoutes, concrete } from './routes';
 
-type Credential = 'none' | 'malformed' | 'wrong' | 'revoked' | 'admin' | 'server' | 'client' | 'otherEnv' | 'otherProject';
-type Policy = 'admin' | 'sdk' | 'stream' | 'public';
+type Credential = 'none' | 'malformed' | 'wrong' | 'revoked' | 'admin' | 'server' | 'client' | 'otherEnv' | 'otherProject' | 'feed';
+type Policy = 'admin' | 'sdk' | 'stream' | 'feed' | 'public';
 
 /** Who may call each route. A new route must be added here, or the completeness test fails. */
 const policyOf: Record<string, Policy> = {
@@ -16,16 +16,21 @@ const policyOf: Record<string, Policy> = {
   'GET /ofrep/v1/events': 'stream',
   'GET /v1/flags': 'sdk',
   'GET /v1/flags/:key': 'sdk',
+  'POST /v1/whats-new': 'sdk',
+  'POST /v1/feedback': 'sdk',
+  'GET /v1/releases.atom': 'feed',
 };
 const policy = (method: string, path: string): Policy | undefined => policyOf[`${method} ${path}`] ?? (path.startsWith('/api/v1/') ? 'admin' : undefined);
 
 /** Statuses each credential may get, per policy ('ok' = any 2xx, or a 4xx other than 401/403 that is about the input). */
 const expected: Record<Policy, Record<Credential, 'ok' | 401>> = {
-  admin: { none: 401, malformed: 401, wrong: 401, revoked: 401, admin: 'ok', server: 401, client: 401, otherEnv: 401, otherProject: 401 },
-  sdk: { none: 401, malformed: 401, wrong: 401, revoked: 401, admin: 401, server: 'ok', client: 'ok', otherEnv: 'ok', otherProject: 'ok' },
+  admin: { none: 401, malformed: 401, wrong: 401, revoked: 401, admin: 'ok', server: 401, client: 401, otherEnv: 401, otherProject: 401, feed: 401 },
+  sdk: { none: 401, malformed: 401, wrong: 401, revoked: 401, admin: 401, server: 'ok', client: 'ok', otherEnv: 'ok', otherProject: 'ok', feed: 401 },
   // the stream is opened with the token its bulk answer handed out, never with a header credential
-  stream: { none: 401, malformed: 401, wrong: 401, revoked: 401, admin: 401, server: 401, client: 401, otherEnv: 401, otherProject: 401 },
-  public: { none: 'ok', malformed: 'ok', wrong: 'ok', revoked: 'ok', admin: 'ok', server: 'ok', client: 'ok', otherEnv: 'ok', otherProject: 'ok' },
+  stream: { none: 401, malformed: 401, wrong: 401, revoked: 401, admin: 401, server: 401, client: 401, otherEnv: 401, otherProject: 401, feed: 401 },
+  // the feed reads its token from the query (feed readers cannot send headers): each credential is tried there
+  feed: { none: 401, malformed: 401, wrong: 401, revoked: 401, admin: 401, server: 401, client: 401, otherEnv: 401, otherProject: 401, feed: 'ok' },
+  public: { none: 'ok', malformed: 'ok', wrong: 'ok', revoked: 'ok', admin: 'ok', server: 'ok', client: 'ok', otherEnv: 'ok', otherProject: 'ok', feed: 'ok' },
 };
 
 const keys = {} as Record<Credential, string | null>;
@@ -44,6 +49,7 @@ beforeAll(async () => {
   await admin('POST', '/api/v1/projects', { key: 'other', name: 'Other' });
   const other = await admin('POST', '/api/v1/projects/other/environments/development/sdk-keys', { name: 'o', kind: 'server' });
   keys.otherProject = other.body.secret;
+  keys.feed = (await admin('POST', '/api/v1/projects/default/environments/development/feed-tokens', { name: 'reader' })).body.secret;
   // data that must stay where it belongs
   const created = await admin('POST', '/api/v1/projects/default/flags', { key: 'f', variants: { dev: 'development-only value', stg: 'staging value' }, clientVisible: true, environments: { development: { state: 'ENABLED', defaultVariant: 'dev' }, staging: { state: 'ENABLED', defaultVariant: 'stg' } } });
   if (created.status !== 201) throw new Error(JSON.stringify(created.body));
@@ -68,7 +74,10 @@ describe('every credential on every route', { timeout: 60_000 }, () => {
         const body = r.method === 'GET' || r.method === 'DELETE' ? undefined : r.path.startsWith('/ofrep/') ? { context: { targetingKey: 'u1' } } : {};
         // admin routes name a flag that does not exist, so that an authorized DELETE changes nothing
         const path = r.path === '/v1/flags/:key' ? '/v1/flags/f' : r.path.startsWith('/ofrep/') ? concrete(r.path) : concrete(r.path, ['flag', 'absent']);
-        const res = await call(r.method, path, { token: keys[cred], body });
+        const res =
+          p === 'feed'
+            ? await call(r.method, `${path}?token=${encodeURIComponent(keys[cred] ?? '')}`, { token: null })
+            : await call(r.method, path, { token: keys[cred], body });
         const text = res.headers.get('content-type')?.startsWith('text/event-stream') ? (await res.body?.cancel(), '') : await res.text();
         const want = expected[p][cred];
         const got = res.status;
