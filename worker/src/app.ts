@@ -1,5 +1,6 @@
 // Builds the Hono app used by the worker and by the tests: routes, authentication, errors, OpenAPI.
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { AppEnv } from './context';
 import { requireAdmin } from './auth/admin';
@@ -27,6 +28,13 @@ import { edgeCorsOptions } from './edge/cors';
 
 const edgeCors = cors(edgeCorsOptions);
 
+/** Admin request bodies: 1 MiB, and 32 MiB for a flagd import (20,000 flags are about 7 MB). */
+export const ADMIN_BODY_MAX_BYTES = 1024 * 1024;
+export const ADMIN_IMPORT_MAX_BYTES = 32 * 1024 * 1024;
+const tooLarge = (max: number): never => {
+  throw new ApiError('PAYLOAD_TOO_LARGE', `The request body may be at most ${max / 1024 / 1024} MiB`);
+};
+
 export function createApp() {
   const api = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
@@ -51,6 +59,10 @@ export function createApp() {
     if (c.req.path === '/api/v1/openapi.json') return next();
     return requireAdmin(c, next);
   });
+  // Body sizes (docs/limits.md): a whole environment as a flagd file may be large, anything else is small.
+  const importLimit = bodyLimit({ maxSize: ADMIN_IMPORT_MAX_BYTES, onError: () => tooLarge(ADMIN_IMPORT_MAX_BYTES) });
+  const bodyLimitOf = bodyLimit({ maxSize: ADMIN_BODY_MAX_BYTES, onError: () => tooLarge(ADMIN_BODY_MAX_BYTES) });
+  api.use('*', (c, next) => (c.req.path.endsWith('/flagd') ? importLimit(c, next) : bodyLimitOf(c, next)));
   // Bodies are JSON: one sent as another type is refused rather than read as JSON anyway.
   api.use('*', async (c, next) => {
     const type = c.req.header('content-type');

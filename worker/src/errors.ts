@@ -11,6 +11,10 @@ export const errorStatus = {
   INVALID_JSON: 400,
   /** a request body that is not `application/json` */
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** a request body over the route's size limit (docs/limits.md) */
+  PAYLOAD_TOO_LARGE: 413,
+  /** a write that would take a project past one of its limits (docs/limits.md); the error names the limit */
+  LIMIT_EXCEEDED: 409,
   INVALID_DEFINITION: 400,
   CONFLICT: 409,
   /** a release action that its current state does not allow */

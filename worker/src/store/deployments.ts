@@ -6,6 +6,7 @@ import { auditInsert, type AuditActor } from './audit';
 import type { Db, DeploymentRow, EnvironmentRow, FlagRow, ProjectRow } from './db';
 import { effectiveConfig, initialDefaultVariant, loadProjectState } from './flag-set';
 import { deployedFlags } from './dormant-guard';
+import { assertFlagCount } from './limits';
 import { flagView } from './flags';
 import { deployments, environments, flagConfigs, flags } from './schema';
 import { commitWrite, flagKeysFree, retryStale } from './write-conditions';
@@ -41,6 +42,7 @@ async function recordOnce(db: Db, actor: AuditActor, project: ProjectRow, env: E
   const created: FlagRow[] = keys
     .filter((k) => !known.has(k))
     .map((key) => ({ id: randomId(), projectId: project.id, key, type: 'boolean', description: '', tags: [], variants: { on: true, off: false }, clientVisible: false, metadata: {}, createdAt: now, updatedAt: now }));
+  assertFlagCount(state.flags.length + created.length);
   const row: DeploymentRow = {
     id: randomId(),
     projectId: project.id,

@@ -9,6 +9,7 @@ import { auditInsert, type AuditActor } from './audit';
 import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
 import { assertChange, issuesByFlag, type FlagIssue } from './definition-checks';
 import { effectiveConfig, environmentDocument, loadProjectState, type EnvConfig, type ProjectState } from './flag-set';
+import { assertFlagCount } from './limits';
 import { environments, flagConfigs, flags } from './schema';
 import { commitWrite, envVersionIs, flagKeysFree } from './write-conditions';
 
@@ -126,6 +127,7 @@ export async function importEnvironment(db: Db, actor: AuditActor, project: Proj
 
   // The state after the import, validated in every environment (variants are shared by all of them).
   const nextEnv: EnvironmentRow = { ...env, ...shared };
+  assertFlagCount(nextFlags.length);
   const nextState: ProjectState = {
     environments: state.environments.map((e) => (e.id === env.id ? nextEnv : e)),
     flags: nextFlags.sort((a, b) => a.key.localeCompare(b.key)),

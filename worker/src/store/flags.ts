@@ -6,6 +6,7 @@ import { ApiError, notFound } from '../errors';
 import { auditInsert, type AuditActor } from './audit';
 import { assertChange, flagPath, flagWarnings } from './definition-checks';
 import { assertDeployed } from './dormant-guard';
+import { assertFlagCount } from './limits';
 import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
 import { effectiveConfig, environmentDocument, initialDefaultVariant, loadProjectState, scheduleView, type EnvConfig, type ProjectState } from './flag-set';
 import { environments, flagConfigs, flags } from './schema';
@@ -103,6 +104,7 @@ export interface FlagInput {
 export async function createFlag(db: Db, actor: AuditActor, project: ProjectRow, input: FlagInput) {
   const state = await loadProjectState(db, project.id);
   if (state.flags.some((f) => f.key === input.key)) throw new ApiError('CONFLICT', `Flag '${input.key}' already exists`);
+  assertFlagCount(state.flags.length + 1);
   for (const envKey of Object.keys(input.environments ?? {})) {
     if (!state.environments.some((e) => e.key === envKey)) throw notFound(`Environment '${envKey}'`);
   }
