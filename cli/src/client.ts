@@ -17,7 +17,7 @@ export interface RequestOptions {
 
 /** Curtain's error body: `{ error: { code, message, issues?, flags? } }`. */
 interface ErrorBody {
-  error?: { code?: string; message?: string; issues?: { path: string; message: string }[]; flags?: string[] };
+  error?: { code?: string; message?: string; issues?: { path: string; message: string }[]; flags?: string[]; retryable?: boolean };
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -83,7 +83,12 @@ function apiFailure(status: number, body: ErrorBody, conn: Connection): CliError
     NOT_FOUND: `check the names: project "${conn.project}" (--project / CURTAIN_PROJECT), the environment (--env) and the key you passed`,
     DORMANT_CODE: `no recorded deployment in this environment uses ${flags.join(', ') || 'these flags'}: deploy the code that uses them and record it (curtain deploy record --flags-from DIR), or pass --force if you know better`,
     INVALID_STATE: 'see where it stands with `curtain release status`',
-    CONFLICT: 'it already exists: pick another key or name, or change the existing one',
+    CONFLICT: body?.error?.retryable
+      ? 'someone else changed it at the same moment and nothing was written: run the command again'
+      : 'it already exists: pick another key or name, or change the existing one',
+    PRECONDITION_FAILED: 'it changed since you read it: read it again and repeat',
+    LIMIT_EXCEEDED: 'a project limit is reached (docs/limits.md): remove what is no longer needed',
+    PAYLOAD_TOO_LARGE: 'the file is over the size limit (docs/limits.md): split it',
   };
   // A 404 for the path itself, not for a named thing: the deployment predates this command.
   if (code === 'NOT_FOUND' && message.startsWith('No route')) next.NOT_FOUND = 'this Curtain does not know that route: it is older than this CLI; upgrade the deployment (npm run deploy)';
