@@ -8,6 +8,7 @@ import { adminTokenRoutes } from './routes/admin-tokens';
 import { auditRoutes } from './routes/audit';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { deploymentRoutes } from './routes/deployments';
+import { evaluateRoutes } from './routes/evaluate';
 import { releaseRoutes } from './routes/releases';
 import { flagScheduleRoutes } from './routes/flag-schedules';
 import { flagdRoutes } from './routes/flagd';
@@ -58,6 +59,7 @@ export function createApp() {
   api.route('/', deploymentRoutes);
   api.route('/', releaseRoutes);
   api.route('/', flagScheduleRoutes);
+  api.route('/', evaluateRoutes);
   api.onError(renderError);
 
   const app = new OpenAPIHono<AppEnv>();

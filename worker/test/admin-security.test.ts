@@ -54,6 +54,7 @@ const adminRoutes: [string, string, unknown?][] = [
   ['GET', '/api/v1/projects/default/environments/development/flags/f/schedule'],
   ['POST', '/api/v1/projects/default/environments/development/flags/f/schedule', { at: '2099-01-01T00:00:00Z', state: 'ENABLED' }],
   ['DELETE', '/api/v1/projects/default/environments/development/flags/f/schedule/aaaaaaaaaaaaaaaa'],
+  ['POST', '/api/v1/projects/default/environments/development/evaluate', { context: { targetingKey: 'u1' } }],
 ];
 
 /** The route template a concrete path of the list stands for, e.g. /projects/{project}/flags/{flag}. */
