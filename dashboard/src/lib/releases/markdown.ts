@@ -1,7 +1,7 @@
 // Release notes from Markdown to HTML safe to put in the page, for the preview. markdown-it is loaded the first time a
 // preview is shown (not part of the initial bundle), configured as the server renders notes for announcing: CommonMark,
 // raw HTML escaped by construction (`html: false`), links only to the web, mail or relative addresses.
-import type MarkdownIt from 'markdown-it';
+import type { MarkdownIt } from 'markdown-it';
 
 /** Link targets kept: http(s), mailto and relative URLs; javascript:, data:, vbscript:, file: and others stay text. */
 const SAFE_URL = /^(?:https?:|mailto:|[^:]*$|[^:]*[/?#])/i;
