@@ -84,7 +84,7 @@ test('every view renders its content, passes axe and fits 1280×800', async () =
   await expectNoSeriousAxeViolations(page, 'history');
   await capture(page, 'history');
 
-  await page.getByRole('link', { name: 'SDK keys' }).click();
+  await page.getByRole('link', { name: 'Access', exact: true }).click();
   await page.getByRole('table').getByRole('row').nth(1).waitFor();
   await expectNoSeriousAxeViolations(page, 'keys');
   await capture(page, 'keys');
