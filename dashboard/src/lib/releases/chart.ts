@@ -46,7 +46,8 @@ export function chartModel(r: Release, now: number): ChartModel {
   const ranFrom = r.state === 'draft' ? null : Math.min(anchor, ms(r.startedAt) ?? anchor);
   const end = ahead === null ? now : Math.max(now, ahead + planLength(steps));
   const from = Math.min(ranFrom ?? now, ahead ?? now, now);
-  const to = Math.max(end, from + 60 * MINUTE);
+  // a plan still to come spans at least an hour; a finished one is shown as long as it ran
+  const to = Math.max(end, from + (ahead === null ? MINUTE : 60 * MINUTE));
 
   const marks = (start: number) => offsets.map((o) => start + o);
   const ended = ms(r.endedAt);

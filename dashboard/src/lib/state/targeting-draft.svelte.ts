@@ -94,6 +94,12 @@ export class TargetingDraft {
    */
   async save(commit: (patch: FlagEnvironmentPatch, options: WriteOptions) => Promise<Flag>, env: string, options: WriteOptions = {}) {
     if (this.problems.length > 0) return;
+    // a change made elsewhere since these edits began: say so rather than save over it (the server's If-Match check
+    // covers the changes this page has not seen yet)
+    if (this.changedElsewhere && !options.overwrite) {
+      this.conflict = true;
+      return;
+    }
     this.saving = true;
     this.error = null;
     this.conflict = false;
