@@ -114,7 +114,7 @@ test('per-environment warnings and SDK key rate limits show when the API sends t
   });
 
   // Without the fields: no rate-limit column, no warning.
-  await page.getByRole('link', { name: 'SDK keys' }).click();
+  await page.getByRole('link', { name: 'Access', exact: true }).click();
   await page.getByRole('heading', { name: /^SDK keys in/ }).waitFor();
   await page.getByRole('table').getByRole('row').nth(1).waitFor();
   expect(await page.getByRole('columnheader', { name: 'Rate limit' }).count()).toBe(0);
@@ -123,7 +123,7 @@ test('per-environment warnings and SDK key rate limits show when the API sends t
   await page.getByRole('link', { name: key, exact: true }).click();
   await page.getByRole('heading', { name: 'Targeting in Development' }).waitFor();
   expect(await page.getByRole('note', { name: 'Warnings in Development' }).count()).toBe(0);
-  await page.getByRole('link', { name: 'SDK keys' }).click();
+  await page.getByRole('link', { name: 'Access', exact: true }).click();
 
   // With them.
   withFields = true;

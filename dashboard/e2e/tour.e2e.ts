@@ -34,6 +34,32 @@ beforeAll(async () => {
   for (const flag of flags) await admin(h, 'POST', '/projects/default/flags', flag);
   await admin(h, 'PATCH', `${dev}/flags/legacy-banner`, { state: 'ENABLED' });
   await admin(h, 'PATCH', `${dev}/flags/legacy-banner`, { state: 'DISABLED' });
+
+  await admin(h, 'POST', '/admin-tokens', { name: 'release-pipeline' });
+
+  // Deployments and releases: a canary running in production, one scheduled in staging, a draft in development.
+  const prod = '/projects/default/environments/production';
+  const staging = '/projects/default/environments/staging';
+  await admin(h, 'POST', `${prod}/deployments`, { version: '2.14.0', commit: '9f3c2a1b7e', url: 'https://ci.example.com/builds/2140', flags: ['checkout-v2', 'search-ranking', 'new-onboarding'] });
+  await admin(h, 'POST', `${prod}/deployments`, { version: '2.14.1', commit: '4d2e8f0a11', flags: ['checkout-v2', 'search-ranking', 'new-onboarding'] });
+  await admin(h, 'POST', `${prod}/releases`, {
+    key: 'new-checkout', name: 'New checkout', owner: 'maya', flags: ['checkout-v2'],
+    plan: { steps: [{ percent: 1, holdMinutes: 120 }, { percent: 10, holdMinutes: 360 }, { percent: 50, holdMinutes: 960 }, { percent: 100, holdMinutes: 1440 }] },
+    guardrails: [{ metric: 'error_rate', operator: '>', threshold: 0.02, windowMinutes: 5, action: 'rollback' }],
+    notes: '## One-page checkout\n\nPay in one step, with saved cards. **Tell us** what you think.'
+  });
+  await admin(h, 'POST', `${prod}/releases/new-checkout/start`);
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  tomorrow.setHours(9, 0, 0, 0);
+  await admin(h, 'POST', `${staging}/releases`, {
+    key: 'semantic-search', name: 'Semantic search', owner: 'li', flags: ['search-ranking'], variants: { 'search-ranking': { inside: 'semantic', outside: 'classic' } },
+    plan: { steps: [{ percent: 5, holdMinutes: 240 }, { percent: 100, holdMinutes: 1440 }] }, startAt: tomorrow.toISOString()
+  });
+  await admin(h, 'POST', `${staging}/releases/semantic-search/start`);
+  await admin(h, 'POST', `${dev}/releases`, {
+    key: 'dark-launch', name: 'Dark mode for everyone', flags: ['dark-mode'], plan: { steps: [{ percent: 25, holdMinutes: 1440 }, { percent: 100, holdMinutes: 1440 }] },
+    startAt: new Date(tomorrow.getTime() + 2 * 86_400_000).toISOString()
+  });
 });
 
 afterAll(async () => {
@@ -41,7 +67,7 @@ afterAll(async () => {
 });
 
 /** The README shows these views. */
-const README_IMAGES = new Set(['flags', 'targeting', 'shared-rules', 'history']);
+const README_IMAGES = new Set(['flags', 'targeting', 'shared-rules', 'history', 'release', 'calendar', 'evaluate']);
 
 async function capture(page: Page, name: string, what?: Locator) {
   const path = join(tour, `${name}.png`);
@@ -56,7 +82,7 @@ test('every view renders its content, passes axe and fits 1280×800', async () =
   const fitsWidth = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
   await page.getByRole('link', { name: 'checkout-v2', exact: true }).waitFor();
-  expect(await page.getByRole('row', { name: /checkout-v2/ }).textContent()).toMatch(/Rules.*on 25\.00 %.*Off/);
+  expect(await page.getByRole('row', { name: /checkout-v2/ }).textContent()).toMatch(/Rules.*on 25\.00 %.*On/);
   expect(await fitsWidth()).toBe(true);
   // the header (sections, project, environments, account) is one row at 1280 px
   expect(await page.getByRole('banner').evaluate((e) => e.getBoundingClientRect().height)).toBeLessThan(60);
@@ -84,15 +110,52 @@ test('every view renders its content, passes axe and fits 1280×800', async () =
   await expectNoSeriousAxeViolations(page, 'history');
   await capture(page, 'history');
 
-  await page.getByRole('link', { name: 'SDK keys' }).click();
-  await page.getByRole('table').getByRole('row').nth(1).waitFor();
-  await expectNoSeriousAxeViolations(page, 'keys');
-  await capture(page, 'keys');
+  await page.getByRole('link', { name: 'Access', exact: true }).click();
+  await page.getByRole('table').first().getByRole('row').nth(1).waitFor();
+  await page.getByRole('row', { name: /release-pipeline/ }).waitFor();
+  await expectNoSeriousAxeViolations(page, 'access');
+  await capture(page, 'access');
+
+  // Releases in production: the list, then the running canary with its chart, next step and kill switch.
+  await page.getByRole('group', { name: 'Environment' }).getByRole('button', { name: 'Production' }).click();
+  await page.getByRole('link', { name: 'Releases', exact: true }).click();
+  await page.getByRole('link', { name: 'New checkout' }).waitFor();
+  expect(await page.getByRole('row', { name: /New checkout/ }).textContent()).toMatch(/Rolling out.*checkout-v2.*1 %.*10 % at/);
+  expect(await fitsWidth()).toBe(true);
+  await expectNoSeriousAxeViolations(page, 'releases');
+  await capture(page, 'releases');
+  await page.getByRole('link', { name: 'New checkout' }).click();
+  await page.getByRole('img', { name: /^Share of users over time: 1 % now, next step at/ }).waitFor();
+  expect(await page.getByRole('button', { name: /^Kill New checkout/ }).isEnabled()).toBe(true);
+  expect(await fitsWidth()).toBe(true);
+  await expectNoSeriousAxeViolations(page, 'release');
+  await capture(page, 'release');
+
+  // The calendar: the canary, the scheduled release and the draft, across environments.
+  await page.getByRole('link', { name: '← Releases' }).click();
+  await page.getByRole('link', { name: 'Calendar' }).click();
+  await page.getByRole('link', { name: /New checkout starts at 1 %/ }).first().waitFor();
+  await expectNoSeriousAxeViolations(page, 'calendar');
+  await capture(page, 'calendar');
+
+  await page.getByRole('link', { name: 'Deployments', exact: true }).click();
+  await page.getByRole('article', { name: 'Deployment 2.14.1' }).waitFor();
+  expect(await page.getByRole('link', { name: 'new-onboarding', exact: true }).count()).toBeGreaterThan(0);
+  await expectNoSeriousAxeViolations(page, 'deployments');
+  await capture(page, 'deployments');
+
+  await page.getByRole('group', { name: 'Environment' }).getByRole('button', { name: 'Development' }).click();
+  await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Context (JSON)' }).fill('{\n  "targetingKey": "user-1042",\n  "email": "ann@example.com",\n  "plan": "pro",\n  "country": "de"\n}');
+  await page.getByRole('button', { name: 'Evaluate' }).click();
+  await expect.poll(() => page.getByRole('row', { name: /checkout-v2/ }).textContent()).toContain('Rule 2');
+  await expectNoSeriousAxeViolations(page, 'evaluate');
+  await capture(page, 'evaluate');
 
   // The browser's back button walks the views without a page load (the marker survives).
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
   await page.goBack();
-  await page.getByRole('heading', { name: /^History/ }).waitFor();
+  await page.getByRole('heading', { name: /^Deployments to/ }).waitFor();
   expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
 
   await page.goto(new URL('/no/such/page', h.curtain.dashboardUrl).href);

@@ -9,6 +9,7 @@ import { adminTokenRoutes } from './routes/admin-tokens';
 import { auditRoutes } from './routes/audit';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { deploymentRoutes } from './routes/deployments';
+import { evaluateRoutes } from './routes/evaluate';
 import { releaseRoutes } from './routes/releases';
 import { calendarRoutes } from './routes/calendar';
 import { feedRoutes } from './routes/feed';
@@ -86,6 +87,7 @@ export function createApp() {
   api.route('/', feedTokenRoutes);
   api.route('/', calendarRoutes);
   api.route('/', feedbackAdminRoutes);
+  api.route('/', evaluateRoutes);
   api.onError(renderError);
 
   const app = new OpenAPIHono<AppEnv>();

@@ -63,6 +63,7 @@ const adminRoutes: [string, string, unknown?][] = [
   ['GET', '/api/v1/projects/default/environments/development/calendar'],
   ['GET', '/api/v1/projects/default/calendar'],
   ['GET', '/api/v1/projects/default/environments/development/releases/r/feedback'],
+  ['POST', '/api/v1/projects/default/environments/development/evaluate', { context: { targetingKey: 'u1' } }],
 ];
 
 /** The route template a concrete path of the list stands for, e.g. /projects/{project}/flags/{flag}. */

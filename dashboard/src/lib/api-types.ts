@@ -1,4 +1,5 @@
 // The admin API's data shapes, as docs/api.md defines them (to be generated from /api/v1/openapi.json later).
+import type { ScheduledChange } from './api-types-releases';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -26,6 +27,8 @@ export interface FlagEnvironmentConfig {
   targeting: JsonValue | null;
   /** rules imported from flagd that Curtain's stricter checks would refuse (absent from servers without them) */
   warnings?: ApiIssue[];
+  /** pending scheduled changes, soonest first (absent when none) */
+  schedule?: ScheduledChange[];
 }
 
 export interface Flag {
@@ -52,7 +55,7 @@ export interface FlagInput {
   environments?: Record<string, Partial<FlagEnvironmentConfig>>;
 }
 
-export type FlagEnvironmentPatch = Partial<Omit<FlagEnvironmentConfig, 'warnings'>>;
+export type FlagEnvironmentPatch = Partial<Omit<FlagEnvironmentConfig, 'warnings' | 'schedule'>>;
 
 /** What `PATCH /projects/{p}/flags/{flag}` changes: the flag in every environment. */
 export type FlagPatch = Partial<Pick<Flag, 'description' | 'tags' | 'variants' | 'clientVisible' | 'metadata'>>;
@@ -121,6 +124,12 @@ export type ApiErrorCode =
   | 'INVALID_JSON'
   | 'INVALID_DEFINITION'
   | 'CONFLICT'
+  /** a release action its state does not allow */
+  | 'INVALID_STATE'
+  /** the dormant-code guard: no recorded deployment uses the flags (the error names them in `flags`) */
+  | 'DORMANT_CODE'
+  /** `If-Match` named a version that is no longer the current one: someone else changed it */
+  | 'PRECONDITION_FAILED'
   | 'INTERNAL';
 
 export interface ApiIssue {

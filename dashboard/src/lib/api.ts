@@ -1,47 +1,37 @@
-// The dashboard's only client of the admin API (/api/v1): one typed method per route it uses.
-import { readSse } from './sse';
+// The dashboard's only client of the admin API (/api/v1): one typed method per route it uses. Saves send back the
+// version (ETag) they loaded as `If-Match` when the server sent one, so a save never silently overwrites another.
+import { ApiError, changeEvents, feedbackPage, toApiError, Versions } from './api-support';
+import { calendarEntry, overlaps } from './releases/timeline';
 import type {
-  ApiErrorCode,
-  ApiIssue,
-  AuditEntry,
-  ChangeEvent,
-  CreatedSdkKey,
-  Environment,
-  EnvironmentDetail,
-  EnvironmentPatch,
-  Flag,
-  FlagEnvironmentPatch,
-  FlagInput,
-  FlagPatch,
-  Project,
-  PropagationStatus,
-  SdkKey,
-  SdkKeyInput,
-  TokenInfo
+  AuditEntry, ChangeEvent, CreatedSdkKey, Environment, EnvironmentDetail, EnvironmentPatch, Flag, FlagEnvironmentPatch, FlagInput,
+  FlagPatch, JsonValue, Project, PropagationStatus, SdkKey, SdkKeyInput, TokenInfo
 } from './api-types';
+import type {
+  AdminToken, CalendarEntry, CreatedAdminToken, Deployment, ExplainedEvaluation, FeedbackPage, Release, ReleaseAction, ReleaseInput,
+  ReleasePatch, ScheduledChange, ScheduledChangeInput, UnreleasedFlag
+} from './api-types-releases';
 
 export type * from './api-types';
-
-/** An error answered by the API, or a network failure (`code: 'NETWORK'`), ready to show to the user. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ApiErrorCode | 'NETWORK' | 'UNKNOWN',
-    message: string,
-    readonly issues: ApiIssue[] = []
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-
-  get unauthenticated(): boolean {
-    return this.status === 401;
-  }
-}
+export type * from './api-types-releases';
+export { ApiError };
 
 const seg = encodeURIComponent;
 
+/** `force`: confirms what the dormant-code guard refused; `overwrite`: saves over someone else's change. */
+export interface WriteOptions {
+  force?: boolean;
+  overwrite?: boolean;
+}
+
+interface SendOptions {
+  accept?: string;
+  signal?: AbortSignal;
+  overwrite?: boolean;
+}
+
 export class Api {
+  readonly versions = new Versions();
+
   /**
    * @param token the admin token sent as a bearer token
    * @param onUnauthenticated called when the server rejects the token, so the app can sign out
@@ -49,175 +39,128 @@ export class Api {
   constructor(
     private readonly token: string,
     private readonly onUnauthenticated: () => void = () => {},
-    private readonly base = '/api/v1'
+    private readonly base = '/api/v1',
+    private readonly fetcher: typeof fetch = (input, init) => fetch(input, init)
   ) {}
 
-  me() {
-    return this.request<{ token: TokenInfo }>('GET', '/me').then((r) => r.token);
-  }
+  me() { return this.request<{ token: TokenInfo }>('GET', '/me').then((r) => r.token); }
+  projects() { return this.request<{ projects: Project[] }>('GET', '/projects').then((r) => r.projects); }
+  environments(project: string) { return this.request<{ environments: Environment[] }>('GET', `${p(project)}/environments`).then((r) => r.environments); }
+  environment(project: string, env: string) { return this.request<EnvironmentDetail>('GET', e(project, env)); }
+  updateEnvironment(project: string, env: string, patch: EnvironmentPatch) { return this.request<EnvironmentDetail>('PATCH', e(project, env), patch); }
 
-  projects() {
-    return this.request<{ projects: Project[] }>('GET', '/projects').then((r) => r.projects);
+  flags(project: string) { return this.request<{ flags: Flag[] }>('GET', `${p(project)}/flags`).then((r) => r.flags); }
+  /** One flag, and its version for the next save. */
+  flag(project: string, flag: string) { return this.request<Flag>('GET', `${p(project)}/flags/${seg(flag)}`); }
+  createFlag(project: string, input: FlagInput) { return this.request<Flag>('POST', `${p(project)}/flags`, input); }
+  updateFlag(project: string, flag: string, patch: FlagPatch, o: WriteOptions = {}) {
+    return this.request<Flag>('PATCH', `${p(project)}/flags/${seg(flag)}`, patch, { overwrite: o.overwrite });
   }
-
-  environments(project: string) {
-    return this.request<{ environments: Environment[] }>(
-      'GET',
-      `/projects/${seg(project)}/environments`
-    ).then((r) => r.environments);
-  }
-
-  flags(project: string) {
-    return this.request<{ flags: Flag[] }>('GET', `/projects/${seg(project)}/flags`).then(
-      (r) => r.flags
-    );
-  }
-
-  createFlag(project: string, input: FlagInput) {
-    return this.request<Flag>('POST', `/projects/${seg(project)}/flags`, input);
-  }
-
-  updateFlag(project: string, flag: string, patch: FlagPatch) {
-    return this.request<Flag>('PATCH', `/projects/${seg(project)}/flags/${seg(flag)}`, patch);
-  }
-
-  deleteFlag(project: string, flag: string) {
-    return this.request<void>('DELETE', `/projects/${seg(project)}/flags/${seg(flag)}`);
-  }
-
-  environment(project: string, env: string) {
-    return this.request<EnvironmentDetail>('GET', `/projects/${seg(project)}/environments/${seg(env)}`);
-  }
-
-  updateEnvironment(project: string, env: string, patch: EnvironmentPatch) {
-    return this.request<EnvironmentDetail>('PATCH', `/projects/${seg(project)}/environments/${seg(env)}`, patch);
+  deleteFlag(project: string, flag: string) { return this.request<void>('DELETE', `${p(project)}/flags/${seg(flag)}`); }
+  updateFlagInEnvironment(project: string, env: string, flag: string, patch: FlagEnvironmentPatch, o: WriteOptions = {}) {
+    return this.request<Flag>('PATCH', `${e(project, env)}/flags/${seg(flag)}${force(o)}`, patch, { overwrite: o.overwrite });
   }
 
   /** The project's audit log, newest first. */
-  audit(project: string, limit = 100) {
-    return this.request<{ entries: AuditEntry[] }>('GET', `/projects/${seg(project)}/audit?limit=${limit}`).then(
-      (r) => r.entries
-    );
-  }
+  audit(project: string, limit = 100) { return this.request<{ entries: AuditEntry[] }>('GET', `${p(project)}/audit?limit=${limit}`).then((r) => r.entries); }
+  propagation(project: string, env: string) { return this.request<PropagationStatus>('GET', `${e(project, env)}/propagation`); }
 
-  updateFlagInEnvironment(project: string, env: string, flag: string, patch: FlagEnvironmentPatch) {
-    return this.request<Flag>(
-      'PATCH',
-      `/projects/${seg(project)}/environments/${seg(env)}/flags/${seg(flag)}`,
-      patch
-    );
-  }
-
-  propagation(project: string, env: string) {
-    return this.request<PropagationStatus>(
-      'GET',
-      `/projects/${seg(project)}/environments/${seg(env)}/propagation`
-    );
-  }
-
-  /**
-   * Opens the environment's change stream; resolves once the server accepted it. The events end when
-   * the server closes the stream or `signal` aborts.
-   */
+  /** Opens the environment's change stream; resolves once the server accepted it. Ends when the server closes it or `signal` aborts. */
   async changes(project: string, env: string, signal: AbortSignal): Promise<AsyncIterable<ChangeEvent>> {
-    const response = await this.send(
-      'GET',
-      `/projects/${seg(project)}/environments/${seg(env)}/events`,
-      undefined,
-      { accept: 'text/event-stream', signal }
-    );
+    const response = await this.send('GET', `${e(project, env)}/events`, undefined, { accept: 'text/event-stream', signal });
     if (!response.body) throw new ApiError(0, 'NETWORK', 'The change stream has no body.');
     return changeEvents(response.body);
   }
 
-  sdkKeys(project: string, env: string) {
-    return this.request<{ sdkKeys: SdkKey[] }>(
-      'GET',
-      `/projects/${seg(project)}/environments/${seg(env)}/sdk-keys`
-    ).then((r) => r.sdkKeys);
-  }
-
-  createSdkKey(project: string, env: string, input: SdkKeyInput) {
-    return this.request<CreatedSdkKey>(
-      'POST',
-      `/projects/${seg(project)}/environments/${seg(env)}/sdk-keys`,
-      input
-    );
-  }
-
+  sdkKeys(project: string, env: string) { return this.request<{ sdkKeys: SdkKey[] }>('GET', `${e(project, env)}/sdk-keys`).then((r) => r.sdkKeys); }
+  createSdkKey(project: string, env: string, input: SdkKeyInput) { return this.request<CreatedSdkKey>('POST', `${e(project, env)}/sdk-keys`, input); }
   /** Sets the key's rate limit (evaluations per second per location; null for none). */
-  updateSdkKey(project: string, env: string, id: string, patch: { rateLimit: number | null }) {
-    return this.request<SdkKey>(
-      'PATCH',
-      `/projects/${seg(project)}/environments/${seg(env)}/sdk-keys/${seg(id)}`,
-      patch
-    );
+  updateSdkKey(project: string, env: string, id: string, patch: { rateLimit: number | null }) { return this.request<SdkKey>('PATCH', `${e(project, env)}/sdk-keys/${seg(id)}`, patch); }
+  revokeSdkKey(project: string, env: string, id: string) { return this.request<void>('DELETE', `${e(project, env)}/sdk-keys/${seg(id)}`); }
+
+  adminTokens() { return this.request<{ adminTokens: AdminToken[] }>('GET', '/admin-tokens').then((r) => r.adminTokens); }
+  createAdminToken(name: string) { return this.request<CreatedAdminToken>('POST', '/admin-tokens', { name }); }
+  revokeAdminToken(id: string) { return this.request<void>('DELETE', `/admin-tokens/${seg(id)}`); }
+
+  releases(project: string, env: string) { return this.request<{ releases: Release[] }>('GET', `${e(project, env)}/releases`).then((r) => r.releases); }
+  release(project: string, env: string, key: string) { return this.request<Release>('GET', `${e(project, env)}/releases/${seg(key)}`); }
+  createRelease(project: string, env: string, input: ReleaseInput) { return this.request<Release>('POST', `${e(project, env)}/releases`, input); }
+  updateRelease(project: string, env: string, key: string, patch: ReleasePatch) { return this.request<Release>('PATCH', `${e(project, env)}/releases/${seg(key)}`, patch); }
+  deleteRelease(project: string, env: string, key: string) { return this.request<void>('DELETE', `${e(project, env)}/releases/${seg(key)}`); }
+  /** start, pause, resume, rollback or kill; `force` confirms a start or resume the dormant-code guard refused. */
+  releaseAction(project: string, env: string, key: string, action: ReleaseAction, o: WriteOptions = {}) {
+    return this.request<Release>('POST', `${e(project, env)}/releases/${seg(key)}/${action}${force(o)}`);
+  }
+  /** A page of the release's feedback, newest first; null while the server has no feedback route (404). */
+  async releaseFeedback(project: string, env: string, key: string, before?: number): Promise<FeedbackPage | null> {
+    try {
+      const raw = await this.request<Parameters<typeof feedbackPage>[0]>('GET', `${e(project, env)}/releases/${seg(key)}/feedback${before ? `?before=${before}` : ''}`);
+      return feedbackPage(raw);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
   }
 
-  revokeSdkKey(project: string, env: string, id: string) {
-    return this.request<void>(
-      'DELETE',
-      `/projects/${seg(project)}/environments/${seg(env)}/sdk-keys/${seg(id)}`
-    );
+  /**
+   * Past and upcoming releases of the project's environments whose span meets [from, to], by start. From the
+   * calendar route; where the server has none yet (404), derived from each environment's releases.
+   */
+  async calendar(project: string, environments: string[], from: Date, to: Date): Promise<CalendarEntry[]> {
+    try {
+      const range = `from=${seg(from.toISOString())}&to=${seg(to.toISOString())}`;
+      const { releases } = await this.request<{ releases: CalendarEntry[] }>('GET', `${p(project)}/calendar?${range}`);
+      return releases.filter((r) => environments.includes(r.environment));
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+    }
+    const lists = await Promise.all(environments.map(async (env) => (await this.releases(project, env)).map((r) => calendarEntry(env, r))));
+    return lists.flat().filter((entry) => overlaps(entry, from.getTime(), to.getTime())).sort((a, b) => (a.startAt ?? '').localeCompare(b.startAt ?? '') || a.environment.localeCompare(b.environment));
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.send(method, path, body);
+  deployments(project: string, env: string, before?: string, limit = 20) {
+    return this.request<{ deployments: Deployment[]; next: string | null }>('GET', `${e(project, env)}/deployments?limit=${limit}${before ? `&before=${seg(before)}` : ''}`);
+  }
+  unreleasedFlags(project: string, env: string) { return this.request<{ flags: UnreleasedFlag[] }>('GET', `${e(project, env)}/unreleased-flags`).then((r) => r.flags); }
+
+  schedule(project: string, env: string, flag: string) { return this.request<{ schedule: ScheduledChange[] }>('GET', `${e(project, env)}/flags/${seg(flag)}/schedule`).then((r) => r.schedule); }
+  scheduleChange(project: string, env: string, flag: string, input: ScheduledChangeInput, o: WriteOptions = {}) {
+    return this.request<ScheduledChange>('POST', `${e(project, env)}/flags/${seg(flag)}/schedule${force(o)}`, input);
+  }
+  cancelScheduledChange(project: string, env: string, flag: string, id: string) { return this.request<void>('DELETE', `${e(project, env)}/flags/${seg(flag)}/schedule/${seg(id)}`); }
+
+  /** Every flag evaluated for `context` as the edge would now, with the rule that matched. */
+  evaluateAs(project: string, env: string, context: Record<string, JsonValue>) {
+    return this.request<{ results: ExplainedEvaluation[] }>('POST', `${e(project, env)}/evaluate`, { context }).then((r) => r.results);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, options: SendOptions = {}): Promise<T> {
+    const response = await this.send(method, path, body, options);
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
 
   /** The response if it is a success; otherwise throws it as an ApiError. */
-  private async send(
-    method: string,
-    path: string,
-    body?: unknown,
-    { accept = 'application/json', signal }: { accept?: string; signal?: AbortSignal } = {}
-  ): Promise<Response> {
+  private async send(method: string, path: string, body?: unknown, { accept = 'application/json', signal, overwrite }: SendOptions = {}): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const version = method === 'PATCH' || method === 'PUT' ? this.versions.ifMatch(path) : undefined;
+    if (version && !overwrite) headers['if-match'] = version;
     let response: Response;
     try {
-      response = await fetch(this.base + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal
-      });
+      response = await this.fetcher(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
     } catch {
       throw new ApiError(0, 'NETWORK', 'Could not reach the Curtain server. Check your connection.');
     }
-    if (response.ok) return response;
+    if (response.ok) {
+      this.versions.seen(path, response, method);
+      return response;
+    }
     const error = await toApiError(response);
     if (error.unauthenticated) this.onUnauthenticated();
     throw error;
   }
 }
 
-/** The stream's `refetchEvaluation` events as versions: the event id, else the `"v12"` etag. */
-async function* changeEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ChangeEvent> {
-  for await (const event of readSse(body)) {
-    let payload: { type?: string; etag?: string; lastModified?: number };
-    try {
-      payload = JSON.parse(event.data);
-    } catch {
-      continue;
-    }
-    if (payload.type !== 'refetchEvaluation') continue;
-    const version = Number(event.id ?? payload.etag?.match(/\d+/)?.[0]);
-    if (Number.isInteger(version)) yield { version, lastModified: payload.lastModified ?? null };
-  }
-}
-
-async function toApiError(response: Response): Promise<ApiError> {
-  const payload: unknown = await response.json().catch(() => null);
-  const error = (payload as { error?: { code?: string; message?: string; issues?: ApiIssue[] } })
-    ?.error;
-  if (error?.code && error.message) {
-    return new ApiError(response.status, error.code as ApiErrorCode, error.message, error.issues);
-  }
-  return new ApiError(
-    response.status,
-    'UNKNOWN',
-    `The server answered ${response.status} ${response.statusText}`.trim()
-  );
-}
+const p = (project: string) => `/projects/${seg(project)}`;
+const e = (project: string, env: string) => `${p(project)}/environments/${seg(env)}`;
+const force = (o: WriteOptions) => (o.force ? '?force=true' : '');

@@ -1,16 +1,9 @@
 // The project's audit log: loaded newest first, filtered by flag and by person (the admin token's name).
 import type { Api, AuditEntry } from '../api';
+import { environmentOf, flagOf } from '../history/resources';
 import { messageOf } from './workspace.svelte';
 
-/** The flag an entry is about (`projects/p/flags/x`, `projects/p/environments/e/flags/x`), or null. */
-export function flagOf(resource: string): string | null {
-  return /\/flags\/([^/]+)$/.exec(resource)?.[1] ?? null;
-}
-
-/** The environment an entry is about, or null for project-wide changes. */
-export function environmentOf(resource: string): string | null {
-  return /\/environments\/([^/]+)/.exec(resource)?.[1] ?? null;
-}
+export { environmentOf, flagOf };
 
 export class AuditLog {
   entries = $state<AuditEntry[]>([]);

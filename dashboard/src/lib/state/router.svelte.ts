@@ -3,16 +3,26 @@
 export type Route =
   | { view: 'flags' }
   | { view: 'flag'; key: string }
+  | { view: 'releases' }
+  | { view: 'release'; key: string }
+  | { view: 'new-release' }
+  | { view: 'calendar' }
+  | { view: 'deployments' }
+  | { view: 'evaluate' }
   | { view: 'shared-rules' }
   | { view: 'history' }
   | { view: 'keys' }
   | { view: 'not-found' };
 
+const SINGLE = ['releases', 'new-release', 'calendar', 'deployments', 'evaluate', 'shared-rules', 'history', 'keys'] as const;
+
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'flags')) return { view: 'flags' };
   if (parts.length === 2 && parts[0] === 'flags') return { view: 'flag', key: parts[1] };
-  if (parts.length === 1 && (parts[0] === 'shared-rules' || parts[0] === 'history' || parts[0] === 'keys')) return { view: parts[0] };
+  if (parts.length === 2 && parts[0] === 'releases') return { view: 'release', key: parts[1] };
+  const single = SINGLE.find((s) => parts.length === 1 && parts[0] === s);
+  if (single) return { view: single };
   return { view: 'not-found' };
 }
 

@@ -1,12 +1,13 @@
 // One flag's configuration in one environment while it is edited: state, default variant and the rule builder's
 // model, what stops a save, and the API's validation issues placed by JSON pointer.
-import { ApiError, type ApiIssue, type Flag, type FlagEnvironmentConfig, type FlagEnvironmentPatch, type FlagState, type JsonValue } from '../api';
+import { ApiError, type ApiIssue, type Flag, type FlagEnvironmentConfig, type FlagEnvironmentPatch, type FlagState, type JsonValue, type WriteOptions } from '../api';
 import { conditionProblems } from '../rules/conditions';
 import { sameJson } from '../rules/json';
 import { relativeTo } from '../rules/pointers';
 import { splitProblem } from '../rules/split';
 import { parseTargeting, targetingToJson, type Outcome, type Targeting } from '../rules/targeting';
 import { JsonProblems } from './editor-context.svelte';
+import { DormantGuard } from './guarded.svelte';
 import { messageOf } from './workspace.svelte';
 
 function outcomes(t: Targeting): Outcome[] {
@@ -29,6 +30,12 @@ export class TargetingDraft {
   savedAt = $state<Date | null>(null);
   /** grows with every reset, so editors holding their own text (JSON) start again */
   revision = $state(0);
+  /** the save was refused because someone else changed the flag since it was loaded (412, or 409 CONFLICT) */
+  conflict = $state(false);
+  /** the configuration someone else saved while this draft had unsaved edits */
+  changedElsewhere = $state<FlagEnvironmentConfig | null>(null);
+  /** a switch-on the dormant-code guard refused, waiting for "go ahead anyway" */
+  readonly guard = new DormantGuard();
 
   json = $derived(targetingToJson(this.targeting));
   /** the engine's issues about this flag's targeting, relative to it (`/if/0/in/1`) */
@@ -63,7 +70,17 @@ export class TargetingDraft {
     this.targeting = parseTargeting(config.targeting);
     this.unparsed.byPart = {};
     this.error = null;
+    this.conflict = false;
+    this.changedElsewhere = null;
     this.revision++;
+  }
+
+  /** Someone else saved `config`: shown at once when nothing is being edited, else kept for the person to choose. */
+  changed(config: FlagEnvironmentConfig) {
+    const same = config.state === this.saved.state && config.defaultVariant === this.saved.defaultVariant && sameJson(config.targeting ?? null, this.saved.targeting ?? null);
+    if (same || this.saving) return;
+    if (this.dirty) this.changedElsewhere = config;
+    else this.reset(config);
   }
 
   /** The whole targeting replaced from JSON (the advanced editor). */
@@ -71,16 +88,29 @@ export class TargetingDraft {
     this.targeting = parseTargeting(json);
   }
 
-  async save(commit: (patch: FlagEnvironmentPatch) => Promise<Flag>, env: string) {
+  /**
+   * Saves the whole configuration. A switch-on the dormant-code guard refuses waits in `guard`; a save someone else's
+   * change overtook sets `conflict` (then `{ overwrite: true }` saves over it).
+   */
+  async save(commit: (patch: FlagEnvironmentPatch, options: WriteOptions) => Promise<Flag>, env: string, options: WriteOptions = {}) {
     if (this.problems.length > 0) return;
+    // a change made elsewhere since these edits began: say so rather than save over it (the server's If-Match check
+    // covers the changes this page has not seen yet)
+    if (this.changedElsewhere && !options.overwrite) {
+      this.conflict = true;
+      return;
+    }
     this.saving = true;
     this.error = null;
+    this.conflict = false;
     try {
       const targeting = this.json;
-      const flag = await commit({ state: this.state, defaultVariant: this.defaultVariant, targeting: sameJson(targeting, {}) ? null : targeting });
+      const flag = await commit({ state: this.state, defaultVariant: this.defaultVariant, targeting: sameJson(targeting, {}) ? null : targeting }, options);
       this.reset(flag.environments[env]);
       this.savedAt = new Date();
     } catch (error) {
+      if (this.guard.refuse(`switching ${this.flagKey} on`, error, () => this.save(commit, env, { ...options, force: true }))) return;
+      this.conflict = error instanceof ApiError && error.conflict;
       this.error = error instanceof Error ? error : new Error(messageOf(error));
     } finally {
       this.saving = false;

@@ -1,5 +1,7 @@
 // The project and environment being looked at, and its flags: loading, optimistic switches, creation, edits, deletion.
-import { ApiError, type Api, type Environment, type Flag, type FlagEnvironmentPatch, type FlagInput, type FlagPatch, type Project } from '../api';
+import { ApiError, type Api, type Environment, type Flag, type FlagEnvironmentPatch, type FlagInput, type FlagPatch, type Project, type ScheduledChangeInput, type WriteOptions } from '../api';
+import { DormantGuard } from './guarded.svelte';
+import type { LiveEnvironment } from './live-environment.svelte';
 
 export const DEFAULT_PROJECT = 'default';
 
@@ -16,6 +18,10 @@ export class Workspace {
   flagErrors = $state<Record<string, string>>({});
 
   environment = $derived(this.environments.find((e) => e.key === this.envKey) ?? null);
+  /** the selected environment's live link (change stream, propagation), while it is shown */
+  live = $state<LiveEnvironment | null>(null);
+  /** a switch the dormant-code guard refused, waiting for "go ahead anyway" */
+  readonly dormant = new DormantGuard();
 
   #loadId = 0;
   /** the latest edit of each flag, so answers arriving out of order do not undo a newer edit */
@@ -61,6 +67,8 @@ export class Workspace {
       ]);
       if (loadId !== this.#loadId) return;
       const local = new Map(this.flags.map((f) => [f.key, f]));
+      // a flag someone else changed: the version we hold for it is no longer the one shown
+      for (const f of flags) if (!this.#inFlight.has(f.key) && JSON.stringify(f) !== JSON.stringify(local.get(f.key))) this.api.versions.forget(`/projects/${project}/flags/${f.key}`);
       this.show(environments, flags.map((f) => (this.#inFlight.has(f.key) ? (local.get(f.key) ?? f) : f)));
       this.loadError = null;
     } catch (error) {
@@ -78,8 +86,20 @@ export class Workspace {
     this.envKey = key;
   }
 
-  /** Applies the change at once and reverts it if the server refuses, keeping the reason beside the flag. */
-  async updateInEnvironment(flagKey: string, patch: FlagEnvironmentPatch, env = this.envKey) {
+  /** Reads one flag again for its version (ETag), so that the next save of it can say whether someone else changed it. */
+  async loadVersion(flagKey: string) {
+    try {
+      await this.api.flag(this.projectKey, flagKey);
+    } catch {
+      // without a version the next save simply carries none
+    }
+  }
+
+  /**
+   * Applies the change at once and reverts it if the server refuses, keeping the reason beside the flag; a switch
+   * the dormant-code guard refuses waits in `dormant` for "go ahead anyway".
+   */
+  async updateInEnvironment(flagKey: string, patch: FlagEnvironmentPatch, env = this.envKey, options: WriteOptions = {}) {
     const flag = this.flags.find((f) => f.key === flagKey);
     const config = flag?.environments[env];
     if (!flag || !config) return;
@@ -90,13 +110,17 @@ export class Workspace {
     delete this.flagErrors[flagKey];
     this.#inFlight.set(flagKey, (this.#inFlight.get(flagKey) ?? 0) + 1);
     try {
-      const saved = await this.api.updateFlagInEnvironment(this.projectKey, env, flagKey, patch);
+      const saved = await this.api.updateFlagInEnvironment(this.projectKey, env, flagKey, patch, options);
       // a quicker second click must not be overwritten by the answer to the first
       if (this.#edits.get(flagKey) === edit) this.replace(saved);
       this.committed();
     } catch (error) {
       if (this.#edits.get(flagKey) === edit) Object.assign(config, before);
-      this.flagErrors[flagKey] = `Could not update ${flagKey}: ${messageOf(error)}`;
+      const envName = this.environments.find((e) => e.key === env)?.name ?? env;
+      const retry = () => this.updateInEnvironment(flagKey, patch, env, { ...options, force: true });
+      if (options.force || !this.dormant.refuse(`switching ${flagKey} on in ${envName}`, error, retry)) {
+        this.flagErrors[flagKey] = `Could not update ${flagKey}: ${messageOf(error)}`;
+      }
     } finally {
       const left = (this.#inFlight.get(flagKey) ?? 1) - 1;
       if (left > 0) this.#inFlight.set(flagKey, left);
@@ -113,19 +137,39 @@ export class Workspace {
   }
 
   /** Changes the flag everywhere (description, tags, variants…); throws the ApiError so the form can show it. */
-  async updateFlag(flagKey: string, patch: FlagPatch): Promise<Flag> {
-    const flag = await this.api.updateFlag(this.projectKey, flagKey, patch);
+  async updateFlag(flagKey: string, patch: FlagPatch, options: WriteOptions = {}): Promise<Flag> {
+    const flag = await this.api.updateFlag(this.projectKey, flagKey, patch, options);
     this.replace(flag);
     this.committed();
     return flag;
   }
 
   /** Saves a flag's configuration in one environment as a whole (no optimistic update); throws the ApiError. */
-  async saveConfig(flagKey: string, env: string, patch: FlagEnvironmentPatch): Promise<Flag> {
-    const flag = await this.api.updateFlagInEnvironment(this.projectKey, env, flagKey, patch);
+  async saveConfig(flagKey: string, env: string, patch: FlagEnvironmentPatch, options: WriteOptions = {}): Promise<Flag> {
+    const flag = await this.api.updateFlagInEnvironment(this.projectKey, env, flagKey, patch, options);
     this.replace(flag);
     this.committed();
     return flag;
+  }
+
+  /** Reads one flag again (after a change made through another route, e.g. a schedule) and shows it. */
+  async reloadFlag(flagKey: string): Promise<Flag> {
+    const flag = await this.api.flag(this.projectKey, flagKey);
+    this.replace(flag);
+    return flag;
+  }
+
+  /** Schedules a one-off change; throws the ApiError (a DORMANT_CODE one for the guard) so the form can show it. */
+  async scheduleChange(flagKey: string, env: string, input: ScheduledChangeInput, options: WriteOptions = {}) {
+    await this.api.scheduleChange(this.projectKey, env, flagKey, input, options);
+    await this.reloadFlag(flagKey);
+    this.committed();
+  }
+
+  async cancelScheduledChange(flagKey: string, env: string, id: string) {
+    await this.api.cancelScheduledChange(this.projectKey, env, flagKey, id);
+    await this.reloadFlag(flagKey);
+    this.committed();
   }
 
   async deleteFlag(flagKey: string) {
