@@ -158,7 +158,8 @@ test('the dormant-code guard warns with the flags concerned, and "go ahead anywa
   await shot(page, 'dormant-warning');
   await warning.getByRole('button', { name: 'Go ahead anyway' }).click();
   await expect.poll(() => page.getByRole('switch', { name: 'search-v2 in Development' }).isChecked()).toBe(true);
-  expect((await admin<{ environments: Record<string, { state: string }> }>(h, 'GET', '/projects/default/flags/search-v2')).environments.development.state).toBe('ENABLED');
+  // the switch shows the change as it is sent; the server has it once the save answers
+  await expect.poll(async () => (await admin<{ environments: Record<string, { state: string }> }>(h, 'GET', '/projects/default/flags/search-v2')).environments.development.state).toBe('ENABLED');
 
   // On the flag page: saved with the rules, the same warning, the same way through.
   await page.getByRole('link', { name: 'beta-banner', exact: true }).click();
