@@ -1,13 +1,11 @@
 // EnvironmentChannel: one Durable Object per environment. It holds the newest snapshot, serves it to edge
 // locations, copies it to KV, pushes change events to open streams, and counts who has applied which version.
 import { DurableObject } from 'cloudflare:workers';
-import { kvKey } from './format';
+import { ChannelStore, type Head } from './channel-store';
+import type { Envelope } from './format';
+import { copyToKv } from './kv-copy';
 
-export interface Head {
-  version: number;
-  builtAt: number;
-  publishedAt: number;
-}
+export type { Head } from './channel-store';
 
 export interface ApplyReport {
   location: string;
@@ -22,6 +20,14 @@ export interface PropagationStatus extends Head {
   lastAppliedAt: number | null;
 }
 
+export interface PublishAnswer {
+  accepted: boolean;
+  /** the version the channel holds after the call (-1: none) */
+  version: number;
+  /** chunks the envelope names that the channel does not hold: put them (putChunks), then publish again */
+  missing?: string[];
+}
+
 /** Isolates not heard from for this long no longer count as serving. */
 const ISOLATE_TTL_MS = 5 * 60_000;
 /** KV accepts about one write per second per key: coalesce copies. */
@@ -30,9 +36,11 @@ const HEARTBEAT_MS = 25_000;
 
 const encoder = new TextEncoder();
 
+/** The chunk ids an envelope names (none for a format-1 snapshot, which holds its flags itself). */
+const namedChunks = (envelope: Partial<Envelope>) => (Array.isArray(envelope.chunks) ? envelope.chunks.map((c) => c.id) : []);
+
 export class EnvironmentChannel extends DurableObject<Env> {
-  private head: Head | null = null;
-  private text: string | null = null;
+  private readonly store: ChannelStore;
   private readonly isolates = new Map<string, ApplyReport>();
   /** open change streams → the SDK key id they were opened with (null for the dashboard's) */
   private readonly streams = new Map<WritableStreamDefaultWriter<Uint8Array>, string | null>();
@@ -40,39 +48,56 @@ export class EnvironmentChannel extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // Reads write nothing: an object that was never published to (an environment id that does not exist,
-    // as in a forged SDK key) keeps no storage. The table is made by the first publish.
-    ctx.blockConcurrencyWhile(async () => {
-      const exists = ctx.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshot'").toArray().length > 0;
-      const row = exists ? ctx.storage.sql.exec<{ version: number; built_at: number; published_at: number; body: string }>('SELECT * FROM snapshot').toArray()[0] : undefined;
-      if (row) {
-        this.head = { version: row.version, builtAt: row.built_at, publishedAt: row.published_at };
-        this.text = row.body;
-      }
-    });
+    this.store = new ChannelStore(ctx.storage);
+    ctx.blockConcurrencyWhile(async () => this.store.load());
   }
 
-  /** Accepts a snapshot only if it is newer than the one held, so racing publishers never go back in time. */
-  async publish(body: string, version: number, builtAt: number): Promise<{ accepted: boolean; version: number }> {
+  private get head() {
+    return this.store.head;
+  }
+
+  /**
+   * Accepts a snapshot only if it is newer than the one held, so racing publishers never go back in time,
+   * and only once it holds every chunk the envelope names (`chunks`: some or all of them, sent along).
+   */
+  async publish(envelope: string, version: number, builtAt: number, chunks: [string, string][] = []): Promise<PublishAnswer> {
     if (this.head && version <= this.head.version) return { accepted: false, version: this.head.version };
-    const publishedAt = Date.now();
-    this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER, built_at INTEGER, published_at INTEGER, body TEXT)');
-    this.ctx.storage.sql.exec('INSERT OR REPLACE INTO snapshot (id, version, built_at, published_at, body) VALUES (1, ?, ?, ?, ?)', version, builtAt, publishedAt, body);
-    this.head = { version, builtAt, publishedAt };
-    this.text = body;
+    const parsed = JSON.parse(envelope) as Partial<Envelope>;
+    const now = Date.now();
+    this.store.putChunks(chunks, now);
+    const ids = namedChunks(parsed);
+    const missing = this.store.missing(ids);
+    if (missing.length) return { accepted: false, version: this.head?.version ?? -1, missing };
+    const head = { version, builtAt, publishedAt: now };
+    this.store.commit(head, envelope, new Set(ids), now);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + KV_COPY_DELAY_MS);
-    this.closeRevokedStreams(body);
-    this.broadcast(version, publishedAt);
+    this.closeRevokedStreams(parsed.sdkKeys ?? {});
+    this.broadcast(version, head.publishedAt);
     return { accepted: true, version };
+  }
+
+  /** The ids of `ids` that the channel does not hold. */
+  async missingChunks(ids: string[]): Promise<string[]> {
+    return this.store.missing(ids);
+  }
+
+  /** Chunks for a publish to come, sent ahead when they would not fit in one call with it. */
+  async putChunks(chunks: [string, string][]): Promise<void> {
+    this.store.putChunks(chunks, Date.now());
   }
 
   async getHead(): Promise<Head | null> {
     return this.head;
   }
 
-  /** The snapshot text when it is newer than `haveVersion`, else null. */
+  /** The envelope's text when it is newer than `haveVersion`, else null. */
   async read(haveVersion: number): Promise<string | null> {
-    return this.head && this.head.version > haveVersion ? this.text : null;
+    return this.head && this.head.version > haveVersion ? this.store.envelope : null;
+  }
+
+  /** The texts of chunks by id; null for one not held (the channel has moved on: read the envelope again). */
+  async readChunks(ids: string[]): Promise<(string | null)[]> {
+    return ids.map((id) => this.store.chunks.get(id)?.text ?? null);
   }
 
   async reportApplied(report: ApplyReport): Promise<void> {
@@ -114,9 +139,15 @@ export class EnvironmentChannel extends DurableObject<Env> {
 
   /** Copies the newest snapshot to KV, the durable copy that cold isolates read when this object is unreachable. */
   override async alarm(): Promise<void> {
-    if (!this.head || !this.text) return;
-    const body = JSON.parse(this.text) as { environmentId: string };
-    await this.env.SNAPSHOTS.put(kvKey(body.environmentId), this.text, { metadata: { version: this.head.version } });
+    const envelope = this.store.envelope;
+    if (!this.head || envelope === null) return;
+    const parsed = JSON.parse(envelope) as Partial<Envelope> & { environmentId: string };
+    const ids = namedChunks(parsed);
+    const version = this.head.version;
+    const next = await copyToKv(this.env.SNAPSHOTS, this.ctx.storage.sql, { environmentId: parsed.environmentId, version, envelope, ids, textOf: (id) => this.store.chunks.get(id)?.text }, Date.now());
+    // a newer version arrived during the copy: its own alarm was skipped (one was pending), so copy again soon
+    const again = this.head.version !== version ? Date.now() + KV_COPY_DELAY_MS : next;
+    if (again !== null && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(again);
   }
 
   /**
@@ -149,8 +180,7 @@ export class EnvironmentChannel extends DurableObject<Env> {
     this.send(this.event(version, publishedAt));
   }
 
-  private closeRevokedStreams(body: string) {
-    const active = (JSON.parse(body) as { sdkKeys?: Record<string, unknown> }).sdkKeys ?? {};
+  private closeRevokedStreams(active: Record<string, unknown>) {
     for (const [writer, keyId] of this.streams) {
       if (keyId !== null && !(keyId in active)) {
         this.streams.delete(writer);
