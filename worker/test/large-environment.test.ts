@@ -1,0 +1,92 @@
+// An environment of 20,000 flags end to end: imported in one PUT, published to its channel in chunks that
+// stay under the platform's limits (2 MB per Durable Object row, 32 MiB per RPC call, 25 MiB per KV value),
+// evaluated over OFREP from memory, from the channel and from KV, and changed one flag at a time.
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { benchContext, flagKey, generateFlagd } from '../../scripts/bench/http/workload.mjs';
+import type { Bindings } from '../src/bindings';
+import { dropLiveSnapshots, liveSnapshot, type EdgeRequest } from '../src/edge/live-snapshots';
+import { kvKey } from '../src/snapshot/format';
+import { publishSnapshot } from '../src/snapshot/publish';
+import { openDb } from '../src/store/db';
+import { buildSnapshot } from '../src/store/snapshots';
+import { bootstrap, call, json, ofrep } from './helpers';
+
+const FLAGS = 20_000;
+const sdkKey = await bootstrap();
+const environmentId = sdkKey.split('_')[2];
+const channel = env.CHANNELS.get(env.CHANNELS.idFromName(environmentId));
+const edge = (bindings: Bindings = env): EdgeRequest & { pending: Promise<unknown>[] } => {
+  const pending: Promise<unknown>[] = [];
+  return { env: bindings, location: () => 'test', waitUntil: (p) => pending.push(p), pending };
+};
+const version = async () => (await env.DB.prepare('SELECT version FROM environments WHERE id = ?').bind(environmentId).first<{ version: number }>())!.version;
+const failing = () => {
+  throw new Error('unreachable (simulated outage)');
+};
+
+const flagd = generateFlagd({ nFlags: FLAGS });
+const last = flagKey(FLAGS - 1);
+/** What the engine must answer for the last flag (a targeted boolean) with the benchmark's context. */
+const expected = { key: last, reason: 'TARGETING_MATCH', variant: 'on', value: true };
+
+describe(`an environment of ${FLAGS.toLocaleString('en')} flags`, () => {
+  it('is imported in one PUT and published to its channel, in rows under 2 MB', async () => {
+    const body = JSON.stringify(flagd);
+    expect(body.length).toBeGreaterThan(4 * 2 ** 20); // twice a Durable Object value's limit, and more
+    const res = await json(call('PUT', '/api/v1/projects/default/environments/development/flagd', { rawBody: body }));
+    expect(res.status).toBe(200);
+    expect(res.body.report.created).toHaveLength(FLAGS);
+    expect((await channel.getHead())?.version).toBe(await version());
+    const rows = await runInDurableObject(channel, (_obj, state) => state.storage.sql.exec<{ name: string; bytes: number }>('SELECT name, length(CAST(body AS BLOB)) AS bytes FROM channel_parts').toArray());
+    expect(new Set(rows.map((r) => r.name)).size).toBeGreaterThan(5); // the envelope and its chunks
+    expect(Math.max(...rows.map((r) => r.bytes))).toBeLessThan(2_000_000);
+  }, 120_000); // the import's D1 batch of 40,000 statements takes most of it (8–20 s on a shared 2-core machine)
+
+  it('is evaluated over OFREP, one flag and all of them', async () => {
+    expect((await json(ofrep(sdkKey, last, benchContext))).body).toMatchObject(expected);
+    const bulk = await json(ofrep(sdkKey, null, benchContext));
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.flags).toHaveLength(FLAGS);
+    expect(bulk.body.flags.find((f: { key: string }) => f.key === last)).toMatchObject(expected);
+  });
+
+  it('a cold isolate loads it from the channel, chunk by chunk', async () => {
+    dropLiveSnapshots();
+    const res = await json(ofrep(sdkKey, last, benchContext));
+    expect(res.body).toMatchObject(expected);
+  });
+
+  it('a cold isolate loads it from KV when the channel is unreachable', async () => {
+    await runDurableObjectAlarm(channel); // the channel's copy to KV
+    const envelope = await env.SNAPSHOTS.getWithMetadata<{ version: number }>(kvKey(environmentId));
+    expect(envelope.metadata?.version).toBe(await version());
+    const chunkKeys = (await env.SNAPSHOTS.list({ prefix: `${kvKey(environmentId)}:chunk:` })).keys;
+    expect(chunkKeys.length).toBeGreaterThan(4);
+    dropLiveSnapshots();
+    const down = { idFromName: env.CHANNELS.idFromName.bind(env.CHANNELS), get: () => ({ getHead: failing, read: failing, readChunks: failing, reportApplied: failing, publish: failing }) };
+    const live = (await liveSnapshot(edge({ ...env, CHANNELS: down as never }), environmentId))!;
+    expect(live.snapshot.version).toBe(await version());
+    expect(Object.keys(live.snapshot.document.flags)).toHaveLength(FLAGS);
+  });
+
+  it('a change to one flag propagates, and an isolate holding the previous version parses only the chunk that changed', async () => {
+    dropLiveSnapshots();
+    const before = (await liveSnapshot(edge(), environmentId))!;
+    // another isolate's write: D1, then the channel; this isolate is not told
+    const flagId = (await env.DB.prepare('SELECT id FROM flags WHERE key = ?').bind(last).first<{ id: string }>())!.id;
+    await env.DB.prepare("UPDATE flag_configs SET state = 'DISABLED' WHERE flag_id = ? AND environment_id = ?").bind(flagId, environmentId).run();
+    await env.DB.prepare('UPDATE environments SET version = version + 1 WHERE id = ?').bind(environmentId).run();
+    const next = (await buildSnapshot(openDb(env.DB), environmentId))!;
+    expect((await publishSnapshot(env, next)).published).toBe(true);
+    expect((await channel.getHead())?.version).toBe(next.version);
+
+    // told of the version (as a change event tells OFREP providers), past the 200 ms between such checks
+    const after = (await liveSnapshot(edge(), environmentId, Date.now() + 250, next.version))!;
+    expect(after.snapshot.version).toBe(next.version);
+    const reused = [...after.chunks].filter(([id, chunk]) => before.chunks.get(id) === chunk).length;
+    expect(after.chunks.size).toBeGreaterThan(5);
+    expect(reused).toBeGreaterThanOrEqual(after.chunks.size - 2);
+    expect((await json(ofrep(sdkKey, last, benchContext))).body).toMatchObject({ key: last, reason: 'DISABLED' });
+  });
+});
