@@ -3,10 +3,10 @@
 // evaluated over OFREP from memory, from the channel and from KV, and changed one flag at a time.
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { benchContext, flagKey, generateFlagd } from '../../scripts/bench/http/workload.mjs';
 import type { Bindings } from '../src/bindings';
 import { dropLiveSnapshots, liveSnapshot, type EdgeRequest } from '../src/edge/live-snapshots';
-import { kvKey } from '../src/snapshot/format';
+import { joinSnapshot, pieces, splitSnapshot } from '../src/snapshot/chunks';
+import { kvKey, type Envelope, type Snapshot } from '../src/snapshot/format';
 import { publishSnapshot } from '../src/snapshot/publish';
 import { openDb } from '../src/store/db';
 import { buildSnapshot } from '../src/store/snapshots';
@@ -25,9 +25,32 @@ const failing = () => {
   throw new Error('unreachable (simulated outage)');
 };
 
-const flagd = generateFlagd({ nFlags: FLAGS });
+const flagKey = (i: number) => `flag-${String(i).padStart(5, '0')}`;
+/** Flags of a typical production shape (about 400 bytes each): an attribute rule, an email rule, a rollout. */
+const flagd = {
+  flags: Object.fromEntries(
+    Array.from({ length: FLAGS }, (_, i) => [
+      flagKey(i),
+      {
+        state: 'ENABLED',
+        variants: { on: true, off: false },
+        defaultVariant: 'off',
+        targeting: {
+          if: [
+            { and: [{ in: [{ var: 'country' }, ['DE', 'FR', ['US', 'CA', 'GB'][i % 3]]] }, { '==': [{ var: 'plan' }, 'pro'] }] },
+            'on',
+            { ends_with: [{ var: 'email' }, `@example${i % 30}.com`] },
+            'on',
+            { fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] }, ['on', 10], ['off', 90]] },
+          ],
+        },
+      },
+    ]),
+  ),
+};
+const benchContext = { targetingKey: 'user-4711', email: 'user4711@example17.com', country: 'DE', plan: 'pro' };
 const last = flagKey(FLAGS - 1);
-/** What the engine must answer for the last flag (a targeted boolean) with the benchmark's context. */
+/** What the engine must answer for the last flag with that context: its first rule matches. */
 const expected = { key: last, reason: 'TARGETING_MATCH', variant: 'on', value: true };
 
 describe(`an environment of ${FLAGS.toLocaleString('en')} flags`, () => {
@@ -88,5 +111,42 @@ describe(`an environment of ${FLAGS.toLocaleString('en')} flags`, () => {
     expect(after.chunks.size).toBeGreaterThan(5);
     expect(reused).toBeGreaterThanOrEqual(after.chunks.size - 2);
     expect((await json(ofrep(sdkKey, last, benchContext))).body).toMatchObject({ key: last, reason: 'DISABLED' });
+  });
+});
+
+describe('snapshot chunks', () => {
+  const snapshotOf = (flags: Record<string, unknown>, clientVisible: string[]): Snapshot =>
+    ({ format: 1, projectId: 'p', environmentId: 'e', environmentKey: 'development', version: 7, builtAt: 1, document: { flags, metadata: { team: 'a' } }, clientVisible, sdkKeys: {} }) as Snapshot;
+
+  it('join back to the snapshot they were split from, in order, with keys such as __proto__ kept as flags', async () => {
+    const flags = JSON.parse('{"b":{"state":"ENABLED","variants":{"on":true}},"__proto__":{"state":"DISABLED","variants":{"x":"😀"}},"constructor":{"state":"ENABLED","variants":{"a":1}}}');
+    const original = snapshotOf(flags, ['b', 'constructor']);
+    const split = await splitSnapshot(original);
+    const envelope = JSON.parse(split.envelope) as Envelope;
+    const joined = joinSnapshot(envelope, split.ids.map((id) => JSON.parse(split.texts.get(id)!)));
+    expect(joined).toEqual(original);
+    expect(Object.keys(joined.document.flags)).toEqual(['b', '__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(joined.document.flags)).toBe(Object.prototype);
+  });
+
+  it('of a large environment stay near their target size, and one edited flag changes at most two of them', async () => {
+    const before = await splitSnapshot(snapshotOf(flagd.flags, []));
+    const sizes = before.ids.map((id) => before.texts.get(id)!.length);
+    expect(before.ids.length).toBeGreaterThan(5);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2 * 1024 * 1024 + 1024);
+    const edited = { ...flagd.flags, [flagKey(12_345)]: { ...flagd.flags[flagKey(12_345)], state: 'DISABLED' } };
+    const after = await splitSnapshot(snapshotOf(edited, []));
+    const changed = after.ids.filter((id) => !before.texts.has(id));
+    expect(changed.length).toBeGreaterThanOrEqual(1);
+    expect(changed.length).toBeLessThanOrEqual(2);
+  });
+
+  it('are stored in pieces that never split a surrogate pair', () => {
+    const text = 'a😀b😀😀c';
+    for (const max of [1, 2, 3, 4]) {
+      const parts = pieces(text, max);
+      expect(parts.join('')).toBe(text);
+      for (const p of parts) expect(p.length === 0 || !/[\uD800-\uDBFF]$/.test(p)).toBe(true);
+    }
   });
 });

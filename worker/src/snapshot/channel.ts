@@ -3,6 +3,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { ChannelStore, type Head } from './channel-store';
 import type { Envelope } from './format';
+import { refetchEvent, StreamHub, streamCaps } from './channel-streams';
 import { copyToKv } from './kv-copy';
 
 export type { Head } from './channel-store';
@@ -32,9 +33,6 @@ export interface PublishAnswer {
 const ISOLATE_TTL_MS = 5 * 60_000;
 /** KV accepts about one write per second per key: coalesce copies. */
 const KV_COPY_DELAY_MS = 1000;
-const HEARTBEAT_MS = 25_000;
-
-const encoder = new TextEncoder();
 
 /** The chunk ids an envelope names (none for a format-1 snapshot, which holds its flags itself). */
 const namedChunks = (envelope: Partial<Envelope>) => (Array.isArray(envelope.chunks) ? envelope.chunks.map((c) => c.id) : []);
@@ -42,13 +40,12 @@ const namedChunks = (envelope: Partial<Envelope>) => (Array.isArray(envelope.chu
 export class EnvironmentChannel extends DurableObject<Env> {
   private readonly store: ChannelStore;
   private readonly isolates = new Map<string, ApplyReport>();
-  /** open change streams → the SDK key id they were opened with (null for the dashboard's) */
-  private readonly streams = new Map<WritableStreamDefaultWriter<Uint8Array>, string | null>();
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private readonly streams: StreamHub;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new ChannelStore(ctx.storage);
+    this.streams = new StreamHub(streamCaps(env));
     ctx.blockConcurrencyWhile(async () => this.store.load());
   }
 
@@ -71,8 +68,8 @@ export class EnvironmentChannel extends DurableObject<Env> {
     const head = { version, builtAt, publishedAt: now };
     this.store.commit(head, envelope, new Set(ids), now);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + KV_COPY_DELAY_MS);
-    this.closeRevokedStreams(parsed.sdkKeys ?? {});
-    this.broadcast(version, head.publishedAt);
+    this.streams.closeRevoked(parsed.sdkKeys ?? {});
+    this.streams.send(refetchEvent(version, head.publishedAt));
     return { accepted: true, version };
   }
 
@@ -154,47 +151,12 @@ export class EnvironmentChannel extends DurableObject<Env> {
    * A server-sent-events stream of OFREP `refetchEvaluation` events for this environment. `?key=<id>`:
    * an SDK key's stream, closed when the key is revoked; it replays the current version only to a
    * client that reconnects with an older `Last-Event-ID`. The dashboard's stream (no key) always gets it.
+   * Past the caps (wrangler.toml: STREAMS_PER_ENVIRONMENT, STREAMS_PER_KEY): 429 with Retry-After.
    */
   override async fetch(request: Request): Promise<Response> {
     const keyId = new URL(request.url).searchParams.get('key');
     const lastSeen = Number(request.headers.get('last-event-id') ?? NaN);
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const writer = writable.getWriter();
-    this.streams.set(writer, keyId);
-    writer.closed.catch(() => {}).finally(() => this.streams.delete(writer));
     const replay = this.head && (keyId === null || lastSeen < this.head.version);
-    const hello = replay && this.head ? this.event(this.head.version, this.head.publishedAt) : '';
-    writer.write(encoder.encode(`retry: 2000\n: connected\n\n${hello}`)).catch(() => this.streams.delete(writer));
-    this.heartbeat ??= setInterval(() => this.send(': keep-alive\n\n'), HEARTBEAT_MS);
-    return new Response(readable, {
-      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' },
-    });
-  }
-
-  private event(version: number, publishedAt: number) {
-    const data = JSON.stringify({ type: 'refetchEvaluation', etag: `"v${version}"`, lastModified: Math.floor(publishedAt / 1000) });
-    return `id: ${version}\nevent: message\ndata: ${data}\n\n`;
-  }
-
-  private broadcast(version: number, publishedAt: number) {
-    this.send(this.event(version, publishedAt));
-  }
-
-  private closeRevokedStreams(active: Record<string, unknown>) {
-    for (const [writer, keyId] of this.streams) {
-      if (keyId !== null && !(keyId in active)) {
-        this.streams.delete(writer);
-        writer.close().catch(() => {});
-      }
-    }
-  }
-
-  private send(text: string) {
-    const bytes = encoder.encode(text);
-    for (const w of this.streams.keys()) w.write(bytes).catch(() => this.streams.delete(w));
-    if (this.streams.size === 0 && this.heartbeat) {
-      clearInterval(this.heartbeat);
-      this.heartbeat = null;
-    }
+    return this.streams.open(keyId, replay && this.head ? refetchEvent(this.head.version, this.head.publishedAt) : '');
   }
 }

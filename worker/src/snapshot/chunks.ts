@@ -89,14 +89,14 @@ export function joinSnapshot(envelope: Envelope, chunks: FlagChunk[]): Snapshot 
 
 /**
  * A text cut into pieces of at most `max` UTF-16 code units, never inside a surrogate pair (a lone half
- * would not survive a store's UTF-8 encoding). Used for Durable Object rows.
+ * would not survive a store's UTF-8 encoding; with `max` 1 a pair is one piece). Used for Durable Object rows.
  */
 export function pieces(text: string, max: number): string[] {
   const out: string[] = [];
   for (let at = 0; at < text.length; ) {
     let end = Math.min(at + max, text.length);
     const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end += end - 1 > at ? -1 : 1;
     out.push(text.slice(at, end));
     at = end;
   }
