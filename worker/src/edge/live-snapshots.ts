@@ -121,8 +121,7 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
     let loaded = outcome?.loaded ?? null;
     const problem = outcome?.problem;
     if (problem) {
-      // never adopt it: the last good snapshot goes on serving (a cold isolate builds one from D1)
-      console.error('curtain: a snapshot failed its check and was ignored', environmentId, problem);
+      // never adopt it (loadSnapshot logged it): the last good snapshot goes on serving (a cold isolate builds one from D1)
       if (current) {
         current.checkedAt = now;
         return current;

@@ -21,8 +21,8 @@ interface Reader {
 
 const CACHE_CONTROL = { 'cache-control': 'max-age=3600' };
 /** A version's envelope and a chunk never change: one isolate per location fetches them, the others read the cache. */
-const envelopeUrl = (environmentId: string, version: number) => `https://curtain.internal/snapshot/${environmentId}/${version}`;
-const chunkUrl = (environmentId: string, id: string) => `https://curtain.internal/chunk/${environmentId}/${id}`;
+export const envelopeUrl = (environmentId: string, version: number) => `https://curtain.internal/snapshot/${environmentId}/${version}`;
+export const chunkUrl = (environmentId: string, id: string) => `https://curtain.internal/chunk/${environmentId}/${id}`;
 
 const openCache = () => caches.open('curtain-snapshots').catch(() => null);
 
@@ -35,6 +35,16 @@ async function keepAtLocation(url: string, text: string) {
   await (await openCache())?.put(url, new Response(text, { headers: CACHE_CONTROL })).catch(() => {});
 }
 
+/** KV failing is one more store out of reach: logged, and the caller goes on (a cold isolate to D1). */
+async function fromKv(env: Bindings, key: string): Promise<string | null> {
+  try {
+    return await env.SNAPSHOTS.get(key);
+  } catch (err) {
+    console.error('curtain: KV unreachable', key, String(err));
+    return null;
+  }
+}
+
 async function readFromChannel(env: Bindings, environmentId: string, have: number): Promise<string | null> {
   try {
     return await channelOf(env, environmentId).read(have);
@@ -44,24 +54,40 @@ async function readFromChannel(env: Bindings, environmentId: string, have: numbe
   }
 }
 
+type Source = 'location' | 'channel' | 'kv';
+
+async function envelopeText(req: Reader, environmentId: string, source: Source, head: number | null, have: number): Promise<string | null> {
+  // a channel without a head holds nothing (an environment never published, or one that does not exist,
+  // as in a forged key): KV, then D1, decide
+  if (source === 'kv') return fromKv(req.env, kvKey(environmentId));
+  if (head === null) return null;
+  return source === 'location' ? fromLocation(envelopeUrl(environmentId, head)) : readFromChannel(req.env, environmentId, have);
+}
+
 /**
- * The newest snapshot when `head` (the channel's version, null when unknown) is newer than `have`.
+ * The newest snapshot when `head` (the channel's version, null when unknown) is newer than `have`, from the
+ * first store that holds a good copy: a damaged copy is logged and passed over, never adopted.
  * `held`: the chunks of the snapshot this isolate serves, reused when the new envelope names them.
  */
 export async function loadSnapshot(req: Reader, environmentId: string, head: number | null, have: number, held?: ReadonlyMap<string, FlagChunk>): Promise<LoadOutcome> {
-  let text = head !== null ? await fromLocation(envelopeUrl(environmentId, head)) : null;
-  let source: 'location' | 'channel' | 'kv' = 'location';
-  if (text === null) {
-    // a channel without a head holds nothing (an environment never published, or one that does not
-    // exist, as in a forged key): KV, then D1, decide
-    source = 'channel';
-    text = head !== null ? await readFromChannel(req.env, environmentId, have) : null;
-    if (text === null) {
-      source = 'kv';
-      text = await req.env.SNAPSHOTS.get(kvKey(environmentId));
+  let problem: string | null = null;
+  for (const source of ['location', 'channel', 'kv'] as const) {
+    const text = await envelopeText(req, environmentId, source, head, have);
+    if (text === null) continue;
+    const outcome = await fromEnvelope(req, environmentId, text, source, held);
+    if (outcome.loaded) {
+      // an older copy than the head, found after a damaged one, is not what the head promised
+      if (problem && head !== null && outcome.loaded.snapshot.version < head) break;
+      if (source === 'channel') req.waitUntil(keepAtLocation(envelopeUrl(environmentId, outcome.loaded.snapshot.version), text));
+      return outcome;
     }
+    console.error('curtain: a snapshot failed its check and was ignored', environmentId, source, outcome.problem);
+    problem ??= outcome.problem;
   }
-  if (text === null) return null;
+  return problem ? { problem } : null;
+}
+
+async function fromEnvelope(req: Reader, environmentId: string, text: string, source: Source, held?: ReadonlyMap<string, FlagChunk>): Promise<NonNullable<LoadOutcome>> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -74,12 +100,14 @@ export async function loadSnapshot(req: Reader, environmentId: string, head: num
   if (envelope.format === 1) return { loaded: { snapshot: envelope, chunks: new Map() } };
   const chunks = await loadChunks(req, environmentId, envelope, source, held);
   if (typeof chunks === 'string') return { problem: chunks };
-  if (source === 'channel') req.waitUntil(keepAtLocation(envelopeUrl(environmentId, envelope.version), text));
   return { loaded: { snapshot: joinSnapshot(envelope, envelope.chunks.map((c) => chunks.get(c.id)!)), chunks } };
 }
 
-/** The envelope's chunks, parsed and checked, or what is wrong. */
-async function loadChunks(req: Reader, environmentId: string, envelope: Envelope, source: string, held?: ReadonlyMap<string, FlagChunk>): Promise<Map<string, FlagChunk> | string> {
+/**
+ * The envelope's chunks, parsed and checked, or what is wrong. Each comes from the first store whose copy
+ * hashes to its id (content-addressed: a copy that does not is damaged, whatever it parses to).
+ */
+async function loadChunks(req: Reader, environmentId: string, envelope: Envelope, source: Source, held?: ReadonlyMap<string, FlagChunk>): Promise<Map<string, FlagChunk> | string> {
   const out = new Map<string, FlagChunk>();
   const needed = envelope.chunks.filter((c) => {
     const have = held?.get(c.id);
@@ -87,26 +115,35 @@ async function loadChunks(req: Reader, environmentId: string, envelope: Envelope
     return !have;
   });
   const texts = new Map<string, string>();
-  const cached = await Promise.all(needed.map((c) => fromLocation(chunkUrl(environmentId, c.id))));
-  needed.forEach((c, i) => cached[i] !== null && texts.set(c.id, cached[i]));
   const fetched = new Set<string>();
+  const accept = async (id: string, text: string | null, fromStore: boolean) => {
+    if (text === null) return;
+    if ((await chunkId(text)) !== id) return console.error('curtain: a damaged chunk was passed over', environmentId, id);
+    texts.set(id, text);
+    if (fromStore) fetched.add(id);
+  };
+  const missing = () => needed.filter((c) => !texts.has(c.id));
+
+  const cached = await Promise.all(needed.map((c) => fromLocation(chunkUrl(environmentId, c.id))));
+  for (const [i, c] of needed.entries()) await accept(c.id, cached[i], false);
   // the channel holds its newest envelope's chunks; when the envelope came from KV, the channel failed already
   if (source !== 'kv') {
-    const rest = needed.filter((c) => !texts.has(c.id));
-    for (const group of batches(rest, (c) => c.chars, RPC_CHUNK_BUDGET)) {
-      const got = await channelOf(req.env, environmentId).readChunks(group.map((c) => c.id));
-      group.forEach((c, i) => got[i] !== null && (texts.set(c.id, got[i]!), fetched.add(c.id)));
+    try {
+      for (const group of batches(missing(), (c) => c.chars, RPC_CHUNK_BUDGET)) {
+        const got = await channelOf(req.env, environmentId).readChunks(group.map((c) => c.id));
+        for (const [i, c] of group.entries()) await accept(c.id, got[i], true);
+      }
+    } catch (err) {
+      console.error('curtain: channel unreachable, reading chunks from KV', environmentId, String(err));
     }
   }
-  const fromKv = needed.filter((c) => !texts.has(c.id));
-  const kvTexts = await Promise.all(fromKv.map((c) => req.env.SNAPSHOTS.get(kvChunkKey(environmentId, c.id))));
-  fromKv.forEach((c, i) => kvTexts[i] !== null && (texts.set(c.id, kvTexts[i]!), fetched.add(c.id)));
+  const inKv = missing();
+  const kvTexts = await Promise.all(inKv.map((c) => fromKv(req.env, kvChunkKey(environmentId, c.id))));
+  for (const [i, c] of inKv.entries()) await accept(c.id, kvTexts[i], true);
 
   for (const c of needed) {
     const text = texts.get(c.id);
     if (text === undefined) return `chunk ${c.id} not found`;
-    // content-addressed: a chunk whose text does not hash to its id is damaged, whatever it parses to
-    if ((await chunkId(text)) !== c.id) return `chunk ${c.id} is damaged`;
     let chunk: unknown;
     try {
       chunk = JSON.parse(text);

@@ -33,6 +33,7 @@ export interface PublishAnswer {
 const ISOLATE_TTL_MS = 5 * 60_000;
 /** KV accepts about one write per second per key: coalesce copies. */
 const KV_COPY_DELAY_MS = 1000;
+const KV_RETRY_MS = 10_000;
 
 /** The chunk ids an envelope names (none for a format-1 snapshot, which holds its flags itself). */
 const namedChunks = (envelope: Partial<Envelope>) => (Array.isArray(envelope.chunks) ? envelope.chunks.map((c) => c.id) : []);
@@ -134,17 +135,26 @@ export class EnvironmentChannel extends DurableObject<Env> {
     };
   }
 
-  /** Copies the newest snapshot to KV, the durable copy that cold isolates read when this object is unreachable. */
+  /**
+   * Copies the newest snapshot to KV, the durable copy that cold isolates read when this object is unreachable.
+   * KV failing: tried again every KV_RETRY_MS for as long as it fails (the runtime's own alarm retries stop after six).
+   */
   override async alarm(): Promise<void> {
     const envelope = this.store.envelope;
     if (!this.head || envelope === null) return;
     const parsed = JSON.parse(envelope) as Partial<Envelope> & { environmentId: string };
-    const ids = namedChunks(parsed);
     const version = this.head.version;
-    const next = await copyToKv(this.env.SNAPSHOTS, this.ctx.storage.sql, { environmentId: parsed.environmentId, version, envelope, ids, textOf: (id) => this.store.chunks.get(id)?.text }, Date.now());
-    // a newer version arrived during the copy: its own alarm was skipped (one was pending), so copy again soon
-    const again = this.head.version !== version ? Date.now() + KV_COPY_DELAY_MS : next;
-    if (again !== null && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(again);
+    let next: number | null;
+    try {
+      const copy = { environmentId: parsed.environmentId, version, envelope, ids: namedChunks(parsed), textOf: (id: string) => this.store.chunks.get(id)?.text };
+      next = await copyToKv(this.env.SNAPSHOTS, this.ctx.storage.sql, copy, Date.now());
+      // a newer version arrived during the copy: its own alarm was skipped (this one was running), so copy again soon
+      if (this.head.version !== version) next = Date.now() + KV_COPY_DELAY_MS;
+    } catch (err) {
+      console.error('curtain: copying the snapshot to KV failed, trying again', parsed.environmentId, String(err));
+      next = Date.now() + KV_RETRY_MS;
+    }
+    if (next !== null && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(next);
   }
 
   /**

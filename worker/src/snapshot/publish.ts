@@ -61,12 +61,33 @@ async function toChannel(env: Bindings, split: SplitSnapshot) {
   throw new Error(`the channel kept missing chunks of version ${version}`);
 }
 
+/** Pauses between attempts to read a committed write's snapshot when D1 fails for a moment. */
+const REBUILD_PAUSES_MS = [50, 250];
+
+/**
+ * After a commit: the write stands whatever happens here, so a snapshot that cannot be read from D1 (after a
+ * few tries) is logged, not thrown, and goes out with the environment's next write.
+ */
 export async function publishEnvironments(env: Bindings, db: Db, environmentIds: string[]): Promise<PublishResult[]> {
   const results: PublishResult[] = [];
   for (const id of environmentIds) {
-    const snapshot = await buildSnapshot(db, id);
+    const snapshot = await buildAfterCommit(db, id);
     if (!snapshot) continue;
     results.push(await publishSnapshot(env, snapshot));
   }
   return results;
+}
+
+async function buildAfterCommit(db: Db, environmentId: string): Promise<Snapshot | null> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await buildSnapshot(db, environmentId);
+    } catch (err) {
+      if (attempt >= REBUILD_PAUSES_MS.length) {
+        console.error('curtain: committed, but its snapshot could not be read from D1; the next write publishes it', environmentId, String(err));
+        return null;
+      }
+      await new Promise((r) => setTimeout(r, REBUILD_PAUSES_MS[attempt]));
+    }
+  }
 }
