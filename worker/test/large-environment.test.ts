@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { Bindings } from '../src/bindings';
 import { dropLiveSnapshots, liveSnapshot, type EdgeRequest } from '../src/edge/live-snapshots';
 import { joinSnapshot, pieces, splitSnapshot } from '../src/snapshot/chunks';
-import { kvKey, type Envelope, type Snapshot } from '../src/snapshot/format';
+import { kvChunkKey, kvKey, type Envelope, type Snapshot } from '../src/snapshot/format';
+import { copyToKv, KV_CHUNK_GRACE_MS } from '../src/snapshot/kv-copy';
 import { publishSnapshot } from '../src/snapshot/publish';
 import { openDb } from '../src/store/db';
 import { buildSnapshot } from '../src/store/snapshots';
@@ -139,6 +140,21 @@ describe('snapshot chunks', () => {
     const changed = after.ids.filter((id) => !before.texts.has(id));
     expect(changed.length).toBeGreaterThanOrEqual(1);
     expect(changed.length).toBeLessThanOrEqual(2);
+  });
+
+  it('in KV are written once, and deleted once no envelope has named them for the grace period', async () => {
+    const gc = env.CHANNELS.get(env.CHANNELS.idFromName('kv-chunk-gc'));
+    const texts: Record<string, string> = { a: 'A', b: 'B', c: 'C' };
+    const copy = (version: number, ids: string[], now: number) =>
+      runInDurableObject(gc, (_obj, state) => copyToKv(env.SNAPSHOTS, state.storage.sql, { environmentId: 'gc', version, envelope: `{"v":${version}}`, ids, textOf: (id) => texts[id] }, now));
+    const present = async () => (await Promise.all(['a', 'b', 'c'].map(async (id) => ((await env.SNAPSHOTS.get(kvChunkKey('gc', id))) !== null ? id : '')))).join('');
+    const t0 = 1_000_000;
+    expect(await copy(1, ['a', 'b'], t0)).toBeNull();
+    expect(await copy(2, ['b', 'c'], t0 + 1000)).toBe(t0 + 1000 + KV_CHUNK_GRACE_MS); // a: dropped, kept for readers of version 1
+    expect(await present()).toBe('abc');
+    expect(await copy(2, ['b', 'c'], t0 + 1000 + KV_CHUNK_GRACE_MS)).toBeNull();
+    expect(await present()).toBe('bc');
+    expect(await env.SNAPSHOTS.get(kvKey('gc'))).toBe('{"v":2}');
   });
 
   it('are stored in pieces that never split a surrogate pair', () => {

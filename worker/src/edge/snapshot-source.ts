@@ -141,7 +141,9 @@ async function loadChunks(req: Reader, environmentId: string, envelope: Envelope
   const kvTexts = await Promise.all(inKv.map((c) => fromKv(req.env, kvChunkKey(environmentId, c.id))));
   for (const [i, c] of inKv.entries()) await accept(c.id, kvTexts[i], true);
 
-  for (const c of needed) {
+  for (const [i, c] of needed.entries()) {
+    // one chunk per task: a large snapshot parsed in the background lets this isolate's requests run in between
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 0));
     const text = texts.get(c.id);
     if (text === undefined) return `chunk ${c.id} not found`;
     let chunk: unknown;
