@@ -63,7 +63,7 @@ describe(`an environment of ${FLAGS.toLocaleString('en')} flags`, () => {
     expect(res.body.report.created).toHaveLength(FLAGS);
     expect((await channel.getHead())?.version).toBe(await version());
     const rows = await runInDurableObject(channel, (_obj, state) => state.storage.sql.exec<{ name: string; bytes: number }>('SELECT name, length(CAST(body AS BLOB)) AS bytes FROM channel_parts').toArray());
-    expect(new Set(rows.map((r) => r.name)).size).toBeGreaterThan(5); // the envelope and its chunks
+    expect(new Set(rows.map((r) => r.name)).size).toBeGreaterThan(3); // the envelope and its chunks
     expect(Math.max(...rows.map((r) => r.bytes))).toBeLessThan(2_000_000);
   }, 120_000); // the import's D1 batch of 40,000 statements takes most of it (8–20 s on a shared 2-core machine)
 
@@ -86,7 +86,7 @@ describe(`an environment of ${FLAGS.toLocaleString('en')} flags`, () => {
     const envelope = await env.SNAPSHOTS.getWithMetadata<{ version: number }>(kvKey(environmentId));
     expect(envelope.metadata?.version).toBe(await version());
     const chunkKeys = (await env.SNAPSHOTS.list({ prefix: `${kvKey(environmentId)}:chunk:` })).keys;
-    expect(chunkKeys.length).toBeGreaterThan(4);
+    expect(chunkKeys.length).toBeGreaterThan(2);
     dropLiveSnapshots();
     const down = { idFromName: env.CHANNELS.idFromName.bind(env.CHANNELS), get: () => ({ getHead: failing, read: failing, readChunks: failing, reportApplied: failing, publish: failing }) };
     const live = (await liveSnapshot(edge({ ...env, CHANNELS: down as never }), environmentId))!;
@@ -109,7 +109,7 @@ describe(`an environment of ${FLAGS.toLocaleString('en')} flags`, () => {
     const after = (await liveSnapshot(edge(), environmentId, Date.now() + 250, next.version))!;
     expect(after.snapshot.version).toBe(next.version);
     const reused = [...after.chunks].filter(([id, chunk]) => before.chunks.get(id) === chunk).length;
-    expect(after.chunks.size).toBeGreaterThan(5);
+    expect(after.chunks.size).toBeGreaterThan(2);
     expect(reused).toBeGreaterThanOrEqual(after.chunks.size - 2);
     expect((await json(ofrep(sdkKey, last, benchContext))).body).toMatchObject({ key: last, reason: 'DISABLED' });
   });
@@ -130,11 +130,12 @@ describe('snapshot chunks', () => {
     expect(Object.getPrototypeOf(joined.document.flags)).toBe(Object.prototype);
   });
 
-  it('of a large environment stay near their target size, and one edited flag changes at most two of them', async () => {
+  it('of a large environment are few (about 12 at most) and bounded in size, and one edited flag changes at most two of them', async () => {
     const before = await splitSnapshot(snapshotOf(flagd.flags, []));
     const sizes = before.ids.map((id) => before.texts.get(id)!.length);
-    expect(before.ids.length).toBeGreaterThan(5);
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(2 * 1024 * 1024 + 1024);
+    expect(before.ids.length).toBeGreaterThan(2);
+    expect(before.ids.length).toBeLessThanOrEqual(20);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4 * 2 ** 20 + 1024); // four times the average (1 MiB here)
     const edited = { ...flagd.flags, [flagKey(12_345)]: { ...flagd.flags[flagKey(12_345)], state: 'DISABLED' } };
     const after = await splitSnapshot(snapshotOf(edited, []));
     const changed = after.ids.filter((id) => !before.texts.has(id));
