@@ -46,6 +46,7 @@ describe('change streams', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe(String(STREAM_RETRY_AFTER_S));
     expect(await refused.text()).toBe('');
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*'); // a browser may read it
     const other = await createKey('client');
     expect((await connect(await streamUri(other.secret))).status).toBe(200);
   });
