@@ -24,6 +24,8 @@ export const errorStatus = {
   /** If-Match named a version of the resource that is no longer the current one */
   PRECONDITION_FAILED: 412,
   INTERNAL: 500,
+  /** D1 failed (unreachable, overloaded, a batch that failed part way, which D1 rolls back): try again */
+  SERVICE_UNAVAILABLE: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -55,9 +57,31 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError('NOT_FOUND', `${what} was not found`);
 
+/** Seconds a client should wait before retrying after a 503. */
+const RETRY_AFTER_S = 5;
+
+/**
+ * The D1 error in `err` or its causes, or null: D1's messages start with its own codes (`D1_ERROR: …`,
+ * `D1_EXEC_ERROR`, `D1 DB is overloaded…`); drizzle wraps single queries in an error whose cause is D1's.
+ * A constraint failure is a defect or a race, not an outage, and stays an internal error.
+ */
+export function d1Failure(err: unknown): Error | null {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (/^D1(_[A-Z_]+| DB)\b/.test(e.message)) return e.message.includes('SQLITE_CONSTRAINT') ? null : e;
+  }
+  return null;
+}
+
 /** Renders any error thrown in an admin route; unknown errors become INTERNAL and are logged without request data. */
 export function renderError(err: unknown, c: Context): Response {
   if (err instanceof ApiError) return c.json(err.body(), err.status);
+  const d1 = d1Failure(err);
+  if (d1) {
+    // D1's own message names the fault, never the statement's values (drizzle's wrapper, which does, is not logged)
+    console.error('curtain: D1 failed', d1.message);
+    c.header('retry-after', String(RETRY_AFTER_S));
+    return c.json(new ApiError('SERVICE_UNAVAILABLE', 'The database is unavailable and the request was not carried out. Try again shortly.').body(), 503);
+  }
   if (err instanceof HTTPException) {
     if (err.status === 400) return c.json(new ApiError('INVALID_JSON', 'The request body is not valid JSON').body(), 400);
     return err.getResponse();

@@ -110,7 +110,9 @@ describe('OFREP single-flag evaluation', () => {
     expect(res.body.value).toBe(true);
     expect((await call('GET', '/v1/flags/bool-on', { token: null, headers: basic })).status).toBe(200);
     // a wrong or malformed Bearer key is what the caller presented: X-API-Key does not rescue it
-    for (const authorization of [`Bearer ${server.slice(0, -1)}x`, `Bearer ${server} extra`]) {
+    // the last character changed (to one it is not), and a key with something after it
+    const wrong = server.slice(0, -1) + (server.endsWith('x') ? 'y' : 'x');
+    for (const authorization of [`Bearer ${wrong}`, `Bearer ${server} extra`]) {
       const refused = await call('POST', '/ofrep/v1/evaluate/flags/bool-on', { token: null, headers: { authorization, 'x-api-key': server }, body: { context: {} } });
       expect(refused.status).toBe(401);
     }

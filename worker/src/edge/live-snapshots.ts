@@ -4,11 +4,13 @@
 import { compileFlagSet, selectFlags, type CompiledFlagSet, type FlagSelection } from '../engine';
 import type { Bindings } from '../bindings';
 import { randomId } from '../auth/secrets';
-import { kvKey, snapshotProblem, type Snapshot } from '../snapshot/format';
+import { splitSnapshot } from '../snapshot/chunks';
+import type { FlagChunk, Snapshot } from '../snapshot/format';
 import { channelOf, publishSnapshot } from '../snapshot/publish';
 import { buildSnapshot } from '../store/snapshots';
 import { openDb } from '../store/db';
 import { BulkWireSlots, type BulkWire } from './ofrep-results';
+import { loadSnapshot } from './snapshot-source';
 
 /** How often an isolate asks whether its snapshot is still current. */
 export const REVALIDATE_MS = 1000;
@@ -19,6 +21,8 @@ const HEAD_CACHE_SECONDS = 1;
 
 export interface LiveSnapshot {
   snapshot: Snapshot;
+  /** its flag chunks, parsed, by id: a newer version that names one of them reuses it */
+  chunks: ReadonlyMap<string, FlagChunk>;
   compiled: CompiledFlagSet;
   clientVisible: ReadonlySet<string>;
   /** the flags client keys may evaluate, picked once per snapshot */
@@ -113,36 +117,27 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
       current.checkedAt = now;
       return current;
     }
-    let snapshot: Snapshot | null = null;
-    let problem: string | null = null;
-    const fromLocation = head !== null ? await bodyFromLocation(environmentId, head) : null;
-    if (fromLocation !== null) ({ snapshot, problem } = checked(fromLocation, environmentId));
-    else {
-      // a channel without a head holds nothing (an environment never published, or one that does not
-      // exist, as in a forged key): KV, then D1, decide
-      const fromChannel = head !== null ? await readFromChannel(req.env, environmentId, have) : null;
-      const text = fromChannel ?? (await req.env.SNAPSHOTS.get(kvKey(environmentId)));
-      if (text) ({ snapshot, problem } = checked(text, environmentId));
-      if (fromChannel && snapshot) req.waitUntil(keepBodyAtLocation(environmentId, snapshot.version, fromChannel));
-    }
+    const outcome = await loadSnapshot(req, environmentId, head, have, current?.chunks);
+    let loaded = outcome?.loaded ?? null;
+    const problem = outcome?.problem;
     if (problem) {
-      // never adopt it: the last good snapshot goes on serving (a cold isolate builds one from D1)
-      console.error('curtain: a snapshot failed its check and was ignored', environmentId, problem);
+      // never adopt it (loadSnapshot logged it): the last good snapshot goes on serving (a cold isolate builds one from D1)
       if (current) {
         current.checkedAt = now;
         return current;
       }
     }
-    if (!snapshot && !current) snapshot = await rebuild(req.env, environmentId);
-    if (!snapshot || snapshot.version <= have) {
+    if (!loaded && !current) loaded = await rebuild(req.env, environmentId);
+    if (!loaded || loaded.snapshot.version <= have) {
       if (current) current.checkedAt = now;
       return current ?? null;
     }
+    const { snapshot } = loaded;
     // A newer snapshot may have arrived while this revalidation awaited (this isolate's own write):
     // never replace it with an older one.
     const latest = live.get(environmentId);
     if (latest && latest !== current && latest.snapshot.version >= snapshot.version) return latest;
-    const next = prepare(snapshot, now);
+    const next = prepare(snapshot, loaded.chunks, now);
     live.set(environmentId, next);
     next.reported = true;
     req.waitUntil(reportApplied(req, environmentId, snapshot.version));
@@ -156,22 +151,10 @@ async function revalidate(req: EdgeRequest, environmentId: string, current: Live
   }
 }
 
-/** A snapshot's text parsed and checked (snapshotProblem); `snapshot` is null when it fails. */
-function checked(text: string, environmentId: string): { snapshot: Snapshot | null; problem: string | null } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { snapshot: null, problem: 'not JSON' };
-  }
-  const problem = snapshotProblem(value, environmentId);
-  return problem ? { snapshot: null, problem } : { snapshot: value as Snapshot, problem: null };
-}
-
-function prepare(snapshot: Snapshot, now: number): LiveSnapshot {
+function prepare(snapshot: Snapshot, chunks: ReadonlyMap<string, FlagChunk>, now: number): LiveSnapshot {
   const compiled = compileFlagSet(snapshot.document);
   const clientVisible = new Set(snapshot.clientVisible);
-  return { snapshot, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now, reported: false, bulkTails: new Map(), bulkSlots: { server: new BulkWireSlots(), client: new BulkWireSlots() }, verifiedKeys: new Map() };
+  return { snapshot, chunks, compiled, clientVisible, clientSelection: selectFlags(compiled, (k) => clientVisible.has(k)), checkedAt: now, reported: false, bulkTails: new Map(), bulkSlots: { server: new BulkWireSlots(), client: new BulkWireSlots() }, verifiedKeys: new Map() };
 }
 
 /**
@@ -181,27 +164,17 @@ function prepare(snapshot: Snapshot, now: number): LiveSnapshot {
 export async function adoptSnapshot(snapshot: Snapshot, now = Date.now()): Promise<void> {
   const current = live.get(snapshot.environmentId);
   if (current && current.snapshot.version >= snapshot.version) return;
-  live.set(snapshot.environmentId, prepare(snapshot, now));
+  // the chunks as published (publishing made them from this very object): the next version reuses them
+  const { parsed } = await splitSnapshot(snapshot);
+  const latest = live.get(snapshot.environmentId);
+  if (latest && latest.snapshot.version >= snapshot.version) return;
+  live.set(snapshot.environmentId, prepare(snapshot, parsed, now));
   const cache = await caches.open('curtain-heads').catch(() => null);
   await cache?.put(headUrl(snapshot.environmentId), headResponse(snapshot.version)).catch(() => {});
 }
 
 const headUrl = (environmentId: string) => `https://curtain.internal/head/${environmentId}`;
 const headResponse = (version: number) => new Response(String(version), { headers: { 'cache-control': `max-age=${HEAD_CACHE_SECONDS}` } });
-
-/** A version's body never changes: one isolate per location fetches it from the channel, the others from the cache. */
-const bodyUrl = (environmentId: string, version: number) => `https://curtain.internal/snapshot/${environmentId}/${version}`;
-
-async function bodyFromLocation(environmentId: string, version: number): Promise<string | null> {
-  const cache = await caches.open('curtain-snapshots').catch(() => null);
-  const hit = await cache?.match(bodyUrl(environmentId, version)).catch(() => undefined);
-  return hit ? hit.text() : null;
-}
-
-async function keepBodyAtLocation(environmentId: string, version: number, text: string) {
-  const cache = await caches.open('curtain-snapshots').catch(() => null);
-  await cache?.put(bodyUrl(environmentId, version), new Response(text, { headers: { 'cache-control': 'max-age=3600' } })).catch(() => {});
-}
 
 /** The environment's current version, from the location's cache or (once a second per location) its channel. */
 async function headVersion(env: Bindings, environmentId: string, skipLocationCache: boolean): Promise<number | null> {
@@ -219,20 +192,12 @@ async function headVersion(env: Bindings, environmentId: string, skipLocationCac
   }
 }
 
-async function readFromChannel(env: Bindings, environmentId: string, have: number): Promise<string | null> {
-  try {
-    return await channelOf(env, environmentId).read(have);
-  } catch (err) {
-    console.error('curtain: channel unreachable, falling back to KV', environmentId, String(err));
-    return null;
-  }
-}
-
 /** Cold start with neither channel nor KV holding the environment: build it from D1 and publish it. */
-async function rebuild(env: Bindings, environmentId: string): Promise<Snapshot | null> {
+async function rebuild(env: Bindings, environmentId: string) {
   const snapshot = await buildSnapshot(openDb(env.DB), environmentId);
-  if (snapshot) await publishSnapshot(env, snapshot);
-  return snapshot;
+  if (!snapshot) return null;
+  await publishSnapshot(env, snapshot);
+  return { snapshot, chunks: (await splitSnapshot(snapshot)).parsed };
 }
 
 async function reportApplied(req: EdgeRequest, environmentId: string, version: number) {

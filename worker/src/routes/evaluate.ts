@@ -11,9 +11,29 @@ import { environmentDocument, loadProjectState } from '../store/flag-set';
 import { getProject } from '../store/projects';
 import { envParams, errorResponses, json, jsonBody } from './schemas';
 
+/** Evaluate-as contexts (docs/limits.md): as big as a person pastes, never as deep as an attack. */
+const CONTEXT_MAX_BYTES = 64 * 1024;
+const CONTEXT_MAX_DEPTH = 32;
+
+/** How deep a JSON value nests, counted without recursion (a value thousands of levels deep must not overflow). */
+function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    max = Math.max(max, d + 1);
+    if (max > CONTEXT_MAX_DEPTH) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
 const contextSchema = z
   .object({ targetingKey: z.string().max(1024).optional() })
   .catchall(z.unknown())
+  .refine((ctx) => depthOf(ctx) <= CONTEXT_MAX_DEPTH, `may nest at most ${CONTEXT_MAX_DEPTH} levels`)
+  .refine((ctx) => new TextEncoder().encode(JSON.stringify(ctx)).byteLength <= CONTEXT_MAX_BYTES, `may be at most ${CONTEXT_MAX_BYTES / 1024} KiB as JSON`)
   .describe('an OpenFeature evaluation context: targetingKey and any attributes');
 
 const resultSchema = z

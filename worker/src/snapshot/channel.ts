@@ -1,13 +1,12 @@
 // EnvironmentChannel: one Durable Object per environment. It holds the newest snapshot, serves it to edge
 // locations, copies it to KV, pushes change events to open streams, and counts who has applied which version.
 import { DurableObject } from 'cloudflare:workers';
-import { kvKey } from './format';
+import { ChannelStore, type Head } from './channel-store';
+import type { Envelope } from './format';
+import { refetchEvent, StreamHub, streamCaps } from './channel-streams';
+import { copyToKv } from './kv-copy';
 
-export interface Head {
-  version: number;
-  builtAt: number;
-  publishedAt: number;
-}
+export type { Head } from './channel-store';
 
 export interface ApplyReport {
   location: string;
@@ -22,57 +21,81 @@ export interface PropagationStatus extends Head {
   lastAppliedAt: number | null;
 }
 
+export interface PublishAnswer {
+  accepted: boolean;
+  /** the version the channel holds after the call (-1: none) */
+  version: number;
+  /** chunks the envelope names that the channel does not hold: put them (putChunks), then publish again */
+  missing?: string[];
+}
+
 /** Isolates not heard from for this long no longer count as serving. */
 const ISOLATE_TTL_MS = 5 * 60_000;
 /** KV accepts about one write per second per key: coalesce copies. */
 const KV_COPY_DELAY_MS = 1000;
-const HEARTBEAT_MS = 25_000;
+const KV_RETRY_MS = 10_000;
 
-const encoder = new TextEncoder();
+/** The chunk ids an envelope names (none for a format-1 snapshot, which holds its flags itself). */
+const namedChunks = (envelope: Partial<Envelope>) => (Array.isArray(envelope.chunks) ? envelope.chunks.map((c) => c.id) : []);
 
 export class EnvironmentChannel extends DurableObject<Env> {
-  private head: Head | null = null;
-  private text: string | null = null;
+  private readonly store: ChannelStore;
   private readonly isolates = new Map<string, ApplyReport>();
-  /** open change streams → the SDK key id they were opened with (null for the dashboard's) */
-  private readonly streams = new Map<WritableStreamDefaultWriter<Uint8Array>, string | null>();
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private readonly streams: StreamHub;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // Reads write nothing: an object that was never published to (an environment id that does not exist,
-    // as in a forged SDK key) keeps no storage. The table is made by the first publish.
-    ctx.blockConcurrencyWhile(async () => {
-      const exists = ctx.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshot'").toArray().length > 0;
-      const row = exists ? ctx.storage.sql.exec<{ version: number; built_at: number; published_at: number; body: string }>('SELECT * FROM snapshot').toArray()[0] : undefined;
-      if (row) {
-        this.head = { version: row.version, builtAt: row.built_at, publishedAt: row.published_at };
-        this.text = row.body;
-      }
-    });
+    this.store = new ChannelStore(ctx.storage);
+    this.streams = new StreamHub(streamCaps(env));
+    ctx.blockConcurrencyWhile(async () => this.store.load());
   }
 
-  /** Accepts a snapshot only if it is newer than the one held, so racing publishers never go back in time. */
-  async publish(body: string, version: number, builtAt: number): Promise<{ accepted: boolean; version: number }> {
+  private get head() {
+    return this.store.head;
+  }
+
+  /**
+   * Accepts a snapshot only if it is newer than the one held, so racing publishers never go back in time,
+   * and only once it holds every chunk the envelope names (`chunks`: some or all of them, sent along).
+   */
+  async publish(envelope: string, version: number, builtAt: number, chunks: [string, string][] = []): Promise<PublishAnswer> {
     if (this.head && version <= this.head.version) return { accepted: false, version: this.head.version };
-    const publishedAt = Date.now();
-    this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER, built_at INTEGER, published_at INTEGER, body TEXT)');
-    this.ctx.storage.sql.exec('INSERT OR REPLACE INTO snapshot (id, version, built_at, published_at, body) VALUES (1, ?, ?, ?, ?)', version, builtAt, publishedAt, body);
-    this.head = { version, builtAt, publishedAt };
-    this.text = body;
+    const parsed = JSON.parse(envelope) as Partial<Envelope>;
+    const now = Date.now();
+    this.store.putChunks(chunks, now);
+    const ids = namedChunks(parsed);
+    const missing = this.store.missing(ids);
+    if (missing.length) return { accepted: false, version: this.head?.version ?? -1, missing };
+    const head = { version, builtAt, publishedAt: now };
+    this.store.commit(head, envelope, new Set(ids), now);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + KV_COPY_DELAY_MS);
-    this.closeRevokedStreams(body);
-    this.broadcast(version, publishedAt);
+    this.streams.closeRevoked(parsed.sdkKeys ?? {});
+    this.streams.send(refetchEvent(version, head.publishedAt));
     return { accepted: true, version };
+  }
+
+  /** The ids of `ids` that the channel does not hold. */
+  async missingChunks(ids: string[]): Promise<string[]> {
+    return this.store.missing(ids);
+  }
+
+  /** Chunks for a publish to come, sent ahead when they would not fit in one call with it. */
+  async putChunks(chunks: [string, string][]): Promise<void> {
+    this.store.putChunks(chunks, Date.now());
   }
 
   async getHead(): Promise<Head | null> {
     return this.head;
   }
 
-  /** The snapshot text when it is newer than `haveVersion`, else null. */
+  /** The envelope's text when it is newer than `haveVersion`, else null. */
   async read(haveVersion: number): Promise<string | null> {
-    return this.head && this.head.version > haveVersion ? this.text : null;
+    return this.head && this.head.version > haveVersion ? this.store.envelope : null;
+  }
+
+  /** The texts of chunks by id; null for one not held (the channel has moved on: read the envelope again). */
+  async readChunks(ids: string[]): Promise<(string | null)[]> {
+    return ids.map((id) => this.store.chunks.get(id)?.text ?? null);
   }
 
   async reportApplied(report: ApplyReport): Promise<void> {
@@ -112,59 +135,38 @@ export class EnvironmentChannel extends DurableObject<Env> {
     };
   }
 
-  /** Copies the newest snapshot to KV, the durable copy that cold isolates read when this object is unreachable. */
+  /**
+   * Copies the newest snapshot to KV, the durable copy that cold isolates read when this object is unreachable.
+   * KV failing: tried again every KV_RETRY_MS for as long as it fails (the runtime's own alarm retries stop after six).
+   */
   override async alarm(): Promise<void> {
-    if (!this.head || !this.text) return;
-    const body = JSON.parse(this.text) as { environmentId: string };
-    await this.env.SNAPSHOTS.put(kvKey(body.environmentId), this.text, { metadata: { version: this.head.version } });
+    const envelope = this.store.envelope;
+    if (!this.head || envelope === null) return;
+    const parsed = JSON.parse(envelope) as Partial<Envelope> & { environmentId: string };
+    const version = this.head.version;
+    let next: number | null;
+    try {
+      const copy = { environmentId: parsed.environmentId, version, envelope, ids: namedChunks(parsed), textOf: (id: string) => this.store.chunks.get(id)?.text };
+      next = await copyToKv(this.env.SNAPSHOTS, this.ctx.storage.sql, copy, Date.now());
+      // a newer version arrived during the copy: its own alarm was skipped (this one was running), so copy again soon
+      if (this.head.version !== version) next = Date.now() + KV_COPY_DELAY_MS;
+    } catch (err) {
+      console.error('curtain: copying the snapshot to KV failed, trying again', parsed.environmentId, String(err));
+      next = Date.now() + KV_RETRY_MS;
+    }
+    if (next !== null && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(next);
   }
 
   /**
    * A server-sent-events stream of OFREP `refetchEvaluation` events for this environment. `?key=<id>`:
    * an SDK key's stream, closed when the key is revoked; it replays the current version only to a
    * client that reconnects with an older `Last-Event-ID`. The dashboard's stream (no key) always gets it.
+   * Past the caps (wrangler.toml: STREAMS_PER_ENVIRONMENT, STREAMS_PER_KEY): 429 with Retry-After.
    */
   override async fetch(request: Request): Promise<Response> {
     const keyId = new URL(request.url).searchParams.get('key');
     const lastSeen = Number(request.headers.get('last-event-id') ?? NaN);
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const writer = writable.getWriter();
-    this.streams.set(writer, keyId);
-    writer.closed.catch(() => {}).finally(() => this.streams.delete(writer));
     const replay = this.head && (keyId === null || lastSeen < this.head.version);
-    const hello = replay && this.head ? this.event(this.head.version, this.head.publishedAt) : '';
-    writer.write(encoder.encode(`retry: 2000\n: connected\n\n${hello}`)).catch(() => this.streams.delete(writer));
-    this.heartbeat ??= setInterval(() => this.send(': keep-alive\n\n'), HEARTBEAT_MS);
-    return new Response(readable, {
-      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' },
-    });
-  }
-
-  private event(version: number, publishedAt: number) {
-    const data = JSON.stringify({ type: 'refetchEvaluation', etag: `"v${version}"`, lastModified: Math.floor(publishedAt / 1000) });
-    return `id: ${version}\nevent: message\ndata: ${data}\n\n`;
-  }
-
-  private broadcast(version: number, publishedAt: number) {
-    this.send(this.event(version, publishedAt));
-  }
-
-  private closeRevokedStreams(body: string) {
-    const active = (JSON.parse(body) as { sdkKeys?: Record<string, unknown> }).sdkKeys ?? {};
-    for (const [writer, keyId] of this.streams) {
-      if (keyId !== null && !(keyId in active)) {
-        this.streams.delete(writer);
-        writer.close().catch(() => {});
-      }
-    }
-  }
-
-  private send(text: string) {
-    const bytes = encoder.encode(text);
-    for (const w of this.streams.keys()) w.write(bytes).catch(() => this.streams.delete(w));
-    if (this.streams.size === 0 && this.heartbeat) {
-      clearInterval(this.heartbeat);
-      this.heartbeat = null;
-    }
+    return this.streams.open(keyId, replay && this.head ? refetchEvent(this.head.version, this.head.publishedAt) : '');
   }
 }

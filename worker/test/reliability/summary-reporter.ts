@@ -14,6 +14,11 @@ export default class ReliabilitySummary implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>) {
     const totals = new Map<string, Record<string, number>>();
     for (const m of modules) {
+      // each test of the outages file is one failure mode: it survived when the test passed
+      if (m.moduleId.endsWith('outages.test.ts')) {
+        const tests = [...m.children.allTests()];
+        totals.set('outages', { modes: tests.length, survived: tests.filter((t) => t.result().state === 'passed').length });
+      }
       for (const test of m.children.allTests()) {
         const r = test.meta().reliability as Figures | undefined;
         if (!r) continue;
