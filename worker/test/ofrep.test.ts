@@ -46,6 +46,16 @@ describe('OFREP single-flag evaluation', () => {
     expect(res.body).toMatchObject({ key, ...expected });
   });
 
+  it('refuses a context over the evaluation body limit with 400 INVALID_CONTEXT naming it, single and bulk', async () => {
+    const big = { targetingKey: 'u', blob: 'x'.repeat(256 * 1024) };
+    const one = await json(ofrep(server, 'bool-on', big));
+    expect(one).toMatchObject({ status: 400, body: { key: 'bool-on', errorCode: 'INVALID_CONTEXT', errorDetails: expect.stringContaining('256 KiB') } });
+    const all = await json(ofrep(server, null, big));
+    expect(all).toMatchObject({ status: 400, body: { errorCode: 'INVALID_CONTEXT' } });
+    // just under the limit is a context like any other
+    expect((await json(ofrep(server, 'bool-on', { targetingKey: 'u', blob: 'x'.repeat(200 * 1024) }))).status).toBe(200);
+  });
+
   it('answers a disabled flag with reason DISABLED and no value, so the caller uses its code default', async () => {
     const res = await json(ofrep(server, 'off'));
     expect(res.status).toBe(200);

@@ -7,7 +7,13 @@ import type { SdkCaller } from './sdk-auth';
 export type ParsedContext = { ok: true; context: EvaluationContext } | { ok: false; errorCode: 'PARSE_ERROR' | 'INVALID_CONTEXT'; errorDetails: string };
 
 /** Reads `{"context": {...}}` (required by OFREP); a context without targetingKey is accepted (web clients send `{}`). */
+/** An evaluation request's body, in UTF-16 code units (docs/limits.md): a context is attributes, not documents. */
+export const EVALUATION_BODY_MAX = 256 * 1024;
+
 export function parseEvaluationRequest(text: string): ParsedContext {
+  if (text.length > EVALUATION_BODY_MAX) {
+    return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: `The request body may be at most ${EVALUATION_BODY_MAX / 1024} KiB (the evaluation context limit)` };
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
