@@ -65,6 +65,10 @@ describe(`an environment of ${FLAGS.toLocaleString('en')} flags`, () => {
     const rows = await runInDurableObject(channel, (_obj, state) => state.storage.sql.exec<{ name: string; bytes: number }>('SELECT name, length(CAST(body AS BLOB)) AS bytes FROM channel_parts').toArray());
     expect(new Set(rows.map((r) => r.name)).size).toBeGreaterThan(3); // the envelope and its chunks
     expect(Math.max(...rows.map((r) => r.bytes))).toBeLessThan(2_000_000);
+    // its audit entry fits a D1 row too (2 MB): the report and the documents' digests, not 7 MB of documents
+    const audit = await env.DB.prepare("SELECT length(CAST(before AS BLOB)) + length(CAST(after AS BLOB)) AS bytes, after FROM audit_log WHERE action = 'environment.import'").first<{ bytes: number; after: string }>();
+    expect(audit!.bytes).toBeLessThan(2_000_000);
+    expect(JSON.parse(audit!.after)).toMatchObject({ whole: false, flags: FLAGS, documentSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   }, 120_000); // the import's D1 batch of 40,000 statements takes most of it (8–20 s on a shared 2-core machine)
 
   it('is evaluated over OFREP, one flag and all of them', async () => {

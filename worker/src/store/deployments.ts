@@ -64,7 +64,8 @@ async function recordOnce(db: Db, actor: AuditActor, project: ProjectRow, env: E
   await commitWrite(db, `The flags of project '${project.key}'`, [flagKeysFree(project.id, created.map((f) => f.key))], [
     db.insert(deployments).values(row),
     ...created.map((f) => db.insert(flags).values(f)),
-    ...(configs.length ? [db.insert(flagConfigs).values(configs)] : []),
+    // one statement a row: D1 binds at most 100 parameters per statement
+    ...configs.map((c) => db.insert(flagConfigs).values(c)),
     ...(created.length ? [db.update(environments).set({ version: sql`${environments.version} + 1` }).where(sql`${environments.projectId} = ${project.id}`)] : []),
     auditInsert(db, { actor, action: 'deployment.record', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/deployments/${row.id}`, after: deploymentView(row) }, now),
     ...created.map((f) =>

@@ -3,7 +3,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { inferFlagType, validateFlagSet } from '../engine';
 import type { FlagSetDocument, ValidationIssue } from '../engine/types';
-import { randomId } from '../auth/secrets';
+import { randomId, sha256Hex } from '../auth/secrets';
 import { ApiError } from '../errors';
 import { auditInsert, type AuditActor } from './audit';
 import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
@@ -157,9 +157,33 @@ export async function importEnvironment(db: Db, actor: AuditActor, project: Proj
     db.update(environments).set({ ...shared, version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
     ...flagWrites,
     ...configWrites.map((c) => db.insert(flagConfigs).values(c).onConflictDoUpdate({ target: [flagConfigs.flagId, flagConfigs.environmentId], set: { state: c.state, defaultVariant: c.defaultVariant, targeting: c.targeting, updatedAt: now } })),
-    ...(deletedIds.length ? [db.delete(flagConfigs).where(inArray(flagConfigs.flagId, deletedIds)), db.delete(flags).where(inArray(flags.id, deletedIds))] : []),
+    // the ids as one JSON parameter: D1 binds at most 100 parameters per statement, a prune may delete thousands
+    ...(deletedIds.length
+      ? [
+          db.delete(flagConfigs).where(sql`${flagConfigs.flagId} IN (SELECT value FROM json_each(${JSON.stringify(deletedIds)}))`),
+          db.delete(flags).where(sql`${flags.id} IN (SELECT value FROM json_each(${JSON.stringify(deletedIds)}))`),
+        ]
+      : []),
     ...(affected.length > 1 ? [db.update(environments).set({ version: sql`${environments.version} + 1` }).where(inArray(environments.id, affected.filter((e) => e.id !== env.id).map((e) => e.id)))] : []),
-    auditInsert(db, { actor, action: 'environment.import', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}`, before: environmentDocument(state, env), after: { report, document: doc } }, now),
+    auditInsert(db, { actor, action: 'environment.import', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}`, ...(await importAudit(environmentDocument(state, env), doc, report)) }, now),
   ]);
   return { report, affected: affected.map((e) => e.id), dryRun: false };
+}
+
+/** D1 stores at most 2 MB per row: an audit entry keeps the whole documents up to this size, else their digests. */
+const AUDIT_DOCUMENTS_MAX_CHARS = 1_000_000;
+
+/**
+ * The import's audit entry: the environment before and after, whole when they fit in a row; for a larger file, the
+ * report (every flag created, updated, deleted) and the SHA-256 of each document, so the entry never fails the write.
+ */
+async function importAudit(before: FlagSetDocument, after: FlagSetDocument, report: ImportReport) {
+  const beforeText = JSON.stringify(before);
+  const afterText = JSON.stringify(after);
+  if (beforeText.length + afterText.length <= AUDIT_DOCUMENTS_MAX_CHARS) return { before, after: { report, document: after } };
+  const summary = (text: string, doc: FlagSetDocument) => ({ flags: Object.keys(doc.flags).length, documentSha256: '' as string, chars: text.length });
+  const b = summary(beforeText, before);
+  const a = summary(afterText, after);
+  [b.documentSha256, a.documentSha256] = await Promise.all([sha256Hex(beforeText), sha256Hex(afterText)]);
+  return { before: { ...b, whole: false }, after: { report, ...a, whole: false } };
 }

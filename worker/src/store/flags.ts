@@ -137,7 +137,8 @@ export async function createFlag(db: Db, actor: AuditActor, project: ProjectRow,
   const view = flagView(flag, { ...state, configs: new Map(configs.map((c) => [c.environmentId, new Map([[flag.id, c]])])) });
   await commitWrite(db, `Project '${project.key}'`, projectAsRead(project, state), [
     db.insert(flags).values(flag),
-    ...(configs.length ? [db.insert(flagConfigs).values(configs)] : []),
+    // one statement a row: D1 binds at most 100 parameters per statement
+    ...configs.map((c) => db.insert(flagConfigs).values(c)),
     bumpVersions(db, state.environments.map((e) => e.id)),
     auditInsert(db, { actor, action: 'flag.create', projectId: project.id, resource: `projects/${project.key}/flags/${flag.key}`, after: view }, now),
   ]);

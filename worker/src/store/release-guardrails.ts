@@ -75,7 +75,10 @@ export async function recordReadings(c: Ctx, key: string, readings: Reading[]) {
     throw new ApiError('VALIDATION_FAILED', `Invalid input: ${path} ${FEEDBACK_METRIC} comes from feedback (POST /v1/feedback), not from readings`, [{ path, message: 'is fed by feedback' }]);
   }
   const row = await getRelease(c.db, c.env, key);
-  await c.db.insert(releaseMetrics).values(readings.map((r) => ({ releaseId: row.id, metric: r.metric, value: r.value, at: r.at ? Date.parse(r.at) : c.now })));
+  const rows = readings.map((r) => ({ releaseId: row.id, metric: r.metric, value: r.value, at: r.at ? Date.parse(r.at) : c.now }));
+  // 20 rows of 4 values a statement: D1 binds at most 100 parameters per statement
+  const inserts = Array.from({ length: Math.ceil(rows.length / 20) }, (_, i) => c.db.insert(releaseMetrics).values(rows.slice(i * 20, i * 20 + 20)));
+  await c.db.batch(inserts as [(typeof inserts)[number], ...(typeof inserts)[number][]]);
   const metrics = new Set(readings.map((r) => r.metric));
   return check(c, row, row.guardrails.filter((g) => metrics.has(g.metric)), `readings from ${c.actor.name}`, { readings });
 }
