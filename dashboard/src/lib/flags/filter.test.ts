@@ -6,7 +6,7 @@ import { allTags, emptyQuery, envStatus, filterFlags, statusLabel } from './filt
 
 const config = (state: 'ENABLED' | 'DISABLED', targeting: FlagEnvironmentConfig['targeting'] = null): FlagEnvironmentConfig => ({ state, defaultVariant: 'off', targeting });
 const flag = (key: string, extra: Partial<Flag>, dev: FlagEnvironmentConfig): Flag => ({
-  key, type: 'boolean', description: '', tags: [], variants: { on: true, off: false }, clientVisible: false, metadata: {},
+  key, type: 'boolean', description: '', tags: [], variants: { on: true, off: false }, clientVisible: false, metadata: {}, archived: false,
   environments: { development: dev }, createdAt: '', updatedAt: '', ...extra
 });
 
@@ -46,6 +46,12 @@ describe('flag filters', () => {
     expect(filterFlags(flags, { ...emptyQuery(), status: 'rolling_out' }, 'development', releases).map((f) => f.key)).toEqual(['search-beta']);
     expect(filterFlags(flags, { ...emptyQuery(), status: 'rules' }, 'development', releases)).toEqual([]);
     expect(filterFlags(flags, { ...emptyQuery(), inRelease: true }, 'development')).toEqual([]);
+  });
+
+  it('hides archived flags unless asked to show them', () => {
+    const withArchived = [...flags, flag('retired', { archived: true }, config('DISABLED'))];
+    expect(filterFlags(withArchived, emptyQuery(), 'development').map((f) => f.key)).not.toContain('retired');
+    expect(filterFlags(withArchived, { ...emptyQuery(), showArchived: true }, 'development').map((f) => f.key)).toContain('retired');
   });
 
   it('lists every tag once, sorted', () => {

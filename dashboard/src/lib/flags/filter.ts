@@ -1,4 +1,4 @@
-// Which flags the list shows (search, tag, state, type, in a release) and each flag's status in an environment at a glance.
+// Which flags the list shows (search, tag, state, type, in a release, archived) and each flag's status in an environment at a glance.
 import type { Flag, FlagEnvironmentConfig, FlagType } from '../api-types';
 import type { Release } from '../api-types-releases';
 import { releaseLabel, releaseStatus, type ReleasesByFlag, type ReleaseStatusKind } from './release-status';
@@ -20,9 +20,11 @@ export interface FlagQuery {
   type: FlagType | '';
   /** only flags a release decides in the environment being looked at */
   inRelease: boolean;
+  /** archived flags are hidden unless this is on */
+  showArchived: boolean;
 }
 
-export const emptyQuery = (): FlagQuery => ({ text: '', tag: '', status: '', type: '', inRelease: false });
+export const emptyQuery = (): FlagQuery => ({ text: '', tag: '', status: '', type: '', inRelease: false, showArchived: false });
 
 /** The release, when there is one, says more than the configuration it drives. */
 export function envStatus(config: FlagEnvironmentConfig | undefined, release?: Release): EnvStatus {
@@ -54,6 +56,7 @@ export function filterFlags(flags: readonly Flag[], query: FlagQuery, env: strin
   const text = query.text.trim().toLowerCase();
   return flags.filter(
     (f) =>
+      (query.showArchived || !f.archived) &&
       (!text || f.key.toLowerCase().includes(text) || f.description.toLowerCase().includes(text)) &&
       (!query.tag || f.tags.includes(query.tag)) &&
       (!query.type || f.type === query.type) &&

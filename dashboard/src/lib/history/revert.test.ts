@@ -6,7 +6,7 @@ import { revertChanges, revertOf } from './revert';
 
 const entry = (over: Partial<AuditEntry>): AuditEntry => ({ id: 1, at: '', actor: 'ann', action: 'flag.configure', resource: 'projects/default/environments/production/flags/checkout', before: null, after: null, ...over });
 const flag: Flag = {
-  key: 'checkout', type: 'boolean', description: 'now', tags: ['a'], variants: { on: true, off: false }, clientVisible: false, metadata: {}, createdAt: '', updatedAt: '',
+  key: 'checkout', type: 'boolean', description: 'now', tags: ['a'], variants: { on: true, off: false }, clientVisible: false, metadata: {}, archived: false, createdAt: '', updatedAt: '',
   environments: {
     development: { state: 'ENABLED', defaultVariant: 'on', targeting: { if: [{ '==': [{ var: 'plan' }, 'pro'] }, 'on'] } },
     production: { state: 'ENABLED', defaultVariant: 'off', targeting: null }
