@@ -27,6 +27,16 @@ describe('revert', () => {
     expect(revertChanges(flag, revert!)).toEqual([{ path: '/description', kind: 'changed', before: 'now', after: 'then' }]);
   });
 
+  it('unarchives only when reverting the archiving itself', () => {
+    const archivedNow = { ...flag, archived: true };
+    const archiving = revertOf(entry({ action: 'flag.update', resource: 'projects/default/flags/checkout', before: { ...flag, archived: false } as never, after: archivedNow as never }));
+    expect(archiving!.patch).toMatchObject({ archived: false });
+    expect(revertChanges(archivedNow, archiving!)).toEqual([{ path: '/archived', kind: 'changed', before: true, after: false }]);
+    const olderEdit = revertOf(entry({ action: 'flag.update', resource: 'projects/default/flags/checkout', before: { ...flag, description: 'then' } as never, after: flag as never }));
+    expect('archived' in olderEdit!.patch).toBe(false);
+    expect(revertChanges(archivedNow, olderEdit!)).toEqual([{ path: '/description', kind: 'changed', before: 'now', after: 'then' }]);
+  });
+
   it('offers nothing for creations, deletions and other resources', () => {
     expect(revertOf(entry({ action: 'flag.create', resource: 'projects/default/flags/checkout', after: {} }))).toBeNull();
     expect(revertOf(entry({ action: 'flag.delete', resource: 'projects/default/flags/checkout', before: {} }))).toBeNull();
