@@ -109,6 +109,14 @@ test('a release planned on the timeline is started, paused and killed, and OFREP
   expect(rolling.length).toBeLessThan(400 * 0.395);
   await expectNoSeriousAxeViolations(page, 'release, rolling out');
 
+  // The flag list says so at a glance, in Development only; back to the release without a reload.
+  await page.getByRole('link', { name: 'Flags', exact: true }).click();
+  const row = page.getByRole('row', { name: /checkout-v3/ });
+  await expect.poll(() => row.textContent()).toContain('Development: rolling out 30.5 % (release New checkout)');
+  expect(await row.locator('.status.status-rolling_out').count()).toBe(1);
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: 'New checkout' }).waitFor();
+
   // Pause: the same users keep it, nobody joins.
   await page.getByRole('button', { name: 'Pause…' }).click();
   await confirm(page, /^Pause New checkout/, /freezes at about 30\.5 % of users.*the next step, 100 %, will not happen/, 'Pause');

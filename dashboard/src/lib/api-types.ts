@@ -39,6 +39,8 @@ export interface Flag {
   variants: Record<string, JsonValue>;
   clientVisible: boolean;
   metadata: Record<string, string | number | boolean>;
+  /** hidden from the list; only a flag off in every environment can be archived */
+  archived: boolean;
   environments: Record<string, FlagEnvironmentConfig>;
   createdAt: string;
   updatedAt: string;
@@ -58,7 +60,7 @@ export interface FlagInput {
 export type FlagEnvironmentPatch = Partial<Omit<FlagEnvironmentConfig, 'warnings' | 'schedule'>>;
 
 /** What `PATCH /projects/{p}/flags/{flag}` changes: the flag in every environment. */
-export type FlagPatch = Partial<Pick<Flag, 'description' | 'tags' | 'variants' | 'clientVisible' | 'metadata'>>;
+export type FlagPatch = Partial<Pick<Flag, 'description' | 'tags' | 'variants' | 'clientVisible' | 'metadata' | 'archived'>>;
 
 /** An environment with its shared rules. */
 export interface EnvironmentDetail extends Environment {

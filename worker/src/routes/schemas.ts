@@ -53,6 +53,7 @@ export const flagSchema = z
     variants: z.record(z.string(), jsonValue),
     clientVisible: z.boolean(),
     metadata: metadataSchema,
+    archived: z.boolean().openapi({ description: 'Hidden from the dashboard list; switched off in every environment' }),
     environments: z.record(z.string(), flagEnvironmentSchema),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -77,7 +78,11 @@ export const flagInputSchema = z
 export const somethingToChange = (o: object) => Object.keys(o).length > 0;
 export const nothingToChange = { message: 'name at least one field to change' };
 
-export const flagPatchSchema = flagInputSchema.omit({ key: true, type: true, environments: true }).strict().refine(somethingToChange, nothingToChange).openapi('FlagPatch');
+export const flagPatchSchema = flagInputSchema
+  .omit({ key: true, type: true, environments: true })
+  .extend({ archived: z.boolean().optional().openapi({ description: 'Archive (hide from the list) or unarchive; archiving needs the flag switched off in every environment (else 409 CONFLICT)' }) })
+  .strict()
+  .refine(somethingToChange, nothingToChange).openapi('FlagPatch');
 export const envConfigPatchSchema = envConfigSchema.omit({ schedule: true }).partial().strict().refine(somethingToChange, nothingToChange).openapi('FlagEnvironmentPatch');
 
 export const sdkKeySchema = z

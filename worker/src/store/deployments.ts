@@ -41,7 +41,7 @@ async function recordOnce(db: Db, actor: AuditActor, project: ProjectRow, env: E
   const known = new Set(state.flags.map((f) => f.key));
   const created: FlagRow[] = keys
     .filter((k) => !known.has(k))
-    .map((key) => ({ id: randomId(), projectId: project.id, key, type: 'boolean', description: '', tags: [], variants: { on: true, off: false }, clientVisible: false, metadata: {}, createdAt: now, updatedAt: now }));
+    .map((key) => ({ id: randomId(), projectId: project.id, key, type: 'boolean', description: '', tags: [], variants: { on: true, off: false }, clientVisible: false, metadata: {}, archived: false, createdAt: now, updatedAt: now }));
   assertFlagCount(state.flags.length + created.length);
   const row: DeploymentRow = {
     id: randomId(),

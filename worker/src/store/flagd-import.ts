@@ -96,7 +96,7 @@ export async function importEnvironment(db: Db, actor: AuditActor, project: Proj
     const config: EnvConfig = { state: def.state, defaultVariant: def.defaultVariant ?? null, targeting: def.targeting ?? null };
     const existing = byKey.get(key);
     if (!existing) {
-      const row: FlagRow = { id: randomId(), projectId: project.id, key, type, description: '', tags: [], variants: def.variants, clientVisible: false, metadata: def.metadata ?? {}, createdAt: now, updatedAt: now };
+      const row: FlagRow = { id: randomId(), projectId: project.id, key, type, description: '', tags: [], variants: def.variants, clientVisible: false, metadata: def.metadata ?? {}, archived: false, createdAt: now, updatedAt: now };
       nextFlags.push(row);
       flagWrites.push(db.insert(flags).values(row));
       configWrites.push({ flagId: row.id, environmentId: env.id, ...config, updatedAt: now });

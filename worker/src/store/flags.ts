@@ -32,6 +32,7 @@ export function flagView(flag: FlagRow, state: ProjectState) {
     variants: flag.variants,
     clientVisible: flag.clientVisible,
     metadata: flag.metadata,
+    archived: flag.archived,
     environments: envs,
     createdAt: new Date(flag.createdAt).toISOString(),
     updatedAt: new Date(flag.updatedAt).toISOString(),
@@ -121,6 +122,7 @@ export async function createFlag(db: Db, actor: AuditActor, project: ProjectRow,
     variants,
     clientVisible: input.clientVisible ?? false,
     metadata: input.metadata ?? {},
+    archived: false,
     createdAt: now,
     updatedAt: now,
   };
@@ -145,11 +147,12 @@ export async function createFlag(db: Db, actor: AuditActor, project: ProjectRow,
   return { view, affected: state.environments.map((e) => e.id) };
 }
 
-export type FlagPatch = Partial<Pick<FlagRow, 'description' | 'tags' | 'variants' | 'clientVisible' | 'metadata'>>;
+export type FlagPatch = Partial<Pick<FlagRow, 'description' | 'tags' | 'variants' | 'clientVisible' | 'metadata' | 'archived'>>;
 
 export async function updateFlag(db: Db, actor: AuditActor, project: ProjectRow, key: string, patch: FlagPatch, ifMatch?: string) {
   const { state, flag } = await getFlag(db, project, key);
   await assertFlagMatches(ifMatch, flag, state);
+  if (patch.archived && !flag.archived) assertOffEverywhere(flag, state);
   const next: FlagRow = { ...flag, ...patch, updatedAt: Date.now() };
   if (patch.variants) next.type = resolveType(patch.variants, flag.type === 'integer' || flag.type === 'float' ? undefined : flag.type);
   const changed = (['variants', 'metadata'] as const).filter((f) => patch[f] !== undefined).map((f) => flagPath(key, f));
@@ -162,6 +165,12 @@ export async function updateFlag(db: Db, actor: AuditActor, project: ProjectRow,
     auditInsert(db, { actor, action: 'flag.update', projectId: project.id, resource: `projects/${project.key}/flags/${key}`, before, after }, next.updatedAt),
   ]);
   return { view: after, affected: state.environments.map((e) => e.id) };
+}
+
+/** An archived flag is out of sight, so it must serve nobody anything from its targeting. */
+function assertOffEverywhere(flag: FlagRow, state: ProjectState) {
+  const on = state.environments.filter((env) => effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id)).state === 'ENABLED');
+  if (on.length) throw new ApiError('CONFLICT', `Flag '${flag.key}' is on in ${on.map((e) => `'${e.key}'`).join(', ')}: switch it off in every environment first`);
 }
 
 export async function deleteFlag(db: Db, actor: AuditActor, project: ProjectRow, key: string, ifMatch?: string) {
@@ -184,6 +193,8 @@ export async function updateFlagConfig(db: Db, actor: AuditActor, project: Proje
   if (!env) throw notFound(`Environment '${envKey}'`);
   await assertFlagMatches(ifMatch, flag, state);
   const current = effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id));
+  // keeps archived flags off everywhere, as archiving required
+  if (patch.state === 'ENABLED' && flag.archived) throw new ApiError('CONFLICT', `Flag '${key}' is archived: unarchive it before switching it on`);
   if (patch.state === 'ENABLED' && current.state !== 'ENABLED') await assertDeployed(db, env, [key], force, `switching '${key}' on`);
   const config: EnvConfig = { ...current, ...patch };
   assertValid(state, env, { key, flag, config }, (['state', 'defaultVariant', 'targeting'] as const).filter((f) => patch[f] !== undefined).map((f) => flagPath(key, f)));

@@ -115,6 +115,8 @@ export async function releaseAction(c: Commit, key: string, action: ReleaseActio
     case 'start': {
       if (state !== 'draft') throw refuse(before, state, action);
       await assertDeployed(c.db, c.env, flagKeys, !!opts.force, `starting release '${key}'`);
+      const archived = project.flags.filter((f) => flagKeys.includes(f.key) && f.archived);
+      if (archived.length) throw new ApiError('CONFLICT', `${archived.map((f) => `'${f.key}'`).join(', ')} ${archived.length > 1 ? 'are' : 'is'} archived: unarchive it before releasing it`);
       const busy = project.releases.find((r) => r.environmentId === c.env.id && r.id !== before.id && ['scheduled', 'rolling_out', 'paused'].includes(currentState(r, c.now)) && r.flags.some((f) => flagKeys.includes(f.key)));
       if (busy) throw new ApiError('CONFLICT', `Release '${busy.key}' is still running for ${busy.flags.filter((f) => flagKeys.includes(f.key)).map((f) => `'${f.key}'`).join(', ')}: finish, roll back or kill it first`);
       after.anchorAt = before.startAt !== null && before.startAt > c.now ? before.startAt : c.now;

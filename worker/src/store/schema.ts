@@ -50,6 +50,8 @@ export const flags = sqliteTable(
     /** Whether client (browser) SDK keys may evaluate this flag. */
     clientVisible: integer('client_visible', { mode: 'boolean' }).notNull().default(false),
     metadata: text('metadata', { mode: 'json' }).$type<Record<string, string | number | boolean>>().notNull().default({}),
+    /** Hidden from the dashboard's list; only a flag switched off in every environment can be archived. */
+    archived: integer('archived', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
   },

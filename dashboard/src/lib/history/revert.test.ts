@@ -6,7 +6,7 @@ import { revertChanges, revertOf } from './revert';
 
 const entry = (over: Partial<AuditEntry>): AuditEntry => ({ id: 1, at: '', actor: 'ann', action: 'flag.configure', resource: 'projects/default/environments/production/flags/checkout', before: null, after: null, ...over });
 const flag: Flag = {
-  key: 'checkout', type: 'boolean', description: 'now', tags: ['a'], variants: { on: true, off: false }, clientVisible: false, metadata: {}, createdAt: '', updatedAt: '',
+  key: 'checkout', type: 'boolean', description: 'now', tags: ['a'], variants: { on: true, off: false }, clientVisible: false, metadata: {}, archived: false, createdAt: '', updatedAt: '',
   environments: {
     development: { state: 'ENABLED', defaultVariant: 'on', targeting: { if: [{ '==': [{ var: 'plan' }, 'pro'] }, 'on'] } },
     production: { state: 'ENABLED', defaultVariant: 'off', targeting: null }
@@ -25,6 +25,16 @@ describe('revert', () => {
     expect(revert?.kind).toBe('update');
     expect(Object.keys(revert!.patch).sort()).toEqual(['clientVisible', 'description', 'metadata', 'tags', 'variants']);
     expect(revertChanges(flag, revert!)).toEqual([{ path: '/description', kind: 'changed', before: 'now', after: 'then' }]);
+  });
+
+  it('unarchives only when reverting the archiving itself', () => {
+    const archivedNow = { ...flag, archived: true };
+    const archiving = revertOf(entry({ action: 'flag.update', resource: 'projects/default/flags/checkout', before: { ...flag, archived: false } as never, after: archivedNow as never }));
+    expect(archiving!.patch).toMatchObject({ archived: false });
+    expect(revertChanges(archivedNow, archiving!)).toEqual([{ path: '/archived', kind: 'changed', before: true, after: false }]);
+    const olderEdit = revertOf(entry({ action: 'flag.update', resource: 'projects/default/flags/checkout', before: { ...flag, description: 'then' } as never, after: flag as never }));
+    expect('archived' in olderEdit!.patch).toBe(false);
+    expect(revertChanges(archivedNow, olderEdit!)).toEqual([{ path: '/description', kind: 'changed', before: 'now', after: 'then' }]);
   });
 
   it('offers nothing for creations, deletions and other resources', () => {

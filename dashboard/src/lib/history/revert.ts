@@ -24,13 +24,19 @@ export function revertOf(entry: AuditEntry): Revert | null {
     const env = environmentOf(entry.resource);
     return env ? { kind: 'configure', flag, env, patch: pick(entry.before, CONFIG) as FlagEnvironmentPatch } : null;
   }
-  if (entry.action === 'flag.update') return { kind: 'update', flag, patch: pick(entry.before, SETTINGS) as FlagPatch };
+  if (entry.action === 'flag.update') {
+    const patch = pick(entry.before, SETTINGS) as FlagPatch;
+    // only reverting the archiving itself flips it back: reverting an older edit must not unarchive the flag
+    const archived = entry.before.archived;
+    if (typeof archived === 'boolean' && isObject(entry.after) && entry.after.archived !== archived) patch.archived = archived;
+    return { kind: 'update', flag, patch };
+  }
   return null;
 }
 
 /** What the revert changes, from the flag as it is now. */
 export function revertChanges(flag: Flag, revert: Revert): Change[] {
-  const now = revert.kind === 'configure' ? (configIn(flag, revert.env) as Record<string, JsonValue>) : (pick(flag as unknown as Record<string, JsonValue>, SETTINGS) as Record<string, JsonValue>);
+  const now = revert.kind === 'configure' ? (configIn(flag, revert.env) as Record<string, JsonValue>) : (pick(flag as unknown as Record<string, JsonValue>, [...SETTINGS, 'archived']) as Record<string, JsonValue>);
   const after = { ...now, ...(revert.patch as Record<string, JsonValue>) };
   return diffJson(now, after);
 }

@@ -1,5 +1,6 @@
 // The project and environment being looked at, and its flags: loading, optimistic switches, creation, edits, deletion.
 import { ApiError, type Api, type Environment, type Flag, type FlagEnvironmentPatch, type FlagInput, type FlagPatch, type Project, type ScheduledChangeInput, type WriteOptions } from '../api';
+import { FlagReleases } from './flag-releases.svelte';
 import { DormantGuard } from './guarded.svelte';
 import type { LiveEnvironment } from './live-environment.svelte';
 
@@ -22,6 +23,8 @@ export class Workspace {
   live = $state<LiveEnvironment | null>(null);
   /** a switch the dormant-code guard refused, waiting for "go ahead anyway" */
   readonly dormant = new DormantGuard();
+  /** the release deciding each flag in each environment, for the list */
+  readonly flagReleases: FlagReleases;
 
   #loadId = 0;
   /** the latest edit of each flag, so answers arriving out of order do not undo a newer edit */
@@ -30,7 +33,9 @@ export class Workspace {
   #inFlight = new Map<string, number>();
   #committed = new Set<() => void>();
 
-  constructor(private readonly api: Api) {}
+  constructor(private readonly api: Api) {
+    this.flagReleases = new FlagReleases(api);
+  }
 
   async load(preferred?: { project?: string | null; env?: string | null }) {
     await this.guard(async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE `flags` ADD `archived` integer DEFAULT false NOT NULL;
