@@ -110,7 +110,6 @@ export function releaseRule(def: ReleaseDefinition, inside: string, outside: str
   const percentAt = basisPoints(def);
   const salt = murmur3Prefix(def.salt);
   const by = def.bucketBy ?? 'targetingKey';
-  const byKey = by === 'targetingKey';
   // the percentage is the same for every evaluation at one time (a request evaluates at one time)
   let lastNow = NaN;
   let bp = 0;
