@@ -21,6 +21,10 @@ export const errorStatus = {
   INVALID_STATE: 409,
   /** switching on or releasing a flag that no recorded deployment uses (`?force=true` confirms) */
   DORMANT_CODE: 409,
+  /** a change to what a flag serves in an environment where a running release owns it (`?releaseAction=` ends the release with it) */
+  RELEASE_OWNS_FLAG: 409,
+  /** starting a release would take the inside variant from users who have it now (`?acknowledgeLoss=true` confirms) */
+  TAKES_FEATURE_AWAY: 409,
   /** If-Match named a version of the resource that is no longer the current one */
   PRECONDITION_FAILED: 412,
   INTERNAL: 500,

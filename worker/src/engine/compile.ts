@@ -7,6 +7,7 @@ import { isPlainObject, RuleError, type CompileScope, type Fn } from './rule';
 import type { MurmurState } from './murmur3';
 import type { ResultCache } from './result-cache';
 import { releaseRule } from './release';
+import { schedulePhases } from './schedule-phases';
 
 /** The release that decides a flag, with the flag's variants inside and outside it. */
 interface FlagRelease {
@@ -193,19 +194,9 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
  * chosen by the evaluation time. A change that cannot be read is left out (validation refuses it when saved).
  */
 function makeScheduledFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope: CompileScope, release?: FlagRelease): CompiledFlag {
-  const changes = (def.schedule as unknown[])
-    .filter((c): c is Record<string, JsonValue> => isPlainObject(c) && typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)))
-    .sort((a, b) => Date.parse(a.at as string) - Date.parse(b.at as string));
-  let current: FlagDefinition = { ...def, schedule: undefined };
-  const base = makeFlag(key, current, setMetadata, scope, release);
+  const base = makeFlag(key, { ...def, schedule: undefined }, setMetadata, scope, release);
   const phases = [{ from: -Infinity, flag: base }];
-  for (const change of changes) {
-    current = { ...current };
-    if (change.state === 'ENABLED' || change.state === 'DISABLED') current.state = change.state;
-    if (change.defaultVariant !== undefined) current.defaultVariant = change.defaultVariant as string | null;
-    if (change.targeting !== undefined) current.targeting = change.targeting;
-    phases.push({ from: Date.parse(change.at as string), flag: makeFlag(key, current, setMetadata, scope, release) });
-  }
+  for (const phase of schedulePhases(def)) phases.push({ from: phase.from, flag: makeFlag(key, phase.def, setMetadata, scope, release) });
   return { ...base, rule: null, fixed: null, phases };
 }
 
@@ -229,12 +220,16 @@ function underRelease(flag: CompiledFlag, { def, inside, outside }: FlagRelease)
   }
 }
 
-/** Which release decides each flag: the first that names it (validation allows one per flag). */
+/**
+ * Which release decides each flag: the first that names it (validation allows one per flag). A release that has
+ * ended (released or rolled back) decides nothing: its outcome was written into its flags when it ended, and it
+ * stays in the snapshot only to be announced.
+ */
 function indexReleases(releases: unknown): Map<string, FlagRelease> {
   const out = new Map<string, FlagRelease>();
   if (!isPlainObject(releases)) return out;
   for (const def of Object.values(releases as Record<string, unknown>)) {
-    if (!isPlainObject(def) || !isPlainObject(def.flags)) continue;
+    if (!isPlainObject(def) || !isPlainObject(def.flags) || def.state === 'released' || def.state === 'rolled_back') continue;
     for (const [key, v] of Object.entries(def.flags)) {
       if (out.has(key) || !isPlainObject(v) || typeof v.inside !== 'string' || typeof v.outside !== 'string') continue;
       out.set(key, { def: def as unknown as ReleaseDefinition, inside: v.inside, outside: v.outside });

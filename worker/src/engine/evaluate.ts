@@ -69,12 +69,17 @@ function enter(snapshot: FlagSnapshot, ctx: Record<string, unknown>, now: number
   return shared;
 }
 
-/** The phase of a flag with scheduled changes in effect at `now`. */
+/** The phase of a flag with scheduled changes in effect at `now`: the last that began (binary search, any number of changes). */
 function phaseAt(flag: CompiledFlag, now: number): CompiledFlag {
   const phases = flag.phases as NonNullable<CompiledFlag['phases']>;
-  let i = phases.length - 1;
-  while (i > 0 && phases[i].from > now) i--;
-  return phases[i].flag;
+  let lo = 0;
+  let hi = phases.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (phases[mid].from <= now) lo = mid;
+    else hi = mid - 1;
+  }
+  return phases[lo].flag;
 }
 
 function run(flag: CompiledFlag, env: Env): EvaluationResult {

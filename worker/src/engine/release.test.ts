@@ -117,16 +117,19 @@ describe('pause, resume, rollback and kill', () => {
     expect(later.size).toBeGreaterThan(before.length);
   });
 
-  it('rollback serves the outside variant to everyone the release decides for; the flag’s own rules still apply', () => {
-    const rules: JsonValue = { if: [{ ends_with: [{ var: 'email' }, '@acme.com'] }, 'on', null] };
-    const set = compileFlagSet(doc(release({ state: 'rolled_back' }), rules));
-    expect(inside(set, T0 + 400 * MIN)).toEqual([]);
-    expect(evaluateFlag(set, 'checkout-v2', { targetingKey: 'u', email: 'a@acme.com' }, { now: T0 }).value).toBe(true);
+  it('an ended release (rolled back or released) decides nothing: its flag serves its own configuration, where the outcome was written', () => {
+    const rules: JsonValue = { if: [{ ends_with: [{ var: 'email' }, '@acme.com'] }, 'off', null] };
+    for (const state of ['rolled_back', 'released'] as const) {
+      // the flag's default variant is "on": the release no longer puts anyone outside
+      const set = compileFlagSet(doc(release({ state }), rules));
+      expect(inside(set, T0 + 400 * MIN).length).toBe(users.length);
+      expect(evaluateFlag(set, 'checkout-v2', { targetingKey: 'u', email: 'a@acme.com' }, { now: T0 }).value).toBe(false);
+    }
   });
 
   it('kill serves the outside variant to everyone, over the flag’s own rules', () => {
     const rules: JsonValue = { if: [{ ends_with: [{ var: 'email' }, '@acme.com'] }, 'on', null] };
-    const set = compileFlagSet(doc(release({ state: 'released', killed: true }), rules));
+    const set = compileFlagSet(doc(release({ killed: true }), rules));
     const r = evaluateFlag(set, 'checkout-v2', { targetingKey: 'u', email: 'a@acme.com' }, { now: T0 });
     expect(r).toMatchObject({ value: false, variant: 'off', reason: 'STATIC' });
   });

@@ -28,7 +28,10 @@ export interface ScheduledChange {
   at: string;
   state?: FlagStateName;
   defaultVariant?: string | null;
+  /** replaces the flag's rules */
   targeting?: JsonValue;
+  /** `fractional` buckets ([variant, weight], …) for everyone the flag's rules leave to the default: the rules stay */
+  split?: JsonValue[];
 }
 
 /** A whole flag set (one environment): a flagd file plus Curtain's top-level extensions. */

@@ -61,6 +61,8 @@ export function validateReleases(doc: FlagSetDocument): ValidationIssue[] {
         add(path, 'must be { inside, outside }');
         continue;
       }
+      // an ended release decides nothing (only announced): the flag's variants may have changed since it ended
+      if (rel.state === 'released' || rel.state === 'rolled_back') continue;
       const variants = isPlainObject(flag.variants) ? flag.variants : {};
       for (const side of ['inside', 'outside'] as const) {
         const name = v[side];

@@ -66,8 +66,13 @@ function checkFlag(key: string, flag: unknown, path: string, issues: ValidationI
     issues.push({ path: pointer(path, 'defaultVariant'), message: `defaultVariant "${dv}" is not one of the variants (${Object.keys(variants).join(', ')})` });
   }
   checkMetadata(flag.metadata, pointer(path, 'metadata'), issues);
-  if (flag.targeting === undefined) return emptyReferences();
-  const refs = checkRule(flag.targeting, pointer(path, 'targeting'), issues, warnings);
+  const refs = flag.targeting === undefined ? emptyReferences() : checkTargeting(key, flag.targeting, variants, pointer(path, 'targeting'), issues, warnings);
+  if (flag.schedule !== undefined) checkSchedule(key, flag.schedule, variants, pointer(path, 'schedule'), refs, issues, warnings);
+  return refs;
+}
+
+function checkTargeting(key: string, targeting: JsonValue, variants: unknown, path: string, issues: ValidationIssue[], warnings: ValidationIssue[]): RuleReferences {
+  const refs = checkRule(targeting, path, issues, warnings);
   if (isPlainObject(variants)) {
     for (const r of refs.results) {
       if (!Object.prototype.hasOwnProperty.call(variants, r.value)) {
@@ -77,6 +82,45 @@ function checkFlag(key: string, flag: unknown, path: string, issues: ValidationI
     }
   }
   return refs;
+}
+
+/**
+ * Curtain's scheduled changes: each one valid in the phase it starts (its default variant and split name variants
+ * of the flag, its rules check like the flag's own). Their references join the flag's (`into`), so that they too
+ * must resolve and make no cycle. A change that names a variant the flag no longer has is an issue at that change.
+ */
+function checkSchedule(key: string, schedule: unknown, variants: unknown, path: string, into: RuleReferences, issues: ValidationIssue[], warnings: ValidationIssue[]): void {
+  if (!Array.isArray(schedule)) return void issues.push({ path, message: 'schedule is a list of changes' });
+  const hasVariant = (name: string) => isPlainObject(variants) && Object.prototype.hasOwnProperty.call(variants, name);
+  const names = isPlainObject(variants) ? Object.keys(variants).join(', ') : '';
+  schedule.forEach((change, i) => {
+    const at = pointer(path, String(i));
+    if (!isPlainObject(change)) return void issues.push({ path: at, message: 'a scheduled change is an object with "at"' });
+    const when = typeof change.at === 'string' && !Number.isNaN(Date.parse(change.at)) ? change.at : null;
+    if (when === null) issues.push({ path: pointer(at, 'at'), message: 'at is an RFC 3339 date-time' });
+    const label = `the change scheduled for ${when ?? 'an unreadable time'}`;
+    if (change.state !== undefined && !STATES.has(change.state as string)) issues.push({ path: pointer(at, 'state'), message: 'state is "ENABLED" or "DISABLED"' });
+    const dv = change.defaultVariant;
+    if (dv !== undefined && dv !== null && (typeof dv !== 'string' || !hasVariant(dv))) {
+      issues.push({ path: pointer(at, 'defaultVariant'), message: `${label} sets the default variant to ${JSON.stringify(dv)}, which is not a variant of flag "${key}" (${names})` });
+    }
+    if (change.targeting !== undefined && change.split !== undefined) issues.push({ path: at, message: `${label} either replaces the rules (targeting) or sets a split after them (split), not both` });
+    const merge = (r: RuleReferences) => {
+      into.refs.push(...r.refs);
+      into.segments.push(...r.segments);
+      into.prerequisites.push(...r.prerequisites);
+      into.size = Math.max(into.size, r.size);
+    };
+    if (change.targeting !== undefined) merge(checkTargeting(key, change.targeting, variants, pointer(at, 'targeting'), issues, warnings));
+    if (change.split !== undefined) {
+      if (!Array.isArray(change.split)) return void issues.push({ path: pointer(at, 'split'), message: 'split is a list of [variant, weight] buckets' });
+      merge(checkRule({ fractional: change.split }, pointer(at, 'split'), issues, issues));
+      change.split.forEach((bucket, b) => {
+        const name = Array.isArray(bucket) ? bucket[0] : undefined;
+        if (typeof name === 'string' && !hasVariant(name)) issues.push({ path: pointer(pointer(at, 'split'), String(b)), message: `${label} splits to "${name}", which is not a variant of flag "${key}" (${names})` });
+      });
+    }
+  });
 }
 
 /** Names reachable from `start` through `edges` that lead back to it, or null. */

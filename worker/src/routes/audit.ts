@@ -4,7 +4,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
 import { listAudit, listInstanceAudit } from '../store/audit';
 import { getProject } from '../store/projects';
-import { auditEntrySchema, errorResponses, json, projectParams } from './schemas';
+import { auditEntrySchema, errorResponses, json, keySchema, projectParams } from './schemas';
 
 const security = [{ AdminToken: [] }];
 const limit = z.coerce.number().int().min(1).max(500).default(100);
@@ -15,12 +15,16 @@ export const auditRoutes = new OpenAPIHono<AppEnv>()
       method: 'get',
       path: '/projects/{project}/audit',
       security,
-      request: { params: projectParams, query: z.object({ limit }) },
+      request: {
+        params: projectParams,
+        query: z.object({ limit, flag: keySchema.optional().openapi({ description: 'only the entries that concern this flag: its changes, and the releases, scheduled changes, deployments and imports that name it' }) }),
+      },
       responses: { 200: json(z.object({ entries: z.array(auditEntrySchema) }), 'Newest first'), ...errorResponses },
     }),
     async (c) => {
       const project = await getProject(c.var.db, c.req.valid('param').project);
-      return c.json({ entries: await listAudit(c.var.db, project.id, c.req.valid('query').limit) }, 200);
+      const { limit, flag } = c.req.valid('query');
+      return c.json({ entries: await listAudit(c.var.db, project.id, limit, flag) }, 200);
     },
   )
   .openapi(

@@ -17,13 +17,19 @@ const changeInput = z
     at: z.iso.datetime({ offset: true }).describe('when the change takes effect (RFC 3339, in the future)'),
     state: stateSchema.optional(),
     defaultVariant: z.string().min(1).max(128).nullable().optional(),
-    targeting: z.unknown().optional().describe('JsonLogic, e.g. a split: {"fractional": [["on", 25], ["off", 75]]}'),
+    targeting: z.unknown().optional().describe('JsonLogic that replaces the flag’s rules'),
+    split: z
+      .array(z.tuple([z.string().min(1).max(128), z.number().int().min(0)]))
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('a split for everyone the flag’s rules leave to the default, as `fractional` buckets [[variant, weight], …]; the rules stay'),
   })
   .strict()
   .openapi('ScheduledChangeInput');
 
 const changeSchema = z
-  .object({ id: z.string(), at: z.string(), state: stateSchema.optional(), defaultVariant: z.string().nullable().optional(), targeting: z.unknown().optional(), createdBy: z.string(), createdAt: z.string() })
+  .object({ id: z.string(), at: z.string(), state: stateSchema.optional(), defaultVariant: z.string().nullable().optional(), targeting: z.unknown().optional(), split: z.array(z.tuple([z.string(), z.number()])).optional(), createdBy: z.string(), createdAt: z.string() })
   .openapi('ScheduledChange');
 
 export const flagScheduleRoutes = new OpenAPIHono<AppEnv>()
@@ -39,9 +45,9 @@ export const flagScheduleRoutes = new OpenAPIHono<AppEnv>()
       method: 'post',
       path: '/projects/{project}/environments/{env}/flags/{flag}/schedule',
       security,
-      description: 'Schedules a change of state, default variant or targeting at a time. It travels with the definition and the edge applies it on time; edits made meanwhile keep it (it changes only what it names). Switching on is guarded like an immediate switch (`?force=true`).',
+      description: 'Schedules a change of state, default variant, the rules (`targeting` replaces them) or a split after the rules (`split` keeps them) at a time. It travels with the definition and the edge applies it on time; edits made meanwhile keep it (it changes only what it names). Switching on is guarded like an immediate switch (`?force=true`); the switch and default variant of a flag a running release owns cannot be scheduled (409 RELEASE_OWNS_FLAG).',
       request: { params, query: forceQuery, ...jsonBody(changeInput) },
-      responses: { 201: json(changeSchema, 'Scheduled'), ...errorResponses, 409: errorResponses[400] },
+      responses: { 201: json(changeSchema, 'Scheduled'), ...errorResponses, 409: { description: 'Refused: the flag is archived, a release owns it, or the dormant-code guard', content: errorResponses[400].content } },
     }),
     async (c) => {
       const p = c.req.valid('param');

@@ -26,6 +26,18 @@ const reportSchema = z
       warnings: z
         .array(z.object({ flag: z.string().nullable(), path: z.string(), message: z.string() }))
         .describe("Rules that flagd loads and evaluates but Curtain's stricter checks would refuse, in the environment after the import: the flag they concern (null for a shared rule no flag uses), a JSON pointer and what is wrong"),
+      releases: z
+        .array(
+          z.object({
+            flag: z.string(),
+            environment: z.string(),
+            release: z.object({ key: z.string(), state: z.string(), percent: z.number() }),
+            change: z.enum(['targeting', 'switch', 'variants', 'delete']),
+            refused: z.boolean(),
+          }),
+        )
+        .describe('flags the file touches that a running release owns: a change of their rules is applied (they decide before the release); one of their switch, default variant, the variants the release serves, or their deletion is refused (409 RELEASE_OWNS_FLAG) unless `releaseAction` ends the release with the import'),
+      dormant: z.array(z.string()).describe('flags the file switches on that no recorded deployment of the environment uses: refused (409 DORMANT_CODE) unless `force=true`'),
     }),
   })
   .openapi('ImportReport');
@@ -48,17 +60,19 @@ export const flagdRoutes = new OpenAPIHono<AppEnv>()
       path: '/projects/{project}/environments/{env}/flagd',
       security,
       description:
-        "Imports a flagd file into the environment, all or nothing. Any file that flagd loads is accepted: rules that Curtain's stricter checks would refuse (an unknown operator, bad arguments to sem_ver/starts_with/ends_with, partial versions, negative fractional weights, a $ref to a missing shared rule, targeting that can return a name that is not a variant) are listed under `report.warnings` and evaluate as flagd evaluates them; `strict=true` refuses them instead (400 INVALID_DEFINITION with the same paths). Flag keys follow the API's key rule. Flags of the project missing from the file are left alone unless `prune=true`, which deletes them. `dryRun=true` reports without writing.",
+        "Imports a flagd file into the environment, all or nothing. Any file that flagd loads is accepted: rules that Curtain's stricter checks would refuse (an unknown operator, bad arguments to sem_ver/starts_with/ends_with, partial versions, negative fractional weights, a $ref to a missing shared rule, targeting that can return a name that is not a variant) are listed under `report.warnings` and evaluate as flagd evaluates them; `strict=true` refuses them instead (400 INVALID_DEFINITION with the same paths). Flag keys follow the API's key rule. Flags of the project missing from the file are left alone unless `prune=true`, which deletes them. `dryRun=true` reports without writing. A flag a running release owns keeps its switch, default variant and the variants the release serves (409 RELEASE_OWNS_FLAG, listed in `report.releases`, unless `releaseAction`); flags switched on must be deployed (409 DORMANT_CODE unless `force=true`).",
       request: {
         params: envParams,
         query: z.object({
           dryRun: flag('report without writing'),
           prune: flag('delete flags absent from the file'),
           strict: flag("refuse rules that Curtain's stricter checks refuse, instead of importing them with warnings"),
+          force: flag('switch on flags that no recorded deployment uses (the dormant-code guard)'),
+          releaseAction: z.enum(['rollback', 'kill']).optional().describe('ends the releases that own flags the file changes, with the import (409 RELEASE_OWNS_FLAG otherwise)'),
         }),
         ...jsonBody(flagdFile),
       },
-      responses: { 200: json(reportSchema, 'What changed (or would change)'), ...errorResponses },
+      responses: { 200: json(reportSchema, 'What changed (or would change)'), ...errorResponses, 409: { description: 'Refused: a running release owns a flag the file changes, or the dormant-code guard', content: errorResponses[400].content } },
     }),
     async (c) => {
       const params = c.req.valid('param');

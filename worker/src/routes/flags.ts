@@ -2,14 +2,16 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
 import { publishAndAdopt } from './publish-and-adopt';
-import { createFlag, deleteFlag, flagView, getFlag, listFlags, updateFlag, updateFlagConfig } from '../store/flags';
+import { createFlag, deleteFlag, flagView, getFlag, listFlags, servedView, updateFlag, updateFlagConfig } from '../store/flags';
 import { getProject } from '../store/projects';
-import { forceQuery } from './release-schemas';
+import { flagWriteQuery } from './release-schemas';
 import { envConfigPatchSchema, envParams, errorResponses, flagInputSchema, flagPatchSchema, flagSchema, json, keySchema, projectParams, jsonBody } from './schemas';
 import { entityTag } from '../store/write-conditions';
 import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './preconditions';
 
 const security = [{ AdminToken: [] }];
+
+const writeOptions = (q: { force?: 'true' | 'false'; releaseAction?: 'rollback' | 'kill'; revertOf?: number }) => ({ force: q.force === 'true', releaseAction: q.releaseAction, revertOf: q.revertOf });
 const flagParams = projectParams.extend({ flag: keySchema });
 const envFlagParams = envParams.extend({ flag: keySchema });
 
@@ -38,10 +40,10 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const project = await getProject(c.var.db, c.req.valid('param').project);
-      const { view, affected } = await createFlag(c.var.db, c.var.actor, project, c.req.valid('json'));
+      const { view, served, affected } = await createFlag(c.var.db, c.var.actor, project, c.req.valid('json'));
       await publishAndAdopt(c.env, c.var.db, affected);
       setEtag(c, await entityTag(view));
-      return c.json(view, 201);
+      return c.json(served, 201);
     },
   )
   .openapi(
@@ -49,9 +51,8 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { project, flag } = c.req.valid('param');
       const found = await getFlag(c.var.db, await getProject(c.var.db, project), flag);
-      const view = flagView(found.flag, found.state);
-      setEtag(c, await entityTag(view));
-      return c.json(view, 200);
+      setEtag(c, await entityTag(flagView(found.flag, found.state)));
+      return c.json(servedView(found.flag, found.state, Date.now()), 200);
     },
   )
   .openapi(
@@ -59,22 +60,22 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
       method: 'patch',
       path: '/projects/{project}/flags/{flag}',
       security,
-      request: { params: flagParams, headers: ifMatchHeaders, ...jsonBody(flagPatchSchema) },
+      request: { params: flagParams, query: flagWriteQuery.omit({ force: true }), headers: ifMatchHeaders, ...jsonBody(flagPatchSchema) },
       responses: { 200: tagged(json(flagSchema, 'Updated')), ...errorResponses, ...writeConflicts },
     }),
     async (c) => {
       const { project, flag } = c.req.valid('param');
-      const { view, affected } = await updateFlag(c.var.db, c.var.actor, await getProject(c.var.db, project), flag, c.req.valid('json'), ifMatchOf(c));
+      const { view, served, affected } = await updateFlag(c.var.db, c.var.actor, await getProject(c.var.db, project), flag, c.req.valid('json'), ifMatchOf(c), writeOptions(c.req.valid('query')));
       await publishAndAdopt(c.env, c.var.db, affected);
       setEtag(c, await entityTag(view));
-      return c.json(view, 200);
+      return c.json(served, 200);
     },
   )
   .openapi(
-    createRoute({ method: 'delete', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams, headers: ifMatchHeaders }, responses: { 204: { description: 'Deleted' }, ...errorResponses, ...writeConflicts } }),
+    createRoute({ method: 'delete', path: '/projects/{project}/flags/{flag}', security, description: 'Deletes the flag in every environment, with its pending scheduled changes. Refused (409) while a release owns it or a draft release names it; ended releases keep their record (a flag created again under the key is never in them).', request: { params: flagParams, query: flagWriteQuery.pick({ releaseAction: true }), headers: ifMatchHeaders }, responses: { 204: { description: 'Deleted' }, ...errorResponses, ...writeConflicts } }),
     async (c) => {
       const { project, flag } = c.req.valid('param');
-      const { affected } = await deleteFlag(c.var.db, c.var.actor, await getProject(c.var.db, project), flag, ifMatchOf(c));
+      const { affected } = await deleteFlag(c.var.db, c.var.actor, await getProject(c.var.db, project), flag, ifMatchOf(c), writeOptions(c.req.valid('query')));
       await publishAndAdopt(c.env, c.var.db, affected);
       return c.body(null, 204);
     },
@@ -84,15 +85,16 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
       method: 'patch',
       path: '/projects/{project}/environments/{env}/flags/{flag}',
       security,
-      description: "Changes a flag's state, default variant or targeting in one environment; live at the edge within seconds. Switching a flag on that no recorded deployment of the environment uses answers 409 DORMANT_CODE unless `?force=true`.",
-      request: { params: envFlagParams, query: forceQuery, headers: ifMatchHeaders, ...jsonBody(envConfigPatchSchema) },
+      description:
+        "Changes a flag's state, default variant or targeting in one environment; live at the edge within seconds. Switching a flag on that no recorded deployment of the environment uses answers 409 DORMANT_CODE unless `?force=true`. While a release owns the flag there (scheduled, rolling out or paused), changing its switch or default variant answers 409 RELEASE_OWNS_FLAG unless `?releaseAction=rollback|kill` ends the release with the change; its targeting may change (the flag's own rules decide before the release).",
+      request: { params: envFlagParams, query: flagWriteQuery, headers: ifMatchHeaders, ...jsonBody(envConfigPatchSchema) },
       responses: { 200: tagged(json(flagSchema, 'Updated')), ...errorResponses, ...writeConflicts },
     }),
     async (c) => {
       const { project, env, flag } = c.req.valid('param');
-      const { view, affected } = await updateFlagConfig(c.var.db, c.var.actor, await getProject(c.var.db, project), env, flag, c.req.valid('json'), c.req.valid('query').force === 'true', ifMatchOf(c));
+      const { view, served, affected } = await updateFlagConfig(c.var.db, c.var.actor, await getProject(c.var.db, project), env, flag, c.req.valid('json'), writeOptions(c.req.valid('query')), ifMatchOf(c));
       await publishAndAdopt(c.env, c.var.db, affected);
       setEtag(c, await entityTag(view));
-      return c.json(view, 200);
+      return c.json(served, 200);
     },
   );

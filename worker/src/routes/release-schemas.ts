@@ -69,7 +69,10 @@ export const releaseSchema = z
     killed: z.boolean(),
     flags: z.array(z.object({ key: z.string(), inside: z.string(), outside: z.string() })),
     plan: z.object({ steps: z.array(z.object({ percent: z.number(), holdMinutes: z.number() })) }),
-    startAt: z.string().nullable(),
+    timeline: z
+      .array(z.object({ step: z.number(), percent: z.number(), startsAt: z.string().nullable() }))
+      .describe('when each step began or begins, in true time: a pause delays only the steps after it (null: waits behind a pause going on, or will not come)'),
+    startAt: z.string().nullable().describe('when the plan starts or started (true time; the first step’s start)'),
     startedAt: z.string().nullable(),
     pausedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
@@ -123,4 +126,14 @@ export const deploymentSchema = z
 
 export const forceQuery = z.object({
   force: z.enum(['true', 'false']).optional().describe('`true` confirms an action the dormant-code guard refused'),
+});
+
+export const releaseActionQuery = forceQuery.extend({
+  acknowledgeLoss: z.enum(['true', 'false']).optional().describe('`true` starts a release even though users who have the inside variant now would lose it (409 TAKES_FEATURE_AWAY otherwise)'),
+});
+
+/** A flag write that would change what a running release serves: `releaseAction` ends the release with it, in one batch. */
+export const flagWriteQuery = forceQuery.extend({
+  releaseAction: z.enum(['rollback', 'kill']).optional().describe('ends the release that owns the flag (409 RELEASE_OWNS_FLAG otherwise) with this action, together with the change: both are audited'),
+  revertOf: z.coerce.number().int().positive().optional().describe('the id of the history entry this change reverts: the history labels it as a revert of that entry'),
 });

@@ -9,7 +9,7 @@ import { getEnvironment, getProject } from '../store/projects';
 import { deleteRelease, releaseAction, releaseTag, updateRelease, type ReleaseAction } from '../store/release-actions';
 import { receiveAlerts, recordReadings } from '../store/release-guardrails';
 import { createRelease, getRelease, listReleases, releaseView } from '../store/releases';
-import { alertmanagerSchema, forceQuery, readingsSchema, releaseInputSchema, releasePatchSchema, releaseSchema } from './release-schemas';
+import { alertmanagerSchema, readingsSchema, releaseActionQuery, releaseInputSchema, releasePatchSchema, releaseSchema } from './release-schemas';
 import { envParams, errorResponses, json, jsonBody, keySchema } from './schemas';
 import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './preconditions';
 
@@ -24,11 +24,15 @@ async function scope(c: Context<AppEnv>, params: { project: string; env: string 
 }
 
 const actions: { action: ReleaseAction; description: string }[] = [
-  { action: 'start', description: 'Starts the plan now, or schedules it for `startAt`. Switches the release’s flags on in this environment. Refused by the dormant-code guard (409 DORMANT_CODE) unless `?force=true`.' },
+  {
+    action: 'start',
+    description:
+      'Starts the plan now, or schedules it for `startAt`. Switches the release’s flags on in this environment; from now until it ends the release owns them (writes that would change what they serve answer 409 RELEASE_OWNS_FLAG). Refused by the dormant-code guard (409 DORMANT_CODE) unless `?force=true`, and with 409 TAKES_FEATURE_AWAY when a flag serves the inside variant by default now (the users outside the first step would lose it) unless `?acknowledgeLoss=true`.',
+  },
   { action: 'pause', description: 'Freezes the rollout at its current percentage.' },
   { action: 'resume', description: 'Continues the remaining steps from where the pause stood, with the same users.' },
-  { action: 'rollback', description: 'Serves the outside variant to everyone the release decides for (the flags’ own rules still apply).' },
-  { action: 'kill', description: 'Serves the outside variant to everyone, over the flags’ own rules, for every flag of the release at once. No confirmation; live within the propagation bound.' },
+  { action: 'rollback', description: 'Ends the release: the outside variant becomes its flags’ default variant, so everyone the flags’ own rules leave to it gets the outside variant (the rules still apply).' },
+  { action: 'kill', description: 'Ends the release: its flags serve the outside variant to everyone (the default variant becomes the outside one and their rules are cleared; the history keeps them). For every flag at once, no confirmation; live within the propagation bound.' },
 ];
 
 let routes = new OpenAPIHono<AppEnv>()
@@ -135,13 +139,14 @@ for (const { action, description } of actions) {
       path: `/projects/{project}/environments/{env}/releases/{release}/${action}`,
       security,
       description,
-      request: { params: releaseParams, query: forceQuery, headers: ifMatchHeaders },
+      request: { params: releaseParams, query: releaseActionQuery, headers: ifMatchHeaders },
       responses: { 200: tagged(json(releaseSchema, 'The release after the action')), ...errorResponses, ...conflict },
     }),
     async (c) => {
       const p = c.req.valid('param');
       const s = await scope(c, p);
-      const { view, row, affected } = await releaseAction(s, p.release, action, { force: c.req.valid('query').force === 'true', ifMatch: ifMatchOf(c) });
+      const q = c.req.valid('query');
+      const { view, row, affected } = await releaseAction(s, p.release, action, { force: q.force === 'true', acknowledgeLoss: q.acknowledgeLoss === 'true', ifMatch: ifMatchOf(c) });
       await publishAndAdopt(c.env, s.db, affected);
       if (action === 'start' || action === 'resume') await wakeReleaseClock(c.env, s.env.id);
       setEtag(c, await releaseTag(row!));

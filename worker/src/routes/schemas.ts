@@ -26,7 +26,18 @@ export const envConfigSchema = z
     defaultVariant: z.string().nullable(),
     targeting: jsonValue.nullable(),
     schedule: z
-      .array(z.object({ id: z.string(), at: z.string(), state: stateSchema.optional(), defaultVariant: z.string().nullable().optional(), targeting: jsonValue.optional(), createdBy: z.string(), createdAt: z.string() }))
+      .array(
+        z.object({
+          id: z.string(),
+          at: z.string(),
+          state: stateSchema.optional(),
+          defaultVariant: z.string().nullable().optional(),
+          targeting: jsonValue.optional().describe('replaces the flag’s rules'),
+          split: z.array(jsonValue).optional().describe('a split ([variant, weight] buckets) for everyone the flag’s rules leave to the default: the rules stay'),
+          createdBy: z.string(),
+          createdAt: z.string(),
+        }),
+      )
       .optional()
       .describe('changes scheduled in this environment, soonest first (absent when none)'),
   })
@@ -38,6 +49,21 @@ export const flagEnvironmentSchema = envConfigSchema
     warnings: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .describe("What Curtain's strict checks say of this flag in this environment (a JSON pointer into the environment's flag set, and what is wrong): rules that flagd loads and a flagd import accepted. Empty when none."),
+    release: z
+      .object({
+        key: z.string(),
+        name: z.string(),
+        state: z.enum(['scheduled', 'rolling_out', 'paused', 'released', 'rolled_back']),
+        killed: z.boolean(),
+        percent: z.number().describe('share of the users the release decides for who are inside now'),
+        nextStepAt: z.string().nullable(),
+        inside: z.string(),
+        outside: z.string(),
+        owns: z.boolean().describe('true while the release decides the flag (scheduled, rolling out, paused): its switch and default variant are the release’s. Once ended, its outcome is the flag’s own configuration'),
+      })
+      .nullable()
+      .optional()
+      .describe('the newest started or scheduled release of this flag in this environment (absent in write answers’ ETag basis; null when none)'),
   })
   .openapi('FlagEnvironment');
 
@@ -107,6 +133,8 @@ export const auditEntrySchema = z
     resource: z.string(),
     before: jsonValue,
     after: jsonValue,
+    flags: z.array(z.string()).describe('the flag keys the entry concerns: a flag’s own changes, and the releases, schedules, deployments and imports that name it'),
+    revertOf: z.number().nullable().describe('the id of the entry this change reverted, when it was made as a revert (`?revertOf=`)'),
   })
   .openapi('AuditEntry');
 

@@ -15,8 +15,8 @@ export class ReleaseClock extends DurableObject<Bindings> {
     const now = Date.now();
     const releases = await advanceReleases(db, environmentId, now);
     const changes = await applyDueChanges(db, environmentId, now);
-    if (changes.applied > 0) await publishEnvironments(this.env, db, [environmentId]);
-    const due = [releases, changes.next].filter((t): t is number => t !== null);
+    if (changes.applied > 0 || releases.changed) await publishEnvironments(this.env, db, [environmentId]);
+    const due = [releases.next, changes.next].filter((t): t is number => t !== null);
     const next = due.length ? Math.min(...due) : null;
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);

@@ -1,5 +1,5 @@
 // Audit entries: every change to flags, environments and keys is written in the same batch as the change.
-import { desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { auditLog } from './schema';
 
@@ -22,7 +22,14 @@ export interface AuditInput {
   resource: string;
   before?: unknown;
   after?: unknown;
+  /** the flag keys it concerns, when not the flag its resource names (releases, deployments, imports) */
+  flags?: string[];
+  /** the id of the entry this change reverts */
+  revertOf?: number;
 }
+
+/** The flag a resource names (`…/flags/{key}`), if any. */
+const flagOfResource = (resource: string) => /\/flags\/([^/]+)$/.exec(resource)?.[1];
 
 /** The insert statement for one audit entry, to be put into the same `db.batch` as the change. */
 export function auditInsert(db: Db, entry: AuditInput, at: number) {
@@ -36,6 +43,8 @@ export function auditInsert(db: Db, entry: AuditInput, at: number) {
     resource: entry.resource,
     before: entry.before ?? null,
     after: entry.after ?? null,
+    flags: entry.flags ?? (flagOfResource(entry.resource) !== undefined ? [flagOfResource(entry.resource)!] : null),
+    revertOf: entry.revertOf ?? null,
   });
 }
 
@@ -48,12 +57,24 @@ const entryView = (r: typeof auditLog.$inferSelect) => ({
   resource: r.resource,
   before: r.before ?? null,
   after: r.after ?? null,
+  flags: r.flags ?? [],
+  revertOf: r.revertOf ?? null,
 });
 
-/** A project's entries, newest first. */
-export async function listAudit(db: Db, projectId: string, limit: number) {
-  const rows = await db.select().from(auditLog).where(eq(auditLog.projectId, projectId)).orderBy(desc(auditLog.id)).limit(limit);
+/**
+ * A project's entries, newest first; with `flag`, those that concern it: its own changes, and the releases,
+ * schedules, deployments and imports that name it.
+ */
+export async function listAudit(db: Db, projectId: string, limit: number, flag?: string) {
+  const concerns = flag === undefined ? undefined : sql`EXISTS (SELECT 1 FROM json_each(${auditLog.flags}) WHERE value = ${flag})`;
+  const rows = await db.select().from(auditLog).where(and(eq(auditLog.projectId, projectId), concerns)).orderBy(desc(auditLog.id)).limit(limit);
   return rows.map(entryView);
+}
+
+/** One entry of a project, or undefined. */
+export async function getAuditEntry(db: Db, projectId: string, id: number) {
+  const row = await db.query.auditLog.findFirst({ where: and(eq(auditLog.projectId, projectId), eq(auditLog.id, id)) });
+  return row ? entryView(row) : undefined;
 }
 
 /**

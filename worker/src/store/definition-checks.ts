@@ -1,7 +1,7 @@
 // Validation on the write path and warnings on the read path: a change is refused for the issues it
 // introduces (never for older ones, such as the warnings of a flag imported from flagd), and each flag
 // is shown the issues of Curtain's strict checks that concern it.
-import { validateFlagSet } from '../engine';
+import { validateFlagSet, validateReleases } from '../engine';
 import type { FlagSetDocument, JsonValue, ValidationIssue } from '../engine/types';
 import { ApiError } from '../errors';
 import type { EnvironmentRow } from './db';
@@ -125,4 +125,20 @@ export function flagWarnings(state: ProjectState, env: EnvironmentRow, flagKey: 
   let byFlag = byEnv.get(env.id);
   if (!byFlag) byEnv.set(env.id, (byFlag = strictIssuesByFlag(environmentDocument(state, env))));
   return byFlag.get(flagKey) ?? [];
+}
+
+/**
+ * Rejects the write if the environment's flag set, with the change applied, has an issue that it did
+ * not have before, or any issue under `changed` (the parts the write rewrote: those are checked
+ * strictly; '' for everything). Older issues, such as the warnings of a flag imported from flagd,
+ * never block a write to another flag. Releases are always checked strictly (their flags and variants).
+ */
+export function assertValid(state: ProjectState, env: EnvironmentRow, override?: Parameters<typeof environmentDocument>[2], changed: string[] = ['']) {
+  const where = state.environments.length > 1 ? ` in environment '${env.key}'` : '';
+  const after = environmentDocument(state, env, override);
+  assertChange(() => environmentDocument(state, env), after, { changed, what: `The flag definition is not valid${where}` });
+  const releaseIssues = validateReleases(after);
+  if (releaseIssues.length) {
+    throw new ApiError('INVALID_DEFINITION', `The flag definition is not valid${where}: ${releaseIssues[0].path} ${releaseIssues[0].message}`, releaseIssues);
+  }
 }

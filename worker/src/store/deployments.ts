@@ -67,7 +67,7 @@ async function recordOnce(db: Db, actor: AuditActor, project: ProjectRow, env: E
     // one statement a row: D1 binds at most 100 parameters per statement
     ...configs.map((c) => db.insert(flagConfigs).values(c)),
     ...(created.length ? [db.update(environments).set({ version: sql`${environments.version} + 1` }).where(sql`${environments.projectId} = ${project.id}`)] : []),
-    auditInsert(db, { actor, action: 'deployment.record', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/deployments/${row.id}`, after: deploymentView(row) }, now),
+    auditInsert(db, { actor, action: 'deployment.record', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/deployments/${row.id}`, after: deploymentView(row), flags: row.flags }, now),
     ...created.map((f) =>
       auditInsert(db, { actor, action: 'flag.create', projectId: project.id, resource: `projects/${project.key}/flags/${f.key}`, after: flagView(f, createdState) }, now),
     ),

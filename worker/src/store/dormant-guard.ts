@@ -10,11 +10,8 @@ import { deployments } from './schema';
  * so a team that never records deployments never meets it.
  */
 export async function assertDeployed(db: Db, env: EnvironmentRow, flagKeys: string[], force: boolean, doing: string) {
-  if (force || !env.dormantGuard || flagKeys.length === 0) return;
-  const [{ n }] = await db.select({ n: sql<number>`count(*)` }).from(deployments).where(eq(deployments.environmentId, env.id));
-  if (n === 0) return;
-  const deployed = await deployedFlags(db, env);
-  const dormant = flagKeys.filter((k) => !deployed.has(k));
+  if (force) return;
+  const dormant = await dormantFlags(db, env, flagKeys);
   if (dormant.length === 0) return;
   const list = dormant.map((k) => `'${k}'`).join(', ');
   throw new ApiError(
@@ -33,4 +30,13 @@ export async function deployedFlags(db: Db, env: EnvironmentRow): Promise<Map<st
   const out = new Map<string, { at: number; version: string }>();
   for (const r of rows) out.set(r.key, { at: r.at, version: r.version });
   return out;
+}
+
+/** Of `flagKeys`, those the guard would refuse in the environment (none when it does not apply there). */
+export async function dormantFlags(db: Db, env: EnvironmentRow, flagKeys: string[]): Promise<string[]> {
+  if (!env.dormantGuard || flagKeys.length === 0) return [];
+  const [{ n }] = await db.select({ n: sql<number>`count(*)` }).from(deployments).where(eq(deployments.environmentId, env.id));
+  if (n === 0) return [];
+  const deployed = await deployedFlags(db, env);
+  return flagKeys.filter((k) => !deployed.has(k));
 }

@@ -6,25 +6,32 @@ import { ApiError, notFound } from '../errors';
 import { auditInsert, SCHEDULER, type AuditActor } from './audit';
 import type { Db, FlagScheduleRow, ProjectRow } from './db';
 import { assertDeployed } from './dormant-guard';
-import { effectiveConfig, loadProjectState, scheduleView, type EnvConfig } from './flag-set';
+import { effectiveConfig, loadProjectState, scheduleView, type EnvConfig, type ProjectState } from './flag-set';
 import { flagPath } from './definition-checks';
-import { assertValid, getFlag } from './flags';
+import { assertValid } from './definition-checks';
+import { getFlag } from './flags';
+import { applyChange } from '../engine/schedule-phases';
+import type { JsonValue, ScheduledChange } from '../engine/types';
+import type { FlagRow } from './db';
+import { assertNotOwned } from './release-ownership';
+import { settledState } from './release-progress';
 import { environments, flagConfigs, flagSchedules, projects } from './schema';
 import { commitWrite, envVersionIs, retryStale } from './write-conditions';
 
-export type ScheduledChangeInput = { at: string } & Partial<EnvConfig>;
+export type ScheduledChangeInput = { at: string; split?: [string, number][] } & Partial<EnvConfig>;
 
-
-/** The config in effect after each of `changes` (sorted by time), starting from `config`. */
-function phases(config: EnvConfig, changes: FlagScheduleRow['change'][]): EnvConfig[] {
-  const out: EnvConfig[] = [];
-  let cur = config;
-  for (const change of changes) out.push((cur = { ...cur, ...change }));
-  return out;
+/** A flag's config after a scheduled change: as the edge applies it (engine/schedule-phases.ts), a split keeps the rules. */
+export function configAfter(config: EnvConfig, change: FlagScheduleRow['change']): EnvConfig {
+  const def = applyChange({ state: config.state, variants: {}, defaultVariant: config.defaultVariant, targeting: (config.targeting ?? undefined) as JsonValue | undefined }, change as ScheduledChange);
+  return { state: def.state, defaultVariant: def.defaultVariant ?? null, targeting: def.targeting ?? null };
 }
 
 async function locate(db: Db, project: ProjectRow, envKey: string, flagKey: string) {
   const { state, flag } = await getFlag(db, project, flagKey);
+  return located(state, flag, project, envKey);
+}
+
+function located(state: ProjectState, flag: FlagRow, project: ProjectRow, envKey: string) {
   const env = state.environments.find((e) => e.key === envKey);
   if (!env) throw notFound(`Environment '${envKey}'`);
   return { state, flag, env, resource: `projects/${project.key}/environments/${env.key}/flags/${flag.key}` };
@@ -36,22 +43,30 @@ export async function listSchedule(db: Db, project: ProjectRow, envKey: string, 
 }
 
 export async function scheduleChange(db: Db, actor: AuditActor, project: ProjectRow, envKey: string, flagKey: string, input: ScheduledChangeInput, force: boolean, now: number) {
-  const { state, flag, env, resource } = await locate(db, project, envKey, flagKey);
+  const read = await settledState(db, project.id, now);
+  const flag = read.state.flags.find((f) => f.key === flagKey);
+  if (!flag) throw notFound(`Flag '${flagKey}'`);
+  const { state, env, resource } = located(read.state, flag, project, envKey);
   const at = Date.parse(input.at);
   if (!(at > now)) throw new ApiError('VALIDATION_FAILED', 'Invalid input: /at must be in the future', [{ path: '/at', message: 'must be in the future' }]);
   const { at: _at, ...change } = input;
-  if (Object.keys(change).length === 0) throw new ApiError('VALIDATION_FAILED', 'Invalid input: say what changes (state, defaultVariant or targeting)', [{ path: '', message: 'needs state, defaultVariant or targeting' }]);
+  if (Object.keys(change).length === 0) throw new ApiError('VALIDATION_FAILED', 'Invalid input: say what changes (state, defaultVariant, targeting or split)', [{ path: '', message: 'needs state, defaultVariant, targeting or split' }]);
+  if (change.targeting !== undefined && change.split !== undefined) {
+    throw new ApiError('VALIDATION_FAILED', 'Invalid input: a change either replaces the rules (targeting) or sets a split after them (split), not both', [{ path: '/split', message: 'cannot be given with targeting' }]);
+  }
+  if (change.state === 'ENABLED' && flag.archived) throw new ApiError('CONFLICT', `Flag '${flagKey}' is archived: unarchive it before scheduling it to switch on`);
+  // the switch and the default variant are the release's while it runs (a scheduled change of the rules is not)
+  if (change.state !== undefined || change.defaultVariant !== undefined) assertNotOwned(state, env, flag, `scheduling a change of the switch or default variant of '${flagKey}'`, now);
   if (change.state === 'ENABLED') await assertDeployed(db, env, [flagKey], force, `scheduling '${flagKey}' to switch on`);
   const row: FlagScheduleRow = { id: randomId(), flagId: flag.id, environmentId: env.id, at, change, createdBy: actor.name, createdAt: now };
-  const pending = [...state.schedules.filter((s) => s.flagId === flag.id && s.environmentId === env.id), row].sort((a, b) => a.at - b.at);
-  // every phase the flag will go through must be valid, not only the last
-  for (const config of phases(effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id)), pending.map((s) => s.change))) assertValid(state, env, { key: flagKey, flag, config }, (['state', 'defaultVariant', 'targeting'] as const).filter((f) => change[f] !== undefined).map((f) => flagPath(flagKey, f)));
+  // every phase the flag will go through must be valid, not only the last: the document's validation checks each one
+  assertValid({ ...state, schedules: [...state.schedules, row].sort((a, b) => a.at - b.at) }, env, undefined, [flagPath(flagKey, 'schedule')]);
   await commitWrite(db, `Flag '${flagKey}' (or another definition in environment '${envKey}')`, [envVersionIs(env)], [
     db.insert(flagSchedules).values(row),
     db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
     auditInsert(db, { actor, action: 'flag.schedule', projectId: project.id, environmentId: env.id, resource, after: scheduleView(row) }, now),
   ]);
-  return { view: scheduleView(row), affected: [env.id], environmentId: env.id };
+  return { view: scheduleView(row), affected: [...new Set([env.id, ...read.settled])], environmentId: env.id };
 }
 
 export async function cancelScheduledChange(db: Db, actor: AuditActor, project: ProjectRow, envKey: string, flagKey: string, id: string, now: number) {
@@ -87,7 +102,7 @@ async function applyDueOnce(db: Db, environmentId: string, now: number): Promise
     const flag = state.flags.find((f) => f.id === row.flagId);
     if (!flag) continue;
     const before = configs.get(flag.id) ?? effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id));
-    const after = { ...before, ...row.change };
+    const after = configAfter(before, row.change);
     configs.set(flag.id, after);
     writes.push(auditInsert(db, { actor: SCHEDULER, action: 'flag.configure', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/flags/${flag.key}`, before, after: { ...after, scheduled: scheduleView(row) } }, row.at));
   }

@@ -111,7 +111,9 @@ export function environmentDocument(
   if (Object.keys(env.metadata).length) doc.metadata = env.metadata;
   const envReleases = state.releases.filter((r) => r.environmentId === env.id);
   if (envReleases.length) {
-    const defs = releaseDefinitions(envReleases, (key) => Object.prototype.hasOwnProperty.call(doc.flags, key));
+    const ids = new Map(state.flags.map((f) => [f.key, f.id]));
+    if (override && !override.flag) ids.delete(override.key);
+    const defs = releaseDefinitions(envReleases, (key) => (Object.prototype.hasOwnProperty.call(doc.flags, key) ? (ids.get(key) ?? key) : undefined));
     if (Object.keys(defs).length) doc.releases = defs;
   }
   return doc;

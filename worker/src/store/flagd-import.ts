@@ -8,9 +8,17 @@ import { ApiError } from '../errors';
 import { auditInsert, type AuditActor } from './audit';
 import type { Db, EnvironmentRow, FlagRow, ProjectRow } from './db';
 import { assertChange, issuesByFlag, type FlagIssue } from './definition-checks';
-import { effectiveConfig, environmentDocument, loadProjectState, type EnvConfig, type ProjectState } from './flag-set';
+import { effectiveConfig, environmentDocument, type EnvConfig, type ProjectState } from './flag-set';
 import { assertFlagCount } from './limits';
-import { environments, flagConfigs, flags } from './schema';
+import { canonical } from './canonical';
+import { environments, flagConfigs, flagSchedules, flags, releases } from './schema';
+import { and } from 'drizzle-orm';
+import { assertDeployed, dormantFlags } from './dormant-guard';
+import { assertDeletable, assertVariantsKept } from './flag-guards';
+import { endWithin } from './release-actions';
+import { importOwned, ownedByReleases, type OwnedFlag } from './import-releases';
+import type { EndingAction } from './release-ownership';
+import { settledState } from './release-progress';
 import { commitWrite, envVersionIs, flagKeysFree } from './write-conditions';
 
 /** The admin API's rule for flag keys (routes/schemas.ts keySchema), applied to the keys of a file. */
@@ -52,19 +60,12 @@ export interface ImportReport {
   sharedRulesChanged: boolean;
   /** what Curtain's stricter checks say of the environment after the import (flagd loads these rules) */
   warnings: FlagIssue[];
+  /** flags of the file (or pruned) that a running release owns in some environment, and what the import does to them */
+  releases: OwnedFlag[];
+  /** flags the import switches on that no recorded deployment of the environment uses (the dormant-code guard) */
+  dormant: string[];
 }
 
-/** JSON with sorted keys, to compare definitions whatever their key order. */
-export function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
 
 /** The environment as a flagd file. Releases and scheduled changes are managed through their own API and stay out of it. */
 export function exportEnvironment(state: ProjectState, env: EnvironmentRow): FlagSetDocument {
@@ -73,18 +74,33 @@ export function exportEnvironment(state: ProjectState, env: EnvironmentRow): Fla
   return { $schema: 'https://flagd.dev/schema/v0/flags.json', ...doc };
 }
 
-export async function importEnvironment(db: Db, actor: AuditActor, project: ProjectRow, envKey: string, input: unknown, options: { dryRun: boolean; prune: boolean; strict?: boolean }) {
+export interface ImportOptions {
+  dryRun: boolean;
+  prune: boolean;
+  strict?: boolean;
+  /** past the dormant-code guard */
+  force?: boolean;
+  /** ends the releases that own flags the import changes, with it */
+  releaseAction?: EndingAction;
+}
+
+export async function importEnvironment(db: Db, actor: AuditActor, project: ProjectRow, envKey: string, input: unknown, options: ImportOptions) {
   const lenient = !options.strict;
   const validated = validateFlagSet(input, { lenient });
   const issues = [...keyIssues(input), ...(validated.ok ? [] : validated.issues)];
   if (issues.length) throw new ApiError('INVALID_DEFINITION', `The flagd file is not valid: ${issues[0].path} ${issues[0].message}`, issues);
   const doc = (validated as { value: FlagSetDocument }).value;
-  const state = await loadProjectState(db, project.id);
-  const env = state.environments.find((e) => e.key === envKey);
-  if (!env) throw new ApiError('NOT_FOUND', `Environment '${envKey}' was not found`);
-
   const now = Date.now();
-  const report: ImportReport = { created: [], updated: [], unchanged: [], deleted: [], notInFile: [], sharedRulesChanged: false, warnings: [] };
+  const { state: read, settled } = await settledState(db, project.id, now);
+  const env = read.environments.find((e) => e.key === envKey);
+  if (!env) throw new ApiError('NOT_FOUND', `Environment '${envKey}' was not found`);
+  const report: ImportReport = { created: [], updated: [], unchanged: [], deleted: [], notInFile: [], sharedRulesChanged: false, warnings: [], releases: [], dormant: [] };
+  const owners = ownedByReleases(read, env, doc, options.prune, now);
+  report.releases = owners.map((o) => o.entry);
+  const refused = owners.filter((o) => o.entry.refused);
+  if (refused.length && !options.dryRun && !options.releaseAction) throw importOwned(refused.map((o) => o.entry));
+  const ended = endWithin({ db, actor, project, now }, read, [...new Map(refused.map((o) => [o.row.id, o.row])).values()], options.releaseAction ?? 'rollback', { with: 'environment.import' });
+  const state = ended.state;
   const byKey = new Map(state.flags.map((f) => [f.key, f]));
   const nextFlags: FlagRow[] = [];
   const flagWrites = [];
@@ -122,6 +138,17 @@ export async function importEnvironment(db: Db, actor: AuditActor, project: Proj
     nextFlags.push(...absent);
   }
 
+  // the dormant-code guard, as for a switch in the dashboard: flags the import switches on must be deployed
+  const switchedOn = Object.entries(doc.flags).filter(([key, def]) => def.state === 'ENABLED' && (!byKey.has(key) || effectiveConfig(byKey.get(key)!, state.configs.get(env.id)?.get(byKey.get(key)!.id)).state !== 'ENABLED')).map(([key]) => key);
+  report.dormant = await dormantFlags(db, env, switchedOn);
+  if (report.dormant.length && !options.dryRun) await assertDeployed(db, env, report.dormant, !!options.force, `switching ${report.dormant.map((k) => `'${k}'`).join(', ')} on by this import`);
+  const drafts = await db.select().from(releases).where(and(eq(releases.projectId, project.id), eq(releases.state, 'draft')));
+  for (const f of state.flags) {
+    const def = Object.hasOwn(doc.flags, f.key) ? doc.flags[f.key] : undefined;
+    if (def) assertVariantsKept({ ...state, releases: [] }, drafts, f, def.variants, now);
+    else if (options.prune) assertDeletable({ ...state, releases: [] }, drafts, f, now);
+  }
+
   const shared = { evaluators: doc.$evaluators ?? {}, segments: doc.segments ?? {}, metadata: doc.metadata ?? {} };
   report.sharedRulesChanged = canonical(shared) !== canonical({ evaluators: env.evaluators, segments: env.segments, metadata: env.metadata });
 
@@ -149,11 +176,14 @@ export async function importEnvironment(db: Db, actor: AuditActor, project: Proj
   }
 
   const changed = report.created.length + report.updated.length + report.deleted.length > 0 || report.sharedRulesChanged;
-  if (options.dryRun || !changed) return { report, affected: [] as string[], dryRun: options.dryRun };
+  if (options.dryRun || !changed) return { report, affected: settled, dryRun: options.dryRun };
 
   const deletedIds = absent.filter(() => options.prune).map((f) => f.id);
   // as read: every environment validated above, and no racing write created a flag this import creates
-  await commitWrite(db, `Environment '${env.key}' (or a flag of the file)`, [...affected.map(envVersionIs), flagKeysFree(project.id, report.created)], [
+  await commitWrite(db, `Environment '${env.key}' (or a flag of the file)`, [...affected.map((e) => envVersionIs(read.environments.find((r) => r.id === e.id)!)), flagKeysFree(project.id, report.created), ...ended.conditions], [
+    ...ended.statements,
+    // pruned flags' pending scheduled changes go with them
+    ...(deletedIds.length ? [db.delete(flagSchedules).where(sql`${flagSchedules.flagId} IN (SELECT value FROM json_each(${JSON.stringify(deletedIds)}))`)] : []),
     db.update(environments).set({ ...shared, version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
     ...flagWrites,
     ...configWrites.map((c) => db.insert(flagConfigs).values(c).onConflictDoUpdate({ target: [flagConfigs.flagId, flagConfigs.environmentId], set: { state: c.state, defaultVariant: c.defaultVariant, targeting: c.targeting, updatedAt: now } })),
@@ -165,9 +195,9 @@ export async function importEnvironment(db: Db, actor: AuditActor, project: Proj
         ]
       : []),
     ...(affected.length > 1 ? [db.update(environments).set({ version: sql`${environments.version} + 1` }).where(inArray(environments.id, affected.filter((e) => e.id !== env.id).map((e) => e.id)))] : []),
-    auditInsert(db, { actor, action: 'environment.import', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}`, ...(await importAudit(environmentDocument(state, env), doc, report)) }, now),
+    auditInsert(db, { actor, action: 'environment.import', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}`, ...(await importAudit(environmentDocument(read, env), doc, report)), flags: [...report.created, ...report.updated, ...report.deleted] }, now),
   ]);
-  return { report, affected: affected.map((e) => e.id), dryRun: false };
+  return { report, affected: [...new Set([...affected.map((e) => e.id), ...settled])], dryRun: false };
 }
 
 /** D1 stores at most 2 MB per row: an audit entry keeps the whole documents up to this size, else their digests. */

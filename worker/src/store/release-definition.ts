@@ -18,12 +18,18 @@ export function releaseDefinition(row: ReleaseRow, only?: (flagKey: string) => b
 }
 
 /**
- * The releases of one environment for its snapshot, `rows` ordered oldest start first: a flag in several
- * (an old rolled-back release and a new one) is decided by the newest. Flags that no longer exist are left out.
+ * The releases of one environment for its snapshot, `rows` ordered oldest start first: a flag in several (an ended
+ * release and a new one) is decided by the newest. `flagIdOf` gives the id of the flag that has a key now: an entry
+ * names a flag by id as well, so a flag deleted and created again under its key is in none of its old releases.
+ * Ended releases decide nothing at the edge (their outcome is in their flags' configs); they stay to be announced.
  */
-export function releaseDefinitions(rows: ReleaseRow[], exists: (flagKey: string) => boolean): Record<string, ReleaseDefinition> {
+export function releaseDefinitions(rows: ReleaseRow[], flagIdOf: (flagKey: string) => string | undefined): Record<string, ReleaseDefinition> {
+  const current = (f: ReleaseRow['flags'][number]) => {
+    const id = flagIdOf(f.key);
+    return id !== undefined && (f.flagId === undefined || f.flagId === id);
+  };
   const decidedBy = new Map<string, string>();
-  for (const row of rows) for (const f of row.flags) if (exists(f.key)) decidedBy.set(f.key, row.id);
+  for (const row of rows) for (const f of row.flags) if (current(f)) decidedBy.set(f.key, row.id);
   const out: Record<string, ReleaseDefinition> = {};
   for (const row of rows) {
     const def = releaseDefinition(row, (key) => decidedBy.get(key) === row.id);

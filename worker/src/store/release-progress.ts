@@ -1,31 +1,31 @@
 // The true history of running releases: scheduled starts, each step and the end of the plan, recorded in the
-// audit log at the time they happened, whether or not anyone was looking. The edge needs none of it.
+// audit log at the time they happened, whether or not anyone was looking; and, at the end, the release's outcome
+// written into its flags (release-end.ts). The edge needs none of it to serve the plan.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { releasePosition } from '../engine';
 import { auditInsert, SCHEDULER } from './audit';
 import type { Db, ReleaseRow } from './db';
+import { loadProjectState, type ProjectState } from './flag-set';
+import { bumpVersion, configStatements, endedConfigs, withConfigs } from './release-end';
 import { releaseDefinition } from './release-definition';
-import { releaseResource } from './releases';
+import { stepStarts } from './release-steps';
+import { currentState, releaseResource } from './releases';
 import { environments, projects, releases } from './schema';
-import { commitWrite, releaseRevisionIs, retryStale } from './write-conditions';
+import { commitWrite, envVersionIs, releaseRevisionIs, retryStale } from './write-conditions';
 
-/** When each step of a row's plan begins (ms), from its anchor. */
-function stepStarts(row: ReleaseRow): number[] {
-  const out: number[] = [];
-  let t = row.anchorAt ?? 0;
-  for (const s of row.steps) {
-    out.push(t);
-    t += s.holdMinutes * 60_000;
-  }
-  return out;
+export interface Advance {
+  /** when to look next, or null */
+  next: number | null;
+  /** whether a release ended and its flags' configs changed (the environment needs publishing) */
+  changed: boolean;
 }
 
-/** Records what has happened to the environment's running releases up to `now`; answers when to look next, or null. */
+/** Records what has happened to the environment's running releases up to `now`. */
 export const advanceReleases = (db: Db, environmentId: string, now: number) => retryStale(() => advanceOnce(db, environmentId, now));
 
-async function advanceOnce(db: Db, environmentId: string, now: number): Promise<number | null> {
+async function advanceOnce(db: Db, environmentId: string, now: number): Promise<Advance> {
   const env = await db.query.environments.findFirst({ where: eq(environments.id, environmentId) });
-  if (!env) return null;
+  if (!env) return { next: null, changed: false };
   const project = (await db.query.projects.findFirst({ where: eq(projects.id, env.projectId) }))!;
   const rows = await db.select().from(releases).where(and(eq(releases.environmentId, env.id), inArray(releases.state, ['scheduled', 'rolling_out'])));
   let next: number | null = null;
@@ -34,12 +34,15 @@ async function advanceOnce(db: Db, environmentId: string, now: number): Promise<
   };
   const writes = [];
   const conditions = [];
+  let state: ProjectState | null = null;
+  let changed = false;
   for (const row of rows) {
     const def = releaseDefinition(row);
     if (!def || row.anchorAt === null) continue;
     const r: ReleaseRow = { ...row };
+    const flags = row.flags.map((f) => f.key);
     const audit = (action: string, at: number, after: unknown) =>
-      writes.push(auditInsert(db, { actor: SCHEDULER, action, projectId: project.id, environmentId: env.id, resource: releaseResource(project, env, row), after }, at));
+      writes.push(auditInsert(db, { actor: SCHEDULER, action, projectId: project.id, environmentId: env.id, resource: releaseResource(project, env, row), after, flags }, at));
     if (row.state === 'scheduled') {
       if (now < row.anchorAt) {
         later(row.anchorAt);
@@ -52,13 +55,21 @@ async function advanceOnce(db: Db, environmentId: string, now: number): Promise<
     const pos = releasePosition({ ...def, state: 'rolling_out' }, now);
     if (pos.step !== null) {
       const starts = stepStarts(row);
-      for (let s = (r.recordedStep ?? -1) + 1; s <= pos.step; s++) audit('release.step', starts[s], { step: s, percent: row.steps[s].percent });
+      for (let s = (r.recordedStep ?? -1) + 1; s <= pos.step; s++) audit('release.step', starts[s] ?? row.anchorAt, { step: s, percent: row.steps[s].percent });
       r.recordedStep = pos.step;
     }
     if (pos.completeAt !== null && now >= pos.completeAt) {
       r.state = 'released';
       r.endedAt = pos.completeAt;
       audit('release.released', pos.completeAt, { state: 'released', percent: 100 });
+      // the outcome into the flags, from the state as read (the environment's version condition guards it)
+      state ??= await loadProjectState(db, project.id);
+      const changes = endedConfigs(state, row, 'released', now);
+      if (changes.length) {
+        writes.push(...configStatements(db, SCHEDULER, project, env, changes, pos.completeAt, { release: row.key, ended: 'released' }));
+        state = withConfigs(state, env.id, changes, now);
+        changed = true;
+      }
     } else {
       later(pos.nextStepAt);
       later(pos.completeAt);
@@ -69,6 +80,27 @@ async function advanceOnce(db: Db, environmentId: string, now: number): Promise<
       writes.push(db.update(releases).set({ state: r.state, startedAt: r.startedAt, recordedStep: r.recordedStep, endedAt: r.endedAt, revision: sql`${releases.revision} + 1` }).where(eq(releases.id, row.id)));
     }
   }
+  if (changed) {
+    conditions.push(envVersionIs(state!.environments.find((e) => e.id === env.id) ?? env));
+    writes.push(bumpVersion(db, env.id));
+  }
   if (writes.length) await commitWrite(db, `The releases of environment '${env.key}'`, conditions, writes);
-  return next;
+  return { next, changed };
+}
+
+/** Releases whose plan ran to its end by `now` but whose end the release clock has not recorded yet. */
+const endedUnrecorded = (state: ProjectState, now: number) =>
+  state.releases.filter((r) => (r.state === 'rolling_out' || r.state === 'scheduled') && currentState(r, now) === 'released');
+
+/**
+ * The project's state for a write to compute from, with every release that has ended by `now` recorded first (its
+ * outcome written into its flags, as the release clock does), so that no write reads a flag's config from before
+ * its release's end. Answers the environments whose configs that changed, to publish with the write.
+ */
+export async function settledState(db: Db, projectId: string, now: number): Promise<{ state: ProjectState; settled: string[] }> {
+  const state = await loadProjectState(db, projectId);
+  const envs = [...new Set(endedUnrecorded(state, now).map((r) => r.environmentId))];
+  if (!envs.length) return { state, settled: [] };
+  for (const id of envs) await advanceReleases(db, id, now);
+  return { state: await loadProjectState(db, projectId), settled: envs };
 }

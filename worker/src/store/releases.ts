@@ -7,6 +7,10 @@ import { auditInsert, type AuditActor } from './audit';
 import type { Db, EnvironmentRow, ProjectRow, ReleaseRow } from './db';
 import { loadProjectState, type ProjectState } from './flag-set';
 import { releaseDefinition } from './release-definition';
+import { releaseTimeline } from './release-timeline';
+import { currentState } from './release-state';
+export { currentState };
+import { originOf } from './release-steps';
 import { releases, type Guardrail, type ReleaseFlag, type ReleaseRowState } from './schema';
 import { commitWrite, releaseKeyFree, retryStale } from './write-conditions';
 
@@ -25,19 +29,6 @@ export interface ReleaseInput {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The state a release is in at `now`: a scheduled start that has come is rolling out; a finished plan is released. */
-export function currentState(row: ReleaseRow, now: number): ReleaseRowState {
-  const def = releaseDefinition(row);
-  if (!def) return row.state;
-  const due = row.anchorAt !== null && now >= row.anchorAt;
-  if (row.state === 'scheduled' && !due) return 'scheduled';
-  if (row.state === 'scheduled' || row.state === 'rolling_out') {
-    const { completeAt } = releasePosition({ ...def, state: 'rolling_out' }, now);
-    return completeAt !== null && now >= completeAt ? 'released' : 'rolling_out';
-  }
-  return row.state;
-}
-
 export function releaseView(row: ReleaseRow, now: number) {
   const state = currentState(row, now);
   const def = releaseDefinition(row);
@@ -51,9 +42,10 @@ export function releaseView(row: ReleaseRow, now: number) {
     bucketBy: row.bucketBy,
     state,
     killed: row.killed,
-    flags: row.flags,
+    flags: row.flags.map(({ key, inside, outside }) => ({ key, inside, outside })),
     plan: { steps: row.steps },
-    startAt: iso(row.anchorAt ?? row.startAt),
+    timeline: releaseTimeline(row, now).steps.map((s) => ({ step: s.step, percent: s.percent, startsAt: iso(s.startsAt) })),
+    startAt: iso(row.anchorAt !== null ? originOf(row) : row.startAt),
     startedAt: iso(startedAt),
     pausedAt: iso(state === 'paused' ? row.pausedAt : null),
     endedAt: iso(row.endedAt ?? (state === 'released' ? pos?.completeAt ?? null : null)),
@@ -99,7 +91,7 @@ export function resolveFlags(state: ProjectState, keys: string[], variants: Rele
     for (const [side, name] of [['inside', inside], ['outside', outside]] as const) {
       if (!names.includes(name)) throw invalid(`/variants/${key}/${side}`, `'${name}' is not a variant of flag '${key}'`);
     }
-    return { key, inside, outside };
+    return { flagId: flag.id, key, inside, outside };
   });
 }
 
@@ -132,6 +124,7 @@ async function createOnce(db: Db, actor: AuditActor, project: ProjectRow, env: E
     anchorAt: null,
     startedAt: null,
     pausedAt: null,
+    pauses: [],
     endedAt: null,
     recordedStep: null,
     createdBy: actor.name,

@@ -30,6 +30,8 @@ export const environments = sqliteTable(
     metadata: text('metadata', { mode: 'json' }).$type<Record<string, string | number | boolean>>().notNull().default({}),
     /** Refuse to switch on or release a flag that no recorded deployment uses (once deployments are recorded). */
     dormantGuard: integer('dormant_guard', { mode: 'boolean' }).notNull().default(true),
+    /** Serves real users: one-click changes there ask for confirmation (new projects protect `production`). */
+    protected: integer('protected', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('environments_project_key').on(t.projectId, t.key)],
@@ -121,6 +123,10 @@ export const auditLog = sqliteTable(
     resource: text('resource').notNull(),
     before: text('before', { mode: 'json' }).$type<unknown>(),
     after: text('after', { mode: 'json' }).$type<unknown>(),
+    /** the flag keys the entry concerns (a flag's own changes, its releases, schedules and deployments): the history's flag filter */
+    flags: text('flags', { mode: 'json' }).$type<string[]>(),
+    /** the entry this change reverted, when it was made as a revert */
+    revertOf: integer('revert_of'),
   },
   (t) => [index('audit_log_project_at').on(t.projectId, t.at)],
 );
@@ -150,6 +156,8 @@ export const deployments = sqliteTable(
 export type ReleaseRowState = 'draft' | 'scheduled' | 'rolling_out' | 'paused' | 'released' | 'rolled_back';
 
 export interface ReleaseFlag {
+  /** the flag's id: a flag deleted and created again under the same key is another flag, never in this release */
+  flagId?: string;
   key: string;
   inside: string;
   outside: string;
@@ -192,6 +200,8 @@ export const releases = sqliteTable(
     anchorAt: integer('anchor_at'),
     startedAt: integer('started_at'),
     pausedAt: integer('paused_at'),
+    /** every pause, as it happened (ms): the true times of the steps taken before each (resume moves the anchor only) */
+    pauses: text('pauses', { mode: 'json' }).$type<{ from: number; to: number | null }[]>().notNull().default([]),
     /** when it was released (held 100 %) or rolled back */
     endedAt: integer('ended_at'),
     /** the last step the scheduler recorded in the audit log (null: none yet) */
@@ -231,8 +241,8 @@ export const flagSchedules = sqliteTable(
       .notNull()
       .references(() => environments.id, { onDelete: 'cascade' }),
     at: integer('at').notNull(),
-    /** what changes: any of state, defaultVariant, targeting */
-    change: text('change', { mode: 'json' }).$type<{ state?: 'ENABLED' | 'DISABLED'; defaultVariant?: string | null; targeting?: unknown }>().notNull(),
+    /** what changes: any of state, defaultVariant, and targeting (replaces the rules) or split (after the rules) */
+    change: text('change', { mode: 'json' }).$type<{ state?: 'ENABLED' | 'DISABLED'; defaultVariant?: string | null; targeting?: unknown; split?: [string, number][] }>().notNull(),
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
   },
