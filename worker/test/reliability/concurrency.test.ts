@@ -34,6 +34,9 @@ function accepted(results: Res[]) {
   return ok;
 }
 
+/** A flag as its audit entries record it: the API's view without each environment's release (which moves with time). */
+const definitionOf = (view: any) => ({ ...view, environments: Object.fromEntries(Object.entries(view.environments).map(([k, { release: _r, ...env }]: [string, any]) => [k, env])) });
+
 /** The audit entries of the resources with one of `actions`, written after entry `since`, oldest first. */
 async function entriesSince(since: number, resources: string | string[], actions: string[]) {
   const all = (await admin('GET', `${PROJECT}/audit?limit=500`)).body.entries as any[];
@@ -106,7 +109,7 @@ describe('one flag', () => {
     ctx.task.meta.reliability = { kind: 'concurrency', writes: N, accepted: ok.length, lost: Math.abs(entries.length - ok.length) };
     expect(entries.length).toBe(ok.length);
     // one history: each entry starts from the flag as the previous one left it, and the last one left it as it is
-    let flag = initial.body;
+    let flag = definitionOf(initial.body);
     for (const e of entries) {
       if (e.action === 'flag.update') {
         expect(e.before).toEqual(flag);
@@ -116,7 +119,7 @@ describe('one flag', () => {
         flag = { ...flag, environments: { ...flag.environments, development: e.after } };
       }
     }
-    expect(flag).toEqual(final.body);
+    expect(flag).toEqual(definitionOf(final.body));
     expect(final.headers.get('etag')).not.toBe(etag);
     expect((await json(ofrep(sdkKey, 'busy', { targetingKey: 'u', n: 4 }))).status).toBe(200);
   });
