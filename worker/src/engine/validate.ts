@@ -111,7 +111,8 @@ function checkSchedule(key: string, schedule: unknown, variants: unknown, path: 
       into.prerequisites.push(...r.prerequisites);
       into.size = Math.max(into.size, r.size);
     };
-    if (change.targeting !== undefined) merge(checkTargeting(key, change.targeting, variants, pointer(at, 'targeting'), issues, warnings));
+    // null removes the rules
+    if (change.targeting !== undefined && change.targeting !== null) merge(checkTargeting(key, change.targeting, variants, pointer(at, 'targeting'), issues, warnings));
     if (change.split !== undefined) {
       if (!Array.isArray(change.split)) return void issues.push({ path: pointer(at, 'split'), message: 'split is a list of [variant, weight] buckets' });
       merge(checkRule({ fractional: change.split }, pointer(at, 'split'), issues, issues));

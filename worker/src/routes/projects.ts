@@ -15,7 +15,7 @@ const environmentDetailSchema = environmentSchema
   .extend({ segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema, dormantGuard: z.boolean() })
   .openapi('EnvironmentDetail');
 const environmentPatchSchema = z
-  .object({ name: z.string().min(1).max(200), segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema, dormantGuard: z.boolean() })
+  .object({ name: z.string().min(1).max(200), segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema, dormantGuard: z.boolean(), protected: z.boolean() })
   .partial()
   .strict()
   .refine(somethingToChange, nothingToChange)
@@ -75,7 +75,7 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
       path: '/projects/{project}/environments/{env}',
       security,
       description:
-        "Renames the environment or replaces its shared rules: `segments` (Curtain), `evaluators` (flagd's `$evaluators`) and flag-set `metadata`. Rules are validated with every flag of the environment; a change is live at the edge within seconds.",
+        "Renames the environment, switches its dormant-code guard or its protection (`protected`: the dashboard confirms one-click changes there), or replaces its shared rules: `segments` (Curtain), `evaluators` (flagd's `$evaluators`) and flag-set `metadata`. Rules are validated with every flag of the environment; a change is live at the edge within seconds.",
       request: { params: envParams, headers: ifMatchHeaders, ...jsonBody(environmentPatchSchema) },
       responses: { 200: tagged(json(environmentDetailSchema, 'Updated')), ...errorResponses, ...writeConflicts },
     }),

@@ -68,7 +68,9 @@ export const flagEnvironmentSchema = envConfigSchema
   .openapi('FlagEnvironment');
 
 export const projectSchema = z.object({ id: z.string(), key: z.string(), name: z.string(), createdAt: z.string() }).openapi('Project');
-export const environmentSchema = z.object({ id: z.string(), key: z.string(), name: z.string(), version: z.number() }).openapi('Environment');
+export const environmentSchema = z
+  .object({ id: z.string(), key: z.string(), name: z.string(), version: z.number(), protected: z.boolean().describe('serves real users: one-click changes there ask for confirmation (new projects protect `production`)') })
+  .openapi('Environment');
 
 export const flagSchema = z
   .object({

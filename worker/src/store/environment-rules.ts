@@ -17,6 +17,8 @@ export interface EnvironmentPatch {
   metadata?: Record<string, string | number | boolean>;
   /** the dormant-code guard (on by default): refuse to switch on or release flags no recorded deployment uses */
   dormantGuard?: boolean;
+  /** serves real users: the dashboard asks for confirmation, with the diff and the share of users affected, before a one-click change */
+  protected?: boolean;
 }
 
 export const environmentDetail = (e: EnvironmentRow) => ({
@@ -25,6 +27,7 @@ export const environmentDetail = (e: EnvironmentRow) => ({
   evaluators: e.evaluators,
   metadata: e.metadata,
   dormantGuard: e.dormantGuard,
+  protected: e.protected,
 });
 
 /**

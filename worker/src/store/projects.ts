@@ -9,7 +9,7 @@ import { environments, projects } from './schema';
 export const defaultEnvironments = [
   { key: 'development', name: 'Development' },
   { key: 'staging', name: 'Staging' },
-  { key: 'production', name: 'Production' },
+  { key: 'production', name: 'Production', protected: true },
 ] as const;
 
 export const projectView = (p: ProjectRow) => ({
@@ -19,7 +19,7 @@ export const projectView = (p: ProjectRow) => ({
   createdAt: new Date(p.createdAt).toISOString(),
 });
 
-export const environmentView = (e: EnvironmentRow) => ({ id: e.id, key: e.key, name: e.name, version: e.version });
+export const environmentView = (e: EnvironmentRow) => ({ id: e.id, key: e.key, name: e.name, version: e.version, protected: e.protected });
 
 export async function listProjects(db: Db) {
   return db.select().from(projects).orderBy(asc(projects.createdAt));
@@ -55,6 +55,7 @@ export async function createProject(db: Db, actor: AuditActor, input: { key: str
     projectId: project.id,
     key: e.key,
     name: e.name,
+    protected: 'protected' in e && e.protected,
     createdAt: now + i,
   }));
   await db.batch([

@@ -134,7 +134,7 @@ async function createOnce(db: Db, actor: AuditActor, project: ProjectRow, env: E
   };
   await commitWrite(db, `Release '${input.key}'`, [releaseKeyFree(env.id, input.key)], [
     db.insert(releases).values(row),
-    auditInsert(db, { actor, action: 'release.create', projectId: project.id, environmentId: env.id, resource: releaseResource(project, env, row), after: releaseView(row, now) }, now),
+    auditInsert(db, { actor, action: 'release.create', projectId: project.id, environmentId: env.id, resource: releaseResource(project, env, row), after: releaseView(row, now), flags: row.flags.map((f) => f.key) }, now),
   ]);
   return row;
 }
