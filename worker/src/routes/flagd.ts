@@ -5,6 +5,7 @@ import type { AppEnv } from '../context';
 import { publishAndAdopt } from './publish-and-adopt';
 import { exportEnvironment, importEnvironment } from '../store/flagd-import';
 import { loadProjectState } from '../store/flag-set';
+import { effectiveState } from '../store/settle';
 import { getProject } from '../store/projects';
 import { envParams, errorResponses, json, jsonBody } from './schemas';
 import { notFound } from '../errors';
@@ -48,7 +49,7 @@ export const flagdRoutes = new OpenAPIHono<AppEnv>()
     createRoute({ method: 'get', path: '/projects/{project}/environments/{env}/flagd', security, request: { params: envParams }, responses: { 200: json(flagdFile, 'The environment as a flagd file'), ...errorResponses } }),
     async (c) => {
       const params = c.req.valid('param');
-      const state = await loadProjectState(c.var.db, (await getProject(c.var.db, params.project)).id);
+      const state = effectiveState(await loadProjectState(c.var.db, (await getProject(c.var.db, params.project)).id), Date.now());
       const env = state.environments.find((e) => e.key === params.env);
       if (!env) throw notFound(`Environment '${params.env}'`);
       return c.json(exportEnvironment(state, env) as unknown as Record<string, unknown>, 200);

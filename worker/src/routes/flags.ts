@@ -7,6 +7,7 @@ import { getProject } from '../store/projects';
 import { flagWriteQuery } from './release-schemas';
 import { envConfigPatchSchema, envParams, errorResponses, flagInputSchema, flagPatchSchema, flagSchema, json, keySchema, projectParams, jsonBody } from './schemas';
 import { entityTag } from '../store/write-conditions';
+import { effectiveState } from '../store/settle';
 import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './preconditions';
 
 const security = [{ AdminToken: [] }];
@@ -51,8 +52,11 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { project, flag } = c.req.valid('param');
       const found = await getFlag(c.var.db, await getProject(c.var.db, project), flag);
-      setEtag(c, await entityTag(flagView(found.flag, found.state)));
-      return c.json(servedView(found.flag, found.state, Date.now()), 200);
+      const now = Date.now();
+      // as a write will read it: what the release clock has yet to record is applied first (store/settle.ts)
+      const state = effectiveState(found.state, now);
+      setEtag(c, await entityTag(flagView(found.flag, state)));
+      return c.json(servedView(found.flag, state, now), 200);
     },
   )
   .openapi(

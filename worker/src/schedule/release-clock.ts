@@ -4,7 +4,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Bindings } from '../bindings';
 import { publishEnvironments } from '../snapshot/publish';
 import { openDb } from '../store/db';
-import { applyDueChanges } from '../store/flag-schedules';
+import { applyDueChanges } from '../store/schedule-recording';
 import { advanceReleases } from '../store/release-progress';
 
 export class ReleaseClock extends DurableObject<Bindings> {

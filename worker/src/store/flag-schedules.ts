@@ -1,30 +1,20 @@
 // Scheduled one-off changes to a flag in one environment: saved with the definition (the edge applies them on
-// time), validated as each phase will be, and recorded into the flag's config by the clock once due.
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+// time) and validated as each phase will be; the clock records them once due (schedule-recording.ts).
+import { eq, sql } from 'drizzle-orm';
 import { randomId } from '../auth/secrets';
 import { ApiError, notFound } from '../errors';
-import { auditInsert, SCHEDULER, type AuditActor } from './audit';
-import type { Db, FlagScheduleRow, ProjectRow } from './db';
+import { auditInsert, type AuditActor } from './audit';
+import type { Db, FlagRow, FlagScheduleRow, ProjectRow } from './db';
 import { assertDeployed } from './dormant-guard';
-import { effectiveConfig, loadProjectState, scheduleView, type EnvConfig, type ProjectState } from './flag-set';
-import { flagPath } from './definition-checks';
-import { assertValid } from './definition-checks';
+import { scheduleView, type EnvConfig, type ProjectState } from './flag-set';
+import { assertValid, flagPath } from './definition-checks';
 import { getFlag } from './flags';
-import { applyChange } from '../engine/schedule-phases';
-import type { JsonValue, ScheduledChange } from '../engine/types';
-import type { FlagRow } from './db';
 import { assertNotOwned } from './release-ownership';
-import { settledState } from './release-progress';
-import { environments, flagConfigs, flagSchedules, projects } from './schema';
-import { commitWrite, envVersionIs, retryStale } from './write-conditions';
+import { settledState } from './settle';
+import { environments, flagSchedules } from './schema';
+import { commitWrite, envVersionIs } from './write-conditions';
 
 export type ScheduledChangeInput = { at: string; split?: [string, number][] } & Partial<EnvConfig>;
-
-/** A flag's config after a scheduled change: as the edge applies it (engine/schedule-phases.ts), a split keeps the rules. */
-export function configAfter(config: EnvConfig, change: FlagScheduleRow['change']): EnvConfig {
-  const def = applyChange({ state: config.state, variants: {}, defaultVariant: config.defaultVariant, targeting: (config.targeting ?? undefined) as JsonValue | undefined }, change as ScheduledChange);
-  return { state: def.state, defaultVariant: def.defaultVariant ?? null, targeting: def.targeting ?? null };
-}
 
 async function locate(db: Db, project: ProjectRow, envKey: string, flagKey: string) {
   const { state, flag } = await getFlag(db, project, flagKey);
@@ -80,42 +70,3 @@ export async function cancelScheduledChange(db: Db, actor: AuditActor, project: 
   ]);
   return { affected: [env.id] };
 }
-
-/**
- * Records the environment's due changes into the flags' configs (the edge has applied them since their time),
- * audited at their time by the scheduler. Answers whether anything changed and when the next change is due.
- */
-export const applyDueChanges = (db: Db, environmentId: string, now: number) => retryStale(() => applyDueOnce(db, environmentId, now));
-
-async function applyDueOnce(db: Db, environmentId: string, now: number): Promise<{ applied: number; next: number | null }> {
-  const env = await db.query.environments.findFirst({ where: eq(environments.id, environmentId) });
-  if (!env) return { applied: 0, next: null };
-  const rows = await db.select().from(flagSchedules).where(eq(flagSchedules.environmentId, env.id)).orderBy(flagSchedules.at);
-  const due = rows.filter((r) => r.at <= now);
-  const next = rows.find((r) => r.at > now)?.at ?? null;
-  if (due.length === 0) return { applied: 0, next };
-  const project = (await db.query.projects.findFirst({ where: eq(projects.id, env.projectId) }))!;
-  const state = await loadProjectState(db, project.id);
-  const configs = new Map<string, EnvConfig>();
-  const writes = [];
-  for (const row of due) {
-    const flag = state.flags.find((f) => f.id === row.flagId);
-    if (!flag) continue;
-    const before = configs.get(flag.id) ?? effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id));
-    const after = configAfter(before, row.change);
-    configs.set(flag.id, after);
-    writes.push(auditInsert(db, { actor: SCHEDULER, action: 'flag.configure', projectId: project.id, environmentId: env.id, resource: `projects/${project.key}/environments/${env.key}/flags/${flag.key}`, before, after: { ...after, scheduled: scheduleView(row) } }, row.at));
-  }
-  // configs are written whole, from the state read: a person's edit in between must not be overwritten
-  const read = state.environments.find((e) => e.id === env.id) ?? env;
-  await commitWrite(db, `Environment '${env.key}'`, [envVersionIs(read)], [
-    db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),
-    ...[...configs].map(([flagId, config]) =>
-      db.insert(flagConfigs).values({ flagId, environmentId: env.id, ...config, updatedAt: now }).onConflictDoUpdate({ target: [flagConfigs.flagId, flagConfigs.environmentId], set: { ...config, updatedAt: now } }),
-    ),
-    db.delete(flagSchedules).where(and(eq(flagSchedules.environmentId, env.id), lte(flagSchedules.at, now), inArray(flagSchedules.id, due.map((r) => r.id)))),
-    ...writes,
-  ]);
-  return { applied: due.length, next };
-}
-

@@ -1,6 +1,7 @@
 // Builds flag-set documents (flagd + Curtain extensions) from D1 rows, per environment.
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { FlagDefinition, FlagSetDocument, JsonValue, Metadata, ScheduledChange } from '../engine/types';
+import { applyChange } from '../engine/schedule-phases';
 import type { Db, EnvironmentRow, FlagConfigRow, FlagRow, FlagScheduleRow, ReleaseRow } from './db';
 import { releaseDefinitions } from './release-definition';
 import { environments, flagConfigs, flagSchedules, flags, releases } from './schema';
@@ -29,6 +30,12 @@ export function initialDefaultVariant(type: FlagRow['type'], variants: Record<st
 export function effectiveConfig(flag: FlagRow, row: FlagConfigRow | undefined): EnvConfig {
   if (row) return { state: row.state, defaultVariant: row.defaultVariant, targeting: row.targeting ?? null };
   return { state: 'DISABLED', defaultVariant: initialDefaultVariant(flag.type, flag.variants), targeting: null };
+}
+
+/** A flag's config after a scheduled change: as the edge applies it (engine/schedule-phases.ts), a split keeps the rules. */
+export function configAfter(config: EnvConfig, change: FlagScheduleRow['change']): EnvConfig {
+  const def = applyChange({ state: config.state, variants: {}, defaultVariant: config.defaultVariant, targeting: (config.targeting ?? undefined) as JsonValue | undefined }, change as ScheduledChange);
+  return { state: def.state, defaultVariant: def.defaultVariant ?? null, targeting: def.targeting ?? null };
 }
 
 export function flagDefinition(flag: Pick<FlagRow, 'variants' | 'metadata'>, cfg: EnvConfig): FlagDefinition {

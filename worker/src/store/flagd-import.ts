@@ -18,7 +18,7 @@ import { assertDeletable, assertVariantsKept } from './flag-guards';
 import { endWithin } from './release-actions';
 import { importOwned, ownedByReleases, type OwnedFlag } from './import-releases';
 import type { EndingAction } from './release-ownership';
-import { settledState } from './release-progress';
+import { settledState } from './settle';
 import { commitWrite, envVersionIs, flagKeysFree } from './write-conditions';
 
 /** The admin API's rule for flag keys (routes/schemas.ts keySchema), applied to the keys of a file. */

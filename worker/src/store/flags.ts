@@ -14,7 +14,7 @@ import { environments, flagConfigs, flagSchedules, flags, releases } from './sch
 import { assertArchivable, assertDeletable, assertVariantsKept } from './flag-guards';
 import { endWithin } from './release-actions';
 import { assertNotOwned, releaseSummary, type EndingAction } from './release-ownership';
-import { settledState } from './release-progress';
+import { effectiveState, settledState } from './settle';
 import { getAuditEntry } from './audit';
 import { assertIfMatch, commitWrite, entityTag, envSetIs, envVersionIs } from './write-conditions';
 
@@ -52,8 +52,9 @@ export function servedView(flag: FlagRow, state: ProjectState, now: number) {
   return { ...view, environments };
 }
 
+/** Every flag as the edge serves it now (effectiveState: what the release clock has yet to record, applied). */
 export async function listFlags(db: Db, project: ProjectRow, now = Date.now()) {
-  const state = await loadProjectState(db, project.id);
+  const state = effectiveState(await loadProjectState(db, project.id), now);
   return state.flags.map((f) => servedView(f, state, now));
 }
 

@@ -10,7 +10,7 @@ import { flagPath } from './definition-checks';
 import { assertValid } from './definition-checks';
 import { bumpVersion, configStatements, endedConfigs, withConfigs, type ConfigChange, type Ending } from './release-end';
 import { names, owningRelease, releaseOwnsFlag } from './release-ownership';
-import { settledState } from './release-progress';
+import { settledState } from './settle';
 import { assertNotStarted, currentState, getRelease, releaseResource, releaseView, resolveFlags, type ReleaseInput } from './releases';
 import { releases } from './schema';
 import { assertIfMatch, commitWrite, entityTag, envVersionIs, releaseRevisionIs } from './write-conditions';

@@ -9,7 +9,7 @@ import { loadProjectState, type ProjectState } from './flag-set';
 import { bumpVersion, configStatements, endedConfigs, withConfigs } from './release-end';
 import { releaseDefinition } from './release-definition';
 import { stepStarts } from './release-steps';
-import { currentState, releaseResource } from './releases';
+import { releaseResource } from './releases';
 import { environments, projects, releases } from './schema';
 import { commitWrite, envVersionIs, releaseRevisionIs, retryStale } from './write-conditions';
 
@@ -86,21 +86,4 @@ async function advanceOnce(db: Db, environmentId: string, now: number): Promise<
   }
   if (writes.length) await commitWrite(db, `The releases of environment '${env.key}'`, conditions, writes);
   return { next, changed };
-}
-
-/** Releases whose plan ran to its end by `now` but whose end the release clock has not recorded yet. */
-const endedUnrecorded = (state: ProjectState, now: number) =>
-  state.releases.filter((r) => (r.state === 'rolling_out' || r.state === 'scheduled') && currentState(r, now) === 'released');
-
-/**
- * The project's state for a write to compute from, with every release that has ended by `now` recorded first (its
- * outcome written into its flags, as the release clock does), so that no write reads a flag's config from before
- * its release's end. Answers the environments whose configs that changed, to publish with the write.
- */
-export async function settledState(db: Db, projectId: string, now: number): Promise<{ state: ProjectState; settled: string[] }> {
-  const state = await loadProjectState(db, projectId);
-  const envs = [...new Set(endedUnrecorded(state, now).map((r) => r.environmentId))];
-  if (!envs.length) return { state, settled: [] };
-  for (const id of envs) await advanceReleases(db, id, now);
-  return { state: await loadProjectState(db, projectId), settled: envs };
 }
