@@ -57,6 +57,17 @@ describe('a running release owns its flags', { timeout: 30_000 }, () => {
     expect(history.body.entries.map((e: any) => e.action)).toEqual(expect.arrayContaining(['flag.configure', 'release.start', 'release.create']));
   });
 
+  it('refuses rules that would decide for every user, leaving nobody to the release, now or scheduled', async () => {
+    const total = { if: [{ '==': [{ var: 'plan' }, 'beta'] }, 'on', { fractional: [['on', 50], ['off', 50]] }] };
+    expect((await admin('PATCH', `${ENV}/flags/owned-1`, { targeting: total })).body.error).toMatchObject({ code: 'RELEASE_OWNS_FLAG', release: { key: 'r-owned-1' } });
+    const split = await admin('POST', `${ENV}/flags/owned-1/schedule`, { at: new Date(T0 + 5 * MIN).toISOString(), split: [['on', 1]] });
+    expect(split.body.error.code).toBe('RELEASE_OWNS_FLAG');
+    // and a release cannot start on a flag whose rules already decide for everyone
+    await createFlag('total-rules', { environments: { development: { targeting: { fractional: [['on', 50], ['off', 50]] } } } });
+    const res = await startRelease('r-total', 'total-rules');
+    expect(res.body.error).toMatchObject({ code: 'CONFLICT', flag: 'total-rules' });
+  });
+
   it('switches off with ?releaseAction=kill: the release is killed and the flag off, both audited, and every status agrees', async () => {
     const res = await admin('PATCH', `${ENV}/flags/owned-1?releaseAction=kill`, { state: 'DISABLED' });
     expect(res.status).toBe(200);

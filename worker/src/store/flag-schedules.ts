@@ -9,7 +9,7 @@ import { assertDeployed } from './dormant-guard';
 import { scheduleView, type EnvConfig, type ProjectState } from './flag-set';
 import { assertValid, flagPath } from './definition-checks';
 import { getFlag } from './flags';
-import { assertNotOwned } from './release-ownership';
+import { assertNotOwned, changesWhatReleaseOwns } from './release-ownership';
 import { settledState } from './settle';
 import { environments, flagSchedules } from './schema';
 import { commitWrite, envVersionIs } from './write-conditions';
@@ -46,7 +46,7 @@ export async function scheduleChange(db: Db, actor: AuditActor, project: Project
   }
   if (change.state === 'ENABLED' && flag.archived) throw new ApiError('CONFLICT', `Flag '${flagKey}' is archived: unarchive it before scheduling it to switch on`);
   // the switch and the default variant are the release's while it runs (a scheduled change of the rules is not)
-  if (change.state !== undefined || change.defaultVariant !== undefined) assertNotOwned(state, env, flag, `scheduling a change of the switch or default variant of '${flagKey}'`, now);
+  if (changesWhatReleaseOwns(change)) assertNotOwned(state, env, flag, `scheduling a change of the switch, the default variant or rules that decide for every user of '${flagKey}'`, now);
   if (change.state === 'ENABLED') await assertDeployed(db, env, [flagKey], force, `scheduling '${flagKey}' to switch on`);
   const row: FlagScheduleRow = { id: randomId(), flagId: flag.id, environmentId: env.id, at, change, createdBy: actor.name, createdAt: now };
   // every phase the flag will go through must be valid, not only the last: the document's validation checks each one

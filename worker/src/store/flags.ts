@@ -13,7 +13,7 @@ import type { ReleaseRow } from './db';
 import { environments, flagConfigs, flagSchedules, flags, releases } from './schema';
 import { assertArchivable, assertDeletable, assertVariantsKept } from './flag-guards';
 import { endWithin } from './release-actions';
-import { assertNotOwned, releaseSummary, type EndingAction } from './release-ownership';
+import { assertNotOwned, decidesEveryone, releaseSummary, type EndingAction } from './release-ownership';
 import { effectiveState, settledState } from './settle';
 import { getAuditEntry } from './audit';
 import { assertIfMatch, commitWrite, entityTag, envSetIs, envVersionIs } from './write-conditions';
@@ -239,8 +239,14 @@ export async function updateFlagConfig(db: Db, actor: AuditActor, project: Proje
   if (patch.state === 'ENABLED' && flag.archived) throw new ApiError('CONFLICT', `Flag '${key}' is archived: unarchive it before switching it on`);
   // the switch and the default variant are the release's while it runs; the flag's own rules decide before it, by design
   const switches = (patch.state !== undefined && patch.state !== was.state) || (patch.defaultVariant !== undefined && patch.defaultVariant !== was.defaultVariant);
-  const doing = patch.state !== undefined && patch.state !== was.state ? `switching '${key}' ${patch.state === 'ENABLED' ? 'on' : 'off'}` : `changing the default variant of '${key}'`;
-  const owner = switches ? assertNotOwned(read, env, flag, doing, now, opts.releaseAction) : undefined;
+  const total = patch.targeting !== undefined && decidesEveryone(patch.targeting);
+  const doing =
+    patch.state !== undefined && patch.state !== was.state
+      ? `switching '${key}' ${patch.state === 'ENABLED' ? 'on' : 'off'}`
+      : switches
+        ? `changing the default variant of '${key}'`
+        : `giving '${key}' rules that decide for every user (ending in a variant or a split, they leave nobody to the release)`;
+  const owner = switches || total ? assertNotOwned(read, env, flag, doing, now, opts.releaseAction) : undefined;
   const ended = endWithin({ db, actor, project, now }, read, owner ? [owner] : [], opts.releaseAction ?? 'rollback', { with: 'flag.configure', flag: key, change: patch });
   const state = ended.state;
   const current = effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id));

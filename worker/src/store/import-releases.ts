@@ -6,7 +6,7 @@ import { ApiError } from '../errors';
 import type { EnvironmentRow, ReleaseRow } from './db';
 import { effectiveConfig, type ProjectState } from './flag-set';
 import { canonical } from './canonical';
-import { owningRelease } from './release-ownership';
+import { decidesEveryone, owningRelease } from './release-ownership';
 import { releaseView } from './releases';
 
 /** A flag of an import that a running release owns in some environment, and what the import does to it. */
@@ -23,9 +23,10 @@ export interface OwnedFlag {
 /** Every flag of the project the import touches that a release owns, with what the import does to it. */
 export function ownedByReleases(state: ProjectState, env: EnvironmentRow, doc: FlagSetDocument, prune: boolean, now: number): { entry: OwnedFlag; row: ReleaseRow }[] {
   const out: { entry: OwnedFlag; row: ReleaseRow }[] = [];
-  const add = (row: ReleaseRow, flag: string, e: EnvironmentRow, change: OwnedFlag['change']) => {
+  // a change of the rules is refused only when they would decide for every user, leaving nobody to the release
+  const add = (row: ReleaseRow, flag: string, e: EnvironmentRow, change: OwnedFlag['change'], total = false) => {
     const v = releaseView(row, now);
-    out.push({ row, entry: { flag, environment: e.key, release: { key: row.key, state: v.state, percent: v.status.percent }, change, refused: change !== 'targeting' } });
+    out.push({ row, entry: { flag, environment: e.key, release: { key: row.key, state: v.state, percent: v.status.percent }, change, refused: change !== 'targeting' || total } });
   };
   for (const flag of state.flags) {
     const def = Object.hasOwn(doc.flags, flag.key) ? doc.flags[flag.key] : undefined;
@@ -45,13 +46,13 @@ export function ownedByReleases(state: ProjectState, env: EnvironmentRow, doc: F
       if (e.id !== env.id) continue;
       const current = effectiveConfig(flag, state.configs.get(e.id)?.get(flag.id));
       if (def.state !== current.state || (def.defaultVariant ?? null) !== current.defaultVariant) add(row, flag.key, e, 'switch');
-      else if (canonical(def.targeting ?? null) !== canonical(current.targeting)) add(row, flag.key, e, 'targeting');
+      else if (canonical(def.targeting ?? null) !== canonical(current.targeting)) add(row, flag.key, e, 'targeting', decidesEveryone(def.targeting));
     }
   }
   return out;
 }
 
-const words: Record<OwnedFlag['change'], string> = { targeting: 'its rules', switch: 'its switch or default variant', variants: 'the variants the release serves', delete: 'deleting it' };
+const words: Record<OwnedFlag['change'], string> = { targeting: 'rules that decide for every user', switch: 'its switch or default variant', variants: 'the variants the release serves', delete: 'deleting it' };
 
 /** 409 RELEASE_OWNS_FLAG for an import: every flag it would change behind a running release, nothing written. */
 export function importOwned(refused: OwnedFlag[]): ApiError {

@@ -9,7 +9,7 @@ import { effectiveConfig, scheduleView, type ProjectState } from './flag-set';
 import { flagPath } from './definition-checks';
 import { assertValid } from './definition-checks';
 import { bumpVersion, configStatements, endedConfigs, withConfigs, type ConfigChange, type Ending } from './release-end';
-import { names, owningRelease, releaseOwnsFlag } from './release-ownership';
+import { changesWhatReleaseOwns, decidesEveryone, names, owningRelease, releaseOwnsFlag } from './release-ownership';
 import { settledState } from './settle';
 import { assertNotStarted, currentState, getRelease, releaseResource, releaseView, resolveFlags, type ReleaseInput } from './releases';
 import { releases } from './schema';
@@ -149,13 +149,21 @@ function assertFlagsFree(c: Commit, state: ProjectState, row: ReleaseRow) {
     if (flag.archived) throw new ApiError('CONFLICT', `Flag '${flag.key}' is archived: unarchive it before releasing it`);
     const owner = owningRelease(state, c.env.id, flag, c.now);
     if (owner && owner.id !== row.id) throw releaseOwnsFlag(owner, flag.key, c.env.key, `releasing it in '${row.key}'`, c.now);
-    const pending = state.schedules.find((s) => s.flagId === flag.id && s.environmentId === c.env.id && (s.change.state !== undefined || s.change.defaultVariant !== undefined));
+    const pending = state.schedules.find((s) => s.flagId === flag.id && s.environmentId === c.env.id && changesWhatReleaseOwns(s.change));
     if (pending) {
       throw new ApiError(
         'CONFLICT',
-        `Flag '${flag.key}' has a change scheduled for ${new Date(pending.at).toISOString()} in '${c.env.key}' that sets its switch or default variant: it would change what release '${row.key}' serves. Cancel the scheduled change first (DELETE …/flags/${flag.key}/schedule/${pending.id}).`,
+        `Flag '${flag.key}' has a change scheduled for ${new Date(pending.at).toISOString()} in '${c.env.key}' that sets its switch, default variant or rules for every user: it would change what release '${row.key}' serves. Cancel the scheduled change first (DELETE …/flags/${flag.key}/schedule/${pending.id}).`,
         undefined,
         { flag: flag.key, schedule: scheduleView(pending) },
+      );
+    }
+    if (decidesEveryone(effectiveConfig(flag, state.configs.get(c.env.id)?.get(flag.id)).targeting)) {
+      throw new ApiError(
+        'CONFLICT',
+        `The rules of flag '${flag.key}' in '${c.env.key}' decide for every user (they end in a variant or a split), so release '${row.key}' would decide for nobody. Make their last "else" null (the default) first.`,
+        undefined,
+        { flag: flag.key },
       );
     }
   }

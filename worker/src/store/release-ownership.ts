@@ -1,7 +1,7 @@
 // A running release owns its flags: which release decides a flag in an environment, and the refusal (409
 // RELEASE_OWNS_FLAG) of a write that would change what the flag serves there behind the release's back.
 import { ApiError } from '../errors';
-import type { FlagRow, ReleaseRow } from './db';
+import type { FlagRow, FlagScheduleRow, ReleaseRow } from './db';
 import type { ProjectState } from './flag-set';
 import { currentState, releaseView } from './releases';
 import type { ReleaseFlag, ReleaseRowState } from './schema';
@@ -78,3 +78,23 @@ export function releaseSummary(state: ProjectState, environmentId: string, flag:
   const entry = row.flags.find((f) => names(f, flag))!;
   return { key: row.key, name: row.name, state: v.state as Exclude<ReleaseRowState, 'draft'>, killed: v.killed, percent: v.status.percent, nextStepAt: v.status.nextStepAt, inside: entry.inside, outside: entry.outside, owns: OWNING_STATES.includes(v.state) };
 }
+
+/**
+ * Whether rules decide for every user, leaving none to the default (and so none to a release): a constant variant,
+ * a split, or an `if` chain whose last `else` is one of those. Other rules may return null, so they leave some.
+ */
+export function decidesEveryone(targeting: unknown): boolean {
+  if (targeting === null || targeting === undefined) return false;
+  if (typeof targeting !== 'object') return true;
+  if (Array.isArray(targeting)) return false;
+  const o = targeting as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length !== 1) return false;
+  if (keys[0] === 'fractional') return true;
+  if (keys[0] !== 'if' || !Array.isArray(o.if) || o.if.length % 2 === 0) return false;
+  return decidesEveryone(o.if[o.if.length - 1]);
+}
+
+/** Whether a scheduled change would change what a release that owns the flag serves: its switch, default, or rules that leave nobody to it. */
+export const changesWhatReleaseOwns = (change: FlagScheduleRow['change']) =>
+  change.state !== undefined || change.defaultVariant !== undefined || change.split !== undefined || (change.targeting !== undefined && decidesEveryone(change.targeting));
