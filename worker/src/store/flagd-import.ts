@@ -120,7 +120,9 @@ export async function importEnvironment(db: Db, actor: AuditActor, project: Proj
       continue;
     }
     const flagChanged = canonical(existing.variants) !== canonical(def.variants) || canonical(existing.metadata) !== canonical(def.metadata ?? {});
-    const current = effectiveConfig(existing, state.configs.get(env.id)?.get(existing.id));
+    // compared with the flag as read: a release the import ends has written its outcome into its flags, which the
+    // file (pulled while the release ran) would otherwise undo for every flag of the release it did not change
+    const current = effectiveConfig(existing, read.configs.get(env.id)?.get(existing.id));
     const configChanged = canonical(current) !== canonical(config);
     const next = flagChanged ? { ...existing, type, variants: def.variants, metadata: def.metadata ?? {}, updatedAt: now } : existing;
     nextFlags.push(next);
@@ -140,6 +142,9 @@ export async function importEnvironment(db: Db, actor: AuditActor, project: Proj
 
   // the dormant-code guard, as for a switch in the dashboard: flags the import switches on must be deployed
   const switchedOn = Object.entries(doc.flags).filter(([key, def]) => def.state === 'ENABLED' && (!byKey.has(key) || effectiveConfig(byKey.get(key)!, state.configs.get(env.id)?.get(byKey.get(key)!.id)).state !== 'ENABLED')).map(([key]) => key);
+  // archived flags stay off everywhere, as archiving required (the switch in the dashboard refuses it too)
+  const archived = switchedOn.filter((k) => byKey.get(k)?.archived);
+  if (archived.length) throw new ApiError('CONFLICT', `${archived.map((k) => `'${k}'`).join(', ')} ${archived.length > 1 ? 'are' : 'is'} archived: unarchive before switching on by import`, undefined, { flags: archived });
   report.dormant = await dormantFlags(db, env, switchedOn);
   if (report.dormant.length && !options.dryRun) await assertDeployed(db, env, report.dormant, !!options.force, `switching ${report.dormant.map((k) => `'${k}'`).join(', ')} on by this import`);
   const drafts = await db.select().from(releases).where(and(eq(releases.projectId, project.id), eq(releases.state, 'draft')));

@@ -19,7 +19,7 @@ export function releaseDefinition(row: ReleaseRow, only?: (flagKey: string) => b
 
 /**
  * The releases of one environment for its snapshot, `rows` ordered oldest start first: a flag in several (an ended
- * release and a new one) is decided by the newest. `flagIdOf` gives the id of the flag that has a key now: an entry
+ * release and a new one) is decided by the one still running, else named by the newest. `flagIdOf` gives the id of the flag that has a key now: an entry
  * names a flag by id as well, so a flag deleted and created again under its key is in none of its old releases.
  * Ended releases decide nothing at the edge (their outcome is in their flags' configs); they stay to be announced.
  */
@@ -28,8 +28,11 @@ export function releaseDefinitions(rows: ReleaseRow[], flagIdOf: (flagKey: strin
     const id = flagIdOf(f.key);
     return id !== undefined && (f.flagId === undefined || f.flagId === id);
   };
+  // a running release decides its flags; of ended ones (announced only), the newest names each flag
   const decidedBy = new Map<string, string>();
-  for (const row of rows) for (const f of row.flags) if (current(f)) decidedBy.set(f.key, row.id);
+  const running = (row: ReleaseRow) => row.state === 'scheduled' || row.state === 'rolling_out' || row.state === 'paused';
+  for (const row of rows) for (const f of row.flags) if (current(f) && !running(row)) decidedBy.set(f.key, row.id);
+  for (const row of rows) for (const f of row.flags) if (current(f) && running(row)) decidedBy.set(f.key, row.id);
   const out: Record<string, ReleaseDefinition> = {};
   for (const row of rows) {
     const def = releaseDefinition(row, (key) => decidedBy.get(key) === row.id);

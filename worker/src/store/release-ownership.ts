@@ -23,11 +23,11 @@ export function owningRelease(state: ProjectState, environmentId: string, flag: 
   return state.releases.find((r) => r.environmentId === environmentId && namesFlag(r, flag) && OWNING_STATES.includes(currentState(r, now)));
 }
 
-/** The newest started or scheduled release naming `flag` in the environment (the one that decides it, or last did). */
-export function latestRelease(state: ProjectState, environmentId: string, flag: Pick<FlagRow, 'id' | 'key'>): ReleaseRow | undefined {
+/** The release that decides `flag` in the environment now, else the newest started or scheduled one naming it. */
+export function latestRelease(state: ProjectState, environmentId: string, flag: Pick<FlagRow, 'id' | 'key'>, now: number): ReleaseRow | undefined {
   let latest: ReleaseRow | undefined;
   for (const r of state.releases) if (r.environmentId === environmentId && namesFlag(r, flag)) latest = r; // oldest start first
-  return latest;
+  return owningRelease(state, environmentId, flag, now) ?? latest;
 }
 
 const stateWords = (row: ReleaseRow, now: number) => {
@@ -67,12 +67,12 @@ export function assertNotOwned(state: ProjectState, env: { id: string; key: stri
 }
 
 /**
- * What a flag's view says of its release in one environment: the newest started or scheduled release naming it,
- * with where it stands, and whether it owns the flag (decides it at the edge) or has ended (its outcome is now the
+ * What a flag's view says of its release in one environment: the one that owns it, else the newest started or
+ * scheduled release naming it, with where it stands, and whether it owns the flag (decides it at the edge) or has ended (its outcome is now the
  * flag's own configuration). Null when no release has named the flag there.
  */
 export function releaseSummary(state: ProjectState, environmentId: string, flag: Pick<FlagRow, 'id' | 'key'>, now: number) {
-  const row = latestRelease(state, environmentId, flag);
+  const row = latestRelease(state, environmentId, flag, now);
   if (!row) return null;
   const v = releaseView(row, now);
   const entry = row.flags.find((f) => names(f, flag))!;

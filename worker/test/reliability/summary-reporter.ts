@@ -8,6 +8,7 @@ const ROWS: Record<string, { label: string; columns: [string, string][] }> = {
   credentials: { label: 'route × credential cases', columns: [['cases', 'cases'], ['unexpected', 'unexpected status'], ['leaks', 'leaks']] },
   outages: { label: 'outage modes', columns: [['modes', 'modes'], ['survived', 'survived']] },
   concurrency: { label: 'concurrent writes', columns: [['writes', 'writes'], ['accepted', 'accepted'], ['lost', 'lost']] },
+  model: { label: 'release invariants (model)', columns: [['sequences', 'sequences'], ['commands', 'commands'], ['violations', 'invariant violations']] },
 };
 
 export default class ReliabilitySummary implements Reporter {
