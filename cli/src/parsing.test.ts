@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from './options';
 import { parseSteps } from './release';
-import { referencesIn } from './scan';
+import { OPENFEATURE_CALLS, referencesIn } from './scan';
 
 describe('durations', () => {
   it.each([
@@ -32,7 +32,7 @@ describe('release steps', () => {
 });
 
 describe('flag references in a line of code', () => {
-  const keys = new Set(['new-checkout', 'theme', 'a.b_c']);
+  const keys = { keys: new Set(['new-checkout', 'theme', 'a.b_c']), calls: [] };
   it('finds literals in any quote that equal a key, not keys inside longer strings', () => {
     const text = [`get("new-checkout") || get('theme')`, 'const t = `a.b_c`;', `'new-checkout-2' "the theme" 'xnew-checkout'`, `it's 'theme'`].join('\n');
     expect(referencesIn(text, keys, 'f.ts')).toEqual([
