@@ -46,7 +46,7 @@ async function record(opts: RecordOpts): Promise<void> {
   }
   if (typos.length) {
     throw new CliError(
-      `${typos.map((t) => `"${t.key}" (${t.at}) looks like a typo of the flag "${t.like}"`).join('; ')}: nothing was recorded\n  → fix the key in the code, or pass ${typos.map((t) => `--allow-new ${t.key}`).join(' ')} to create ${typos.length > 1 ? 'them' : 'it'} as new dormant flags`,
+      `${typos.map((t) => `"${t.key}" (${t.at}) looks like a typo of the flag "${t.like}"`).join('; ')}: nothing was recorded\n  → fix the key in the code, or pass ${typos.map((t) => `--allow-new ${t.key}`).join(' ')} to create ${typos.length > 1 ? "them as new dormant flags" : "it as a new dormant flag"}`,
       EXIT.confirm,
       { code: 'LOOKS_LIKE_TYPO', typos },
     );

@@ -104,7 +104,7 @@ function switchTo(state: 'ENABLED' | 'DISABLED') {
     if (environment.protected) {
       const next = configWords({ ...config, state });
       const who = config.targeting ? "everyone the flag's rules leave to the default, and the rules decide for the others" : 'every user';
-      await confirm(`${opts.env} is protected: switching ${key} ${word} there changes it from "${statusIn(flag, opts.env)}" to "${next}" for ${who}.`, opts, { flag: key, environment: opts.env });
+      await confirm(`${opts.env} is protected: switching ${key} ${word} there changes it from ${statusIn(flag, opts.env)} to ${next} for ${who}.`, opts, { flag: key, environment: opts.env });
     }
     const updated = await client.call('patch', '/projects/{project}/environments/{env}/flags/{flag}', {
       path: { env: opts.env, flag: key },

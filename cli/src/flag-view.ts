@@ -19,7 +19,7 @@ export function configWords(config: Pick<FlagEnvironment, 'state' | 'defaultVari
   const hasRules = config.targeting !== null && config.targeting !== undefined && Object.keys(config.targeting as object).length > 0;
   if (hasRules && isSplit(config.targeting)) return 'on, split';
   const serves = config.defaultVariant === null ? 'the code default' : `"${config.defaultVariant}"`;
-  return hasRules ? `on, rules, else ${serves}` : `on → ${serves}`;
+  return hasRules ? `on, rules, else ${serves}` : `on, serves ${serves}`;
 }
 
 /** What users get in `env`: the release's state while it owns the flag, else the flag's own configuration (and how its last release ended). */

@@ -36,10 +36,10 @@ describe('flag references in a line of code', () => {
   it('finds literals in any quote that equal a key, not keys inside longer strings', () => {
     const text = [`get("new-checkout") || get('theme')`, 'const t = `a.b_c`;', `'new-checkout-2' "the theme" 'xnew-checkout'`, `it's 'theme'`].join('\n');
     expect(referencesIn(text, keys, 'f.ts')).toEqual([
-      { key: 'new-checkout', file: 'f.ts', line: 1 },
-      { key: 'theme', file: 'f.ts', line: 1 },
-      { key: 'a.b_c', file: 'f.ts', line: 2 },
-      { key: 'theme', file: 'f.ts', line: 4 },
+      { key: 'new-checkout', file: 'f.ts', line: 1, how: 'literal' },
+      { key: 'theme', file: 'f.ts', line: 1, how: 'literal' },
+      { key: 'a.b_c', file: 'f.ts', line: 2, how: 'literal' },
+      { key: 'theme', file: 'f.ts', line: 4, how: 'literal' },
     ]);
   });
 });

@@ -39,7 +39,7 @@ export function verdict(p: Propagation, target: number, now: number): Verdict {
   const pastBound = Number.isFinite(publishedAt) && now - publishedAt >= PROPAGATION_BOUND_MS;
   const text = `${applied.length}/${p.locations.length} locations, ${p.applied.isolates}/${p.applied.ofIsolates} isolates`;
   if (behind.length === 0) return { done: true, serving: applied.length, idle: 0, text };
-  return { done: pastBound, serving: applied.length, idle: behind.length, text: pastBound ? text : `${text} (the rest have ${seconds(Math.max(0, publishedAt + PROPAGATION_BOUND_MS - now))} to serve it or show they are idle)` };
+  return { done: pastBound, serving: applied.length, idle: behind.length, text: pastBound ? text : `${text} (a location still behind ${seconds(PROPAGATION_BOUND_MS)} after the change has had no request since: idle)` };
 }
 
 async function wait(opts: WaitOpts): Promise<void> {

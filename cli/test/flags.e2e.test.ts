@@ -126,7 +126,7 @@ describe('refs scan and --json', () => {
     await writeFile(file('app/main.ts'), "const a = flags.get('new-checkout');\nconst b = 'not-a-flag';\n");
     await writeFile(file('app/node_modules/x/i.js'), "'banner-text'\n");
     const res = expectExit(await curtain(['refs', 'scan', file('app'), '--json']), 0).json();
-    expect(res).toEqual({ dir: file('app'), flags: ['new-checkout'], references: [{ key: 'new-checkout', file: file('app/main.ts'), line: 1 }] });
+    expect(res).toEqual({ dir: file('app'), flags: ['new-checkout'], new: [], references: [{ key: 'new-checkout', file: file('app/main.ts'), line: 1, how: 'literal' }] });
   });
 
   it('answers errors as JSON on stderr with --json, with the API code', async () => {

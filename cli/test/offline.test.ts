@@ -74,7 +74,7 @@ describe('refs scan with given keys (offline)', () => {
   it('reads the keys from a file and answers JSON', async () => {
     const res = expectExit(await curtain(['refs', 'scan', file('src'), '--keys', file('keys.txt'), '--json']), 0).json();
     expect(res.flags).toEqual(['new-checkout', 'theme']);
-    expect(res.references).toContainEqual({ key: 'theme', file: file('src/lib/flags.py'), line: 1 });
+    expect(res.references).toContainEqual({ key: 'theme', file: file('src/lib/flags.py'), line: 1, how: 'literal' });
     const fromFlagFile = expectExit(await curtain(['refs', 'scan', file('src'), '--keys', file('good.yaml'), '--json']), 0).json();
     expect(fromFlagFile.flags).toEqual(['new-checkout']);
   });

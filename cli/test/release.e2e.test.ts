@@ -60,7 +60,7 @@ describe('deploy record', () => {
     const res = expectExit(await curtain(args), 0).json();
     expect(res.deployment).toMatchObject({ version: '1.4.0', commit: 'a'.repeat(40), url: 'https://app.example.com', flags: ['brand-new', 'checkout-v2'] });
     expect(res.createdFlags).toEqual(['brand-new']);
-    expect(res.references).toEqual([{ key: 'checkout-v2', file: file('app/src/checkout.ts'), line: 1 }]);
+    expect(res.references).toEqual([{ key: 'checkout-v2', file: file('app/src/checkout.ts'), line: 1, how: 'openfeature' }]);
   });
 });
 
