@@ -49,7 +49,8 @@ export const OPENFEATURE_CALLS: RegExp[] = [
 /** A team's own wrapper as a regular expression: the key is its group `key`, else its first group. */
 export function userPattern(source: string): RegExp {
   const re = new RegExp(source, 'g'); // throws SyntaxError on a bad pattern: the caller reports it
-  if (!/\((?!\?)|\(\?<key>/.test(source)) throw new SyntaxError('it has no capturing group: put the key in one, e.g. isOn\\(["\'](.+?)["\']');
+  // a pattern's number of groups: an alternative that matches the empty string fills none of them
+  if (new RegExp(`${source}|`).exec('')!.length < 2) throw new SyntaxError('it has no capturing group: put the key in one, e.g. isOn\\(["\'](.+?)["\']');
   return re;
 }
 
