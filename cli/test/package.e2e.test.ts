@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCurtain, type RunningCurtain } from '../../scripts/curtain-server';
 import { repoRoot } from './run-cli';
@@ -88,5 +89,23 @@ describe('the curtain-cli package', () => {
     const listed = JSON.parse(installed(['flags', 'list', '--json']).stdout);
     expect(listed.flags.find((f: { key: string }) => f.key === 'packaged-flag')).toMatchObject({ description: 'made by the packed CLI', environments: { development: { state: 'ENABLED' } } });
     expect(login.stdout + evaluated.stdout).not.toContain(server.adminToken);
+  });
+
+  it("installs through the repository's composite action (.github/actions/curtain), as a GitHub runner would run it", async () => {
+    const action = parse(await readFile(join(repoRoot, '.github/actions/curtain/action.yml'), 'utf8'));
+    const install = action.runs.steps.find((s: { id?: string }) => s.id === 'install');
+    const runner = join(dir, 'runner');
+    await mkdir(runner);
+    const files = { GITHUB_PATH: join(runner, 'path'), GITHUB_OUTPUT: join(runner, 'output') };
+    const res = spawnSync('bash', ['-c', install.run], {
+      encoding: 'utf8',
+      env: { PATH: '/usr/bin:/bin', HOME: dir, RUNNER_TEMP: runner, ...files, CURTAIN_CLI_PACKAGE: tarball, CURTAIN_CLI_VERSION: action.inputs.version.default, npm_config_offline: 'true' },
+    });
+    expect(res.status, res.stderr).toBe(0);
+    expect(await readFile(files.GITHUB_OUTPUT, 'utf8')).toBe('version=0.1.0\n');
+    const bin = (await readFile(files.GITHUB_PATH, 'utf8')).trim();
+    const ran = spawnSync('curtain', ['flags', 'list', '--json'], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, CURTAIN_URL: new URL(server.apiUrl).origin, CURTAIN_TOKEN: server.adminToken } });
+    expect(ran.stderr).toBe('');
+    expect(JSON.parse(ran.stdout).flags.map((f: { key: string }) => f.key)).toContain('packaged-flag');
   });
 });
