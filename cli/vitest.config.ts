@@ -1,5 +1,5 @@
-// The CLI as pipelines run it: cli/dist/curtain.mjs as a subprocess, against a real local Curtain (scripts/start.mjs)
-// started once per test file, or offline.   npm run test:cli
+// The CLI as pipelines run it: cli/dist/curtain.mjs as a subprocess (and the packed curtain-cli tarball, installed),
+// against a real local Curtain (scripts/start.mjs) started once per test file, or offline.   npm run test:cli
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `curtain` bin: runs the bundled CLI, or says how to build it when it is missing (e.g. after --ignore-scripts).
+// `npx curtain` in a checkout of Curtain: runs the bundled CLI (the curtain-cli package's own bin is dist/curtain.mjs),
+// or says how to build it when it is missing (e.g. after --ignore-scripts).
 try {
   await import('../dist/curtain.mjs');
 } catch (error) {

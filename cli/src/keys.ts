@@ -3,22 +3,13 @@ import { Option, type Command } from 'commander';
 import { connect, withConnection, withEnv, type ConnectionOpts } from './options';
 import { emit, table } from './output';
 
-interface SdkKey {
-  id: string;
-  name: string;
-  kind: 'server' | 'client';
-  prefix: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
 interface EnvOpts extends ConnectionOpts {
   env: string;
 }
 
 async function create(opts: EnvOpts & { name: string; kind: 'server' | 'client' }): Promise<void> {
   const client = connect(opts);
-  const key = await client.request<SdkKey & { secret: string }>('POST', client.envPath(opts.env, '/sdk-keys'), { body: { name: opts.name, kind: opts.kind } });
+  const key = await client.call('post', '/projects/{project}/environments/{env}/sdk-keys', { path: { env: opts.env }, body: { name: opts.name, kind: opts.kind } });
   emit(opts, key, () => [
     `created ${key.kind} key "${key.name}" (${key.id}) for ${opts.env}:`,
     key.secret,
@@ -28,7 +19,7 @@ async function create(opts: EnvOpts & { name: string; kind: 'server' | 'client' 
 
 async function list(opts: EnvOpts & { all?: boolean }): Promise<void> {
   const client = connect(opts);
-  const { sdkKeys } = await client.request<{ sdkKeys: SdkKey[] }>('GET', client.envPath(opts.env, '/sdk-keys'));
+  const { sdkKeys } = await client.call('get', '/projects/{project}/environments/{env}/sdk-keys', { path: { env: opts.env } });
   const shown = opts.all ? sdkKeys : sdkKeys.filter((k) => !k.revokedAt);
   emit(opts, { sdkKeys: shown }, () =>
     shown.length
@@ -39,7 +30,7 @@ async function list(opts: EnvOpts & { all?: boolean }): Promise<void> {
 
 async function revoke(id: string, opts: EnvOpts): Promise<void> {
   const client = connect(opts);
-  await client.request('DELETE', client.envPath(opts.env, `/sdk-keys/${encodeURIComponent(id)}`));
+  await client.call('delete', '/projects/{project}/environments/{env}/sdk-keys/{id}', { path: { env: opts.env, id } });
   emit(opts, { revoked: id }, () => `revoked SDK key ${id} in ${opts.env}: the edge refuses it within seconds`);
 }
 

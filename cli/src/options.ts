@@ -1,7 +1,9 @@
 // The options many commands share (--json, --env, the connection) and turning them into a client.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CurtainClient } from './client';
+import { FIRST_TOKEN } from './errors';
 import { usageError } from './output';
+import { chooseProfile } from './profiles';
 
 export interface JsonOpts {
   json?: boolean;
@@ -11,30 +13,63 @@ export interface ConnectionOpts extends JsonOpts {
   url?: string;
   curtainUrl?: string;
   token?: string;
-  project: string;
+  project?: string;
+  profile?: string;
 }
 
 export const withJson = (cmd: Command) => cmd.option('--json', 'print the result as JSON (for scripts)');
 
 /**
- * --url/--token/--project with their environment variables. `deploy record` has a `--url` of its own (the
+ * --url/--token/--project/--profile with their environment variables. `deploy record` has a `--url` of its own (the
  * deployed URL), so there the deployment's address is only `--curtain-url` / CURTAIN_URL.
  */
 export function withConnection(cmd: Command, { urlFlag = '--url' } = {}): Command {
   return withJson(cmd)
-    .addOption(new Option(`${urlFlag} <url>`, "the Curtain deployment, e.g. https://curtain.example.com").env('CURTAIN_URL'))
+    .addOption(new Option(`${urlFlag} <url>`, 'the Curtain deployment, e.g. https://curtain.example.com').env('CURTAIN_URL'))
     .addOption(new Option('--token <token>', 'an admin token (prefer the environment variable: arguments show up in process lists)').env('CURTAIN_TOKEN'))
-    .addOption(new Option('--project <key>', 'the project').env('CURTAIN_PROJECT').default('default'));
+    .addOption(new Option('--project <key>', 'the project (default: the profile\'s, else "default")').env('CURTAIN_PROJECT'))
+    .addOption(new Option('--profile <name>', 'a connection saved with `curtain login` (default: the default profile)').env('CURTAIN_PROFILE'));
 }
 
 export const withEnv = (cmd: Command) => cmd.requiredOption('--env <env>', 'the environment, e.g. production');
 
+/**
+ * The deployment's origin from what people paste: the admin API's base (…/api/v1) is accepted; the OFREP URL
+ * (…/ofrep/v1) and other Curtain paths that `npm start` prints are recognised and the origin is given in the hint.
+ */
+export function checkUrl(url: string): string {
+  if (!/^https?:\/\//.test(url)) throw usageError(`--url / CURTAIN_URL must start with http:// or https:// (got "${url}")`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw usageError(`--url / CURTAIN_URL is not a URL (got "${url}")`);
+  }
+  const path = parsed.pathname.replace(/\/+$/, '');
+  if (path === '' || path === '/api/v1') return parsed.origin;
+  const kinds: [RegExp, string][] = [
+    [/\/ofrep(\/v1)?$/, 'the OFREP URL, where SDKs evaluate flags'],
+    [/\/api$/, "the admin API's path without its version"],
+    [/\/v1(\/flags)?$/, 'the plain lookup URL, where scripts evaluate flags'],
+    [/\/api\/v1\/openapi\.json$/, "the API's description"],
+  ];
+  const kind = kinds.find(([re]) => re.test(path));
+  throw usageError(
+    `--url / CURTAIN_URL is ${kind ? kind[1] : `a URL with a path (${path})`}, not the deployment's origin\n  → use ${parsed.origin} (e.g. export CURTAIN_URL=${parsed.origin})`,
+    'BAD_URL',
+  );
+}
+
 export function connect(opts: ConnectionOpts, urlOption: 'url' | 'curtainUrl' = 'url'): CurtainClient {
-  const url = opts[urlOption];
-  if (!url) throw usageError('no Curtain URL: pass --url or set CURTAIN_URL (the deployment, e.g. https://curtain.example.com)');
-  if (!/^https?:\/\//.test(url)) throw usageError(`--url must start with http:// or https:// (got "${url}")`);
-  if (!opts.token) throw usageError('no admin token: set CURTAIN_TOKEN (or pass --token); create one with `curtain tokens create --name ci`');
-  return new CurtainClient({ url, token: opts.token, project: opts.project });
+  const saved = chooseProfile(opts.profile);
+  const url = opts[urlOption] ?? saved?.profile.url;
+  const token = opts.token ?? saved?.profile.token;
+  const project = opts.project ?? saved?.profile.project ?? 'default';
+  const urlFlag = urlOption === 'url' ? '--url' : '--curtain-url';
+  if (!url) throw usageError(`no Curtain URL: pass ${urlFlag}, set CURTAIN_URL (the deployment, e.g. https://curtain.example.com), or save one with \`curtain login\``, 'NO_URL');
+  const origin = checkUrl(url);
+  if (!token) throw usageError(`no admin token: set CURTAIN_TOKEN (or pass --token), or save one with \`curtain login\`\n  → ${FIRST_TOKEN}`, 'NO_TOKEN');
+  return new CurtainClient({ url: origin, token, project });
 }
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };

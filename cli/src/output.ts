@@ -1,7 +1,11 @@
 // What the CLI prints and how it exits: human text or --json, errors with a next step, one exit code per meaning.
 
-/** 0 ok, 1 failed, 2 usage, 3 not live within the timeout, 4 refused by the dormant-code guard. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 3, dormant: 4 } as const;
+/**
+ * One exit code per meaning (docs/cli.md): 0 ok, 1 failed, 2 usage, 3 not live within the timeout, 4 refused by the
+ * dormant-code guard, 5 a running release owns the flag, 6 a release start would take a feature away, 7 needs a
+ * confirmation the command was not given (--yes, --allow-new).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 3, dormant: 4, releaseOwns: 5, takesAway: 6, confirm: 7 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** An error the CLI expects: it knows its exit code and, ideally, what the user should do next. */
@@ -15,7 +19,7 @@ export class CliError extends Error {
   }
 }
 
-export const usageError = (message: string) => new CliError(message, EXIT.usage);
+export const usageError = (message: string, code = 'USAGE') => new CliError(message, EXIT.usage, { code });
 
 // Secrets (the admin token in use) are replaced wherever they would be printed: the server, a proxy or a
 // URL can echo them back, and a CI log is public to everyone who can read the repository.

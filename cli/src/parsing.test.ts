@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from './options';
 import { parseSteps } from './release';
-import { referencesIn } from './scan';
+import { OPENFEATURE_CALLS, referencesIn } from './scan';
 
 describe('durations', () => {
   it.each([
@@ -32,14 +32,14 @@ describe('release steps', () => {
 });
 
 describe('flag references in a line of code', () => {
-  const keys = new Set(['new-checkout', 'theme', 'a.b_c']);
+  const keys = { keys: new Set(['new-checkout', 'theme', 'a.b_c']), calls: [] };
   it('finds literals in any quote that equal a key, not keys inside longer strings', () => {
     const text = [`get("new-checkout") || get('theme')`, 'const t = `a.b_c`;', `'new-checkout-2' "the theme" 'xnew-checkout'`, `it's 'theme'`].join('\n');
     expect(referencesIn(text, keys, 'f.ts')).toEqual([
-      { key: 'new-checkout', file: 'f.ts', line: 1 },
-      { key: 'theme', file: 'f.ts', line: 1 },
-      { key: 'a.b_c', file: 'f.ts', line: 2 },
-      { key: 'theme', file: 'f.ts', line: 4 },
+      { key: 'new-checkout', file: 'f.ts', line: 1, how: 'literal' },
+      { key: 'theme', file: 'f.ts', line: 1, how: 'literal' },
+      { key: 'a.b_c', file: 'f.ts', line: 2, how: 'literal' },
+      { key: 'theme', file: 'f.ts', line: 4, how: 'literal' },
     ]);
   });
 });

@@ -1,17 +1,20 @@
-// `curtain refs scan DIR`: which flags the code uses, with file and line; the keys come from the project or are given.
+// `curtain refs scan DIR`: which flags the code uses, with file and line: OpenFeature calls, --pattern wrappers, and
+// literals equal to a key the project has (or to keys given offline).
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { CurtainClient } from './client';
 import { formatOf, parseDocument } from './files';
 import { collect, connect, withConnection, type ConnectionOpts } from './options';
-import { CliError, emit, plural } from './output';
-import { keysOf, scanTree, type Reference } from './scan';
+import { CliError, emit, plural, usageError } from './output';
+import { OPENFEATURE_CALLS, keysOf, scanTree, userPattern, type Reference } from './scan';
 
 export interface KeySourceOpts {
   /** --key, repeatable */
   key?: string[];
   /** --keys FILE */
   keys?: string;
+  /** --pattern REGEX, repeatable */
+  pattern?: string[];
 }
 
 /** Keys from a file: a flag file (its flags), a JSON/YAML list, or plain text with one key per line. */
@@ -32,7 +35,7 @@ export async function keysFromFile(file: string): Promise<string[]> {
 }
 
 export async function projectKeys(client: CurtainClient): Promise<string[]> {
-  const { flags } = await client.request<{ flags: { key: string }[] }>('GET', client.projectPath('/flags'));
+  const { flags } = await client.call('get', '/projects/{project}/flags');
   return flags.map((f) => f.key);
 }
 
@@ -43,32 +46,63 @@ export async function candidateKeys(opts: KeySourceOpts, client: (() => CurtainC
   return projectKeys(client());
 }
 
-export async function scanDirectory(dir: string, keys: string[]): Promise<Reference[]> {
+/** OpenFeature's call shapes and the --pattern ones, each checked before anything is read. */
+export function callShapes(patterns: string[] = []): RegExp[] {
+  return [
+    ...OPENFEATURE_CALLS,
+    ...patterns.map((p) => {
+      try {
+        return userPattern(p);
+      } catch (error) {
+        throw usageError(`--pattern ${JSON.stringify(p)} is not a usable regular expression: ${(error as Error).message}`);
+      }
+    }),
+  ];
+}
+
+export async function scanDirectory(dir: string, keys: Iterable<string>, patterns?: string[]): Promise<Reference[]> {
+  const calls = callShapes(patterns);
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new CliError(`${dir} is not a directory: give the root of the source tree to scan`);
-  return scanTree(dir, keys);
+  return scanTree(dir, { keys: new Set(keys), calls });
+}
+
+/** The keys found that are not among `known`, each with its first reference. */
+export function unknownKeys(refs: Reference[], known: Iterable<string>): Reference[] {
+  const have = new Set(known);
+  const first = new Map<string, Reference>();
+  for (const r of refs) if (!have.has(r.key) && !first.has(r.key)) first.set(r.key, r);
+  return [...first.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
 async function scan(dir: string, opts: ConnectionOpts & KeySourceOpts): Promise<void> {
   const keys = await candidateKeys(opts, () => connect(opts));
-  const refs = await scanDirectory(dir, keys);
+  const refs = await scanDirectory(dir, keys, opts.pattern);
   const used = keysOf(refs);
-  emit(opts, { dir, flags: used, references: refs }, () => [
+  const unknown = unknownKeys(refs, keys);
+  emit(opts, { dir, flags: used, new: unknown.map((r) => r.key), references: refs }, () => [
     ...refs.map((r) => `${r.file}:${r.line}: ${r.key}`),
-    used.length ? `${plural(used.length, 'flag')} used in ${plural(refs.length, 'place')}: ${used.join(', ')}` : `no flag keys found in ${dir} (looked for ${plural(keys.length, 'key')})`,
+    used.length ? `${plural(used.length, 'flag')} used in ${plural(refs.length, 'place')}: ${used.join(', ')}` : `no flag keys found in ${dir} (looked for ${plural(keys.length, 'key')} and OpenFeature calls)`,
+    ...(unknown.length ? [`not ${opts.key || opts.keys ? 'among the keys given' : 'in the project yet'}: ${unknown.map((r) => r.key).join(', ')}`] : []),
   ]);
 }
 
+export const withScanOptions = (cmd: Command) =>
+  cmd
+    .option('--pattern <regex>', "also find keys in a team's own wrapper: a regular expression whose group `key` (or first group) is the key (repeatable)", collect)
+    .option('--keys <file>', 'also look for the keys in this file: a flag file, a JSON/YAML list, or one key per line');
+
 export function refsCommand(program: Command): void {
   const refs = program.command('refs').description('flag references in source code');
-  withConnection(
-    refs
-      .command('scan')
-      .description("list the string literals in a source tree that equal a flag key (skips node_modules, build output, binaries)")
-      .argument('<dir>', 'the source tree'),
+  withScanOptions(
+    withConnection(
+      refs
+        .command('scan')
+        .description('list the flags a source tree uses: OpenFeature calls (JS/TS, Python, Go, Java, React/Vue/Angular), --pattern wrappers, and literals equal to a flag key')
+        .argument('<dir>', 'the source tree'),
+    ),
   )
     .option('--key <key>', 'look for this key (repeatable); with --key or --keys no server is needed', collect)
-    .option('--keys <file>', 'look for the keys in this file: a flag file, a JSON/YAML list, or one key per line')
-    .addHelpText('after', '\nWithout --key/--keys the keys are the flags of the project (--url, --token, --project).')
+    .addHelpText('after', '\nWithout --key/--keys the keys are the flags of the project (--url, --token, --project). Skipped: node_modules, build output, binaries.')
     .action(scan);
 }

@@ -1,21 +1,11 @@
 // `curtain release create | start | pause | resume | rollback | kill | status | list`, over the release routes.
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { queryFlag, type Release, type ReleaseInput } from './api';
+import type { CurtainClient } from './client';
 import { readDocument } from './files';
+import { configWords } from './flag-view';
 import { collect, connect, parseDuration, withConnection, withEnv, type ConnectionOpts } from './options';
 import { emit, table, usageError } from './output';
-
-/** The Release shape of notes/release-api.md, as far as the CLI prints it. */
-interface Release {
-  key: string;
-  name: string;
-  owner: string | null;
-  state: string;
-  killed: boolean;
-  flags: { key: string; inside: string; outside: string }[];
-  plan: { steps: { percent: number; holdMinutes: number }[] };
-  startAt: string | null;
-  status: { percent: number; step: number | null; nextStepAt: string | null; releasedAt: string | null };
-}
 
 interface EnvOpts extends ConnectionOpts {
   env: string;
@@ -54,14 +44,36 @@ export function describeRelease(r: Release): string[] {
   ];
 }
 
-/** The client, and the path of the environment's releases followed by `rest`. */
-function releases(opts: EnvOpts, rest = '') {
-  const client = connect(opts);
-  return { client, path: client.envPath(opts.env, `/releases${rest}`) };
+const ended = (r: Release) => r.state === 'released' || r.state === 'rolled_back';
+
+/**
+ * An ended release has written its outcome into its flags (released: the inside variant by default; rolled back: the
+ * outside one; killed: that, and no rules), so from then on the flags' own configuration is what users get.
+ */
+async function flagsNow(client: CurtainClient, release: Release, env: string): Promise<{ key: string; now: string }[]> {
+  return Promise.all(
+    release.flags.map(async (f) => {
+      try {
+        const flag = await client.call('get', '/projects/{project}/flags/{flag}', { path: { flag: f.key } });
+        const config = flag.environments[env];
+        return { key: f.key, now: config ? configWords(config) : 'not in this environment' };
+      } catch {
+        return { key: f.key, now: 'deleted since' };
+      }
+    }),
+  );
+}
+
+function describeEnded(release: Release, flags: { key: string; now: string }[]): string[] {
+  const how = release.killed ? 'killed' : release.state === 'released' ? 'released' : 'rolled back';
+  return [
+    `  ended (${how}${release.endedAt ? ` ${release.endedAt}` : ''}): its outcome is in the flags now, and their own configuration decides what users get:`,
+    ...flags.map((f) => `    ${f.key}: ${f.now}`),
+  ];
 }
 
 async function create(key: string, opts: CreateOpts): Promise<void> {
-  const { client, path } = releases(opts);
+  const client = connect(opts);
   const base = opts.fromFile ? ((await readDocument(opts.fromFile)) as Record<string, unknown>) : {};
   const variants = Object.fromEntries(
     (opts.variant ?? []).map((v) => {
@@ -84,31 +96,43 @@ async function create(key: string, opts: CreateOpts): Promise<void> {
   };
   if (!body.flags) throw usageError('a release needs flags: pass --flag KEY (repeatable) or a --from-file with "flags"');
   if (!body.plan) throw usageError('a release needs a plan: pass --steps, e.g. --steps 5:30m,25:1h,100, or a --from-file with "plan"');
-  const release = await client.request<Release>('POST', path, { body });
+  const release = await client.call('post', '/projects/{project}/environments/{env}/releases', { path: { env: opts.env }, body: body as ReleaseInput });
   emit(opts, release, () => [`created release ${release.key} in ${opts.env} (draft: start it with \`curtain release start ${release.key} --env ${opts.env}\`)`, ...describeRelease(release)]);
 }
 
+type Verb = 'start' | 'pause' | 'resume' | 'rollback' | 'kill';
+type TransitionOpts = EnvOpts & { force?: boolean; acknowledgeLoss?: boolean };
+
 /** start, pause, resume, rollback, kill: one POST each, answering the release. */
-function transition(verb: string) {
-  return async (key: string, opts: EnvOpts & { force?: boolean }) => {
-    const { client, path } = releases(opts, `/${encodeURIComponent(key)}/${verb}`);
-    const release = await client.request<Release>('POST', path, { query: { force: opts.force } });
-    emit(opts, release, () => describeRelease(release));
+function transition(verb: Verb) {
+  return async (key: string, opts: TransitionOpts) => {
+    const client = connect(opts);
+    const query = { force: queryFlag(opts.force), ...(verb === 'start' ? { acknowledgeLoss: queryFlag(opts.acknowledgeLoss) } : {}) };
+    const release = await client.call('post', `/projects/{project}/environments/{env}/releases/{release}/${verb}`, { path: { env: opts.env, release: key }, query });
+    const flags = ended(release) ? await flagsNow(client, release, opts.env) : [];
+    emit(opts, ended(release) ? { ...release, flagsNow: flags } : release, () => [...describeRelease(release), ...(ended(release) ? describeEnded(release, flags) : [])]);
   };
 }
 
 async function status(key: string, opts: EnvOpts): Promise<void> {
-  const { client, path } = releases(opts, `/${encodeURIComponent(key)}`);
-  const release = await client.request<Release>('GET', path);
-  emit(opts, release, () => describeRelease(release));
+  const client = connect(opts);
+  const release = await client.call('get', '/projects/{project}/environments/{env}/releases/{release}', { path: { env: opts.env, release: key } });
+  const flags = ended(release) ? await flagsNow(client, release, opts.env) : [];
+  emit(opts, ended(release) ? { ...release, flagsNow: flags } : release, () => [...describeRelease(release), ...(ended(release) ? describeEnded(release, flags) : [])]);
 }
 
 async function list(opts: EnvOpts): Promise<void> {
-  const { client, path } = releases(opts);
-  const { releases: all } = await client.request<{ releases: Release[] }>('GET', path);
+  const client = connect(opts);
+  const { releases: all } = await client.call('get', '/projects/{project}/environments/{env}/releases', { path: { env: opts.env } });
   emit(opts, { releases: all }, () =>
     all.length
-      ? table([['KEY', 'STATE', 'PERCENT', 'FLAGS'], ...all.map((r) => [r.key, r.state + (r.killed ? ' (killed)' : ''), `${r.status.percent}%`, r.flags.map((f) => f.key).join(', ')])])
+      ? [
+          ...table([
+            ['KEY', 'STATE', 'PERCENT', 'FLAGS', 'NOW'],
+            ...all.map((r) => [r.key, r.state + (r.killed ? ' (killed)' : ''), `${r.status.percent}%`, r.flags.map((f) => f.key).join(', '), ended(r) ? 'ended: the flags decide' : r.state === 'draft' ? '' : 'owns its flags']),
+          ]),
+          ...(all.some(ended) ? ['An ended release wrote its outcome into its flags: `curtain flags get FLAG` shows what users get now.'] : []),
+        ]
       : `no releases in ${opts.env}: create one with \`curtain release create KEY --env ${opts.env} --flag FLAG --steps 5:30m,100\``,
   );
 }
@@ -128,12 +152,12 @@ export function releaseCommand(program: Command): void {
     .option('--variant <flag=inside:outside>', 'the variants served inside and outside the rollout, per flag (repeatable)', collect)
     .option('--from-file <file>', 'the release as JSON or YAML (all fields of the API, e.g. guardrails); options override it')
     .action(create);
-  for (const [verb, description] of [
-    ['start', 'start rolling out (or schedule it, when it has a start time)'],
-    ['resume', 'resume a paused release'],
-  ]) {
-    leaf(verb, description).argument('<key>', 'the release key').option('--force', 'start even if no recorded deployment uses its flags (the dormant-code guard)').action(transition(verb));
-  }
+  leaf('start', 'start rolling out (or schedule it, when it has a start time)')
+    .argument('<key>', 'the release key')
+    .option('--force', 'start even if no recorded deployment uses its flags (the dormant-code guard)')
+    .addOption(new Option('--acknowledge-loss', 'start even though users who have the inside variant now would lose it (TAKES_FEATURE_AWAY, exit 6)'))
+    .action(transition('start'));
+  leaf('resume', 'resume a paused release').argument('<key>', 'the release key').option('--force', 'resume even if no recorded deployment uses its flags (the dormant-code guard)').action(transition('resume'));
   leaf('pause', 'hold the release at its current percent').argument('<key>', 'the release key').action(transition('pause'));
   leaf('rollback', 'roll the release back: everyone gets the outside variant').argument('<key>', 'the release key').action(transition('rollback'));
   leaf('kill', 'the kill switch: roll back at once and mark the release killed').argument('<key>', 'the release key').action(transition('kill'));

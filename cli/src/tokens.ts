@@ -3,26 +3,19 @@ import type { Command } from 'commander';
 import { connect, withConnection, type ConnectionOpts } from './options';
 import { emit, table } from './output';
 
-interface AdminToken {
-  id: string;
-  name: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
 async function create(opts: ConnectionOpts & { name: string }): Promise<void> {
-  const token = await connect(opts).request<AdminToken & { secret: string }>('POST', '/admin-tokens', { body: { name: opts.name } });
+  const token = await connect(opts).call('post', '/admin-tokens', { body: { name: opts.name } });
   emit(opts, token, () => [`created admin token "${token.name}" (${token.id}):`, token.secret, 'Store it now (e.g. as the CI secret CURTAIN_TOKEN): it is not shown again.']);
 }
 
 async function list(opts: ConnectionOpts & { all?: boolean }): Promise<void> {
-  const { adminTokens } = await connect(opts).request<{ adminTokens: AdminToken[] }>('GET', '/admin-tokens');
+  const { adminTokens } = await connect(opts).call('get', '/admin-tokens');
   const shown = opts.all ? adminTokens : adminTokens.filter((t) => !t.revokedAt);
   emit(opts, { adminTokens: shown }, () => table([['ID', 'NAME', 'CREATED', 'REVOKED'], ...shown.map((t) => [t.id, t.name, t.createdAt, t.revokedAt ?? ''])]));
 }
 
 async function revoke(id: string, opts: ConnectionOpts): Promise<void> {
-  await connect(opts).request('DELETE', `/admin-tokens/${encodeURIComponent(id)}`);
+  await connect(opts).call('delete', '/admin-tokens/{id}', { path: { id } });
   emit(opts, { revoked: id }, () => `revoked admin token ${id}`);
 }
 

@@ -89,17 +89,29 @@ describe('wait', () => {
     expect(await exited).toBe(0);
     transcript.push(stdout);
     const result = JSON.parse(stdout);
-    expect(result).toMatchObject({ env: 'development', live: true, served: true });
+    expect(result).toMatchObject({ env: 'development', live: true, served: true, locations: { serving: 1, idle: 0 } });
     expect(result.version).toBe(result.propagation.version);
     expect(result.propagation.applied.isolates).toBeGreaterThan(0);
     expect(result.propagation.applied.locations).toBe(result.propagation.applied.ofLocations);
+  });
+
+  it('is not held up by a location with no traffic since the change: it is idle, and exits 0 within the propagation bound', async () => {
+    // development has been served (the test above); a change, and no request after it
+    expectExit(await curtain(['keys', 'create', '--env', 'development', '--name', 'quiet']), 0);
+    const started = Date.now();
+    const res = expectExit(await curtain(['wait', '--env', 'development', '--timeout', '30s', '--json']), 0).json();
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(res).toMatchObject({ env: 'development', live: true, served: false, locations: { serving: 0, idle: 1 } });
+    expect(res.propagation.applied).toMatchObject({ locations: 0, ofLocations: 1 });
+    const human = expectExit(await curtain(['wait', '--env', 'development']), 0).stdout;
+    expect(human).toMatch(/^development: version \d+ is live: no location has served since the change; 1 idle \(no request since the change: it applies it with the next\)/);
   });
 
   it('exits 3 when the version is not live within the timeout', async () => {
     const started = Date.now();
     const res = expectExit(await curtain(['wait', '--env', 'development', '--version', '99999', '--timeout', '1500ms']), 3);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(res.stderr).toContain('version 99999 is not live after 1.5s');
+    expect(res.stderr).toContain('version 99999 is not live after 1.5s: version 99999 is not at the edge yet');
     expect(res.stderr).toContain('waiting for version 99999');
   });
 });

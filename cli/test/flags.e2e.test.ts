@@ -120,13 +120,59 @@ describe('flags pull → push to another environment', () => {
   });
 });
 
+describe('flag files cover the flag', () => {
+  it('sets description, tags and clientVisible from the file (the import keeps metadata), pulls them back, and is unchanged the second time', async () => {
+    const doc = {
+      flags: {
+        described: {
+          state: 'DISABLED',
+          variants: { on: true, off: false },
+          defaultVariant: 'off',
+          description: 'Shown to beta testers',
+          tags: ['beta', 'web'],
+          clientVisible: true,
+          metadata: { owner: 'growth' },
+        },
+      },
+    };
+    await writeFile(file('described.json'), JSON.stringify(doc));
+    const diff = expectExit(await curtain(['flags', 'diff', file('described.json'), '--env', 'development']), 0);
+    expect(diff.stdout).toContain('  + described (and description, tags, clientVisible)');
+    const pushed = expectExit(await curtain(['flags', 'push', file('described.json'), '--env', 'development', '--json']), 0).json();
+    expect(pushed.attributes).toEqual([{ key: 'described', set: { description: 'Shown to beta testers', tags: ['beta', 'web'], clientVisible: true } }]);
+    const flag = expectExit(await curtain(['flags', 'get', 'described', '--json']), 0).json();
+    expect(flag).toMatchObject({ description: 'Shown to beta testers', tags: ['beta', 'web'], clientVisible: true, metadata: { owner: 'growth' } });
+
+    const pulled = expectExit(await curtain(['flags', 'pull', '--env', 'development']), 0).json();
+    expect(pulled.flags.described).toMatchObject({ description: 'Shown to beta testers', tags: ['beta', 'web'], clientVisible: true, metadata: { owner: 'growth' } });
+    expect(expectExit(await curtain(['flags', 'push', file('described.json'), '--env', 'development']), 0).stdout).toContain('unchanged');
+
+    doc.flags.described.tags = ['beta'];
+    await writeFile(file('described.json'), JSON.stringify(doc));
+    const retag = expectExit(await curtain(['flags', 'push', file('described.json'), '--env', 'development']), 0).stdout;
+    expect(retag).toContain('  ~ described (tags)\n');
+    expect(retag).toContain('  1 to update\n');
+    expect(retag).toContain('attributes of 1 flag set');
+    expect(expectExit(await curtain(['flags', 'get', 'described', '--json']), 0).json().tags).toEqual(['beta']);
+  });
+
+  it('refuses attributes of the wrong type offline and online, writing nothing', async () => {
+    await writeFile(file('bad-attrs.json'), JSON.stringify({ flags: { odd: { state: 'DISABLED', variants: { on: true, off: false }, defaultVariant: 'off', tags: 'beta', clientVisible: 'yes' } } }));
+    const offline = expectExit(await curtain(['flags', 'validate', file('bad-attrs.json')]), 1);
+    expect(offline.stdout).toContain('  /flags/odd/tags: tags is a list of at most 50 strings of 1–64 characters');
+    expect(offline.stdout).toContain('  /flags/odd/clientVisible: clientVisible is true or false');
+    expectExit(await curtain(['flags', 'push', file('bad-attrs.json'), '--env', 'development']), 1);
+    expect(expectExit(await curtain(['flags', 'list', '--json']), 0).json().flags.map((f: { key: string }) => f.key)).not.toContain('odd');
+  });
+});
+
 describe('refs scan and --json', () => {
   it("finds the project's flag keys in a source tree, fetched from the server", async () => {
     await mkdir(file('app/node_modules/x'), { recursive: true });
     await writeFile(file('app/main.ts'), "const a = flags.get('new-checkout');\nconst b = 'not-a-flag';\n");
     await writeFile(file('app/node_modules/x/i.js'), "'banner-text'\n");
     const res = expectExit(await curtain(['refs', 'scan', file('app'), '--json']), 0).json();
-    expect(res).toEqual({ dir: file('app'), flags: ['new-checkout'], references: [{ key: 'new-checkout', file: file('app/main.ts'), line: 1 }] });
+    expect(res).toEqual({ dir: file('app'), flags: ['new-checkout'], new: [], references: [{ key: 'new-checkout', file: file('app/main.ts'), line: 1, how: 'literal' }] });
   });
 
   it('answers errors as JSON on stderr with --json, with the API code', async () => {

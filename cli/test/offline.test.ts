@@ -1,6 +1,6 @@
 // The CLI with no server: validation, scanning with given keys, usage errors, help, and `npm run deploy --dry-run`.
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,13 +74,45 @@ describe('refs scan with given keys (offline)', () => {
   it('reads the keys from a file and answers JSON', async () => {
     const res = expectExit(await curtain(['refs', 'scan', file('src'), '--keys', file('keys.txt'), '--json']), 0).json();
     expect(res.flags).toEqual(['new-checkout', 'theme']);
-    expect(res.references).toContainEqual({ key: 'theme', file: file('src/lib/flags.py'), line: 1 });
+    expect(res.references).toContainEqual({ key: 'theme', file: file('src/lib/flags.py'), line: 1, how: 'literal' });
     const fromFlagFile = expectExit(await curtain(['refs', 'scan', file('src'), '--keys', file('good.yaml'), '--json']), 0).json();
     expect(fromFlagFile.flags).toEqual(['new-checkout']);
   });
 
   it('fails with a next step when the directory does not exist', async () => {
     expect(expectExit(await curtain(['refs', 'scan', file('nowhere'), '--key', 'x']), 1).stderr).toContain('not a directory');
+  });
+});
+
+describe('refs scan on a source tree in four languages (offline)', () => {
+  it('finds the OpenFeature calls of JS/TS, Python, Go and Java, the React, Vue and Angular SDKs, and a --pattern wrapper', async () => {
+    const tree = join(repoRoot, 'cli/test/fixtures/app');
+    const res = expectExit(await curtain(['refs', 'scan', tree, '--key', 'new-checkout', '--pattern', `isOn\\(['"](?<key>[^'"]+)`]), 0);
+    expect(res.stdout.split('\n').slice(0, -3).map((l) => l.slice(tree.length + 1))).toEqual([
+      'angular/banner.component.html:2: ng-banner',
+      'go/main.go:5: go-search',
+      'go/main.go:6: go-limit',
+      'java/App.java:4: java-beta',
+      'java/App.java:5: java-greeting',
+      'python/app.py:5: py-recommendations',
+      'python/app.py:6: py-banner',
+      'vue/Banner.vue:4: vue-banner',
+      'web/checkout.tsx:5: new-checkout',
+      'web/checkout.tsx:6: checkout-theme',
+      'web/checkout.tsx:8: promo-banner',
+      'web/server.ts:2: rate-limit',
+      'web/server.ts:4: team-wrapper-flag',
+    ]);
+    const json = expectExit(await curtain(['refs', 'scan', tree, '--key', 'new-checkout', '--json']), 0).json();
+    expect(json.new).not.toContain('new-checkout');
+    expect(json.new).not.toContain('team-wrapper-flag'); // only with --pattern
+    expect(json.new).not.toContain('not-a-flag'); // a string, not a call
+    expect(json.references.find((r: { key: string }) => r.key === 'new-checkout').how).toBe('openfeature');
+  });
+
+  it('refuses a --pattern that cannot hold a key (exit 2)', async () => {
+    const res = expectExit(await curtain(['refs', 'scan', file('src'), '--key', 'x', '--pattern', 'isOn\\(']), 2);
+    expect(res.stderr).toContain('--pattern "isOn\\\\(" is not a usable regular expression: it has no capturing group');
   });
 });
 
@@ -115,6 +147,8 @@ describe('usage', () => {
     [], ['flags'], ['flags', 'validate'], ['flags', 'diff'], ['flags', 'push'], ['flags', 'pull'], ['deploy', 'record'], ['refs', 'scan'],
     ...['create', 'start', 'pause', 'resume', 'rollback', 'kill', 'status', 'list'].map((v) => ['release', v]),
     ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['tokens', 'create'], ['tokens', 'list'], ['tokens', 'revoke'], ['wait'],
+    ...['list', 'get', 'create', 'on', 'off', 'refs'].map((v) => ['flags', v]), ['evaluate'], ['projects', 'list'], ['projects', 'create'], ['envs', 'list'], ['envs', 'create'],
+    ['login'], ['logout'], ['profiles'], ['completion'],
   ];
   it.each(commands.map((c) => [c.join(' ') || '(none)', c]))('--help on %s exits 0 with its usage', async (_name, command) => {
     const res = expectExit(await curtain([...(command as string[]), '--help']), 0);
@@ -122,33 +156,69 @@ describe('usage', () => {
   });
 });
 
-describe('npm run deploy -- --dry-run', () => {
-  it('prints the four steps in order, runs none of them, and keeps the token out of its output', () => {
-    const token = 'deploy-secret-token-4242';
-    const r = spawnSync(process.execPath, [join(repoRoot, 'scripts/deploy.mjs'), '--dry-run', '--version', 'v9.9.9'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, CURTAIN_URL: 'https://curtain.example.com', CURTAIN_TOKEN: token },
-    });
+describe('npm run deploy', () => {
+  const deploy = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [join(repoRoot, 'scripts/deploy.mjs'), ...args], { cwd: repoRoot, encoding: 'utf8', env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env } });
+  const shown = (stdout: string) => [...stdout.matchAll(/^ {5}\$ (.*)$/gm)].map((m) => m[1]);
+  const connection = { CURTAIN_URL: 'https://curtain.example.com', CURTAIN_TOKEN: 'deploy-secret-token-4242' };
+  let real: string;
+
+  beforeAll(async () => {
+    // wrangler.toml as after a first `wrangler d1 create` and `wrangler kv namespace create`: real ids
+    real = file('wrangler.real.toml');
+    const toml = await readFile(join(repoRoot, 'wrangler.toml'), 'utf8');
+    await writeFile(real, toml.replace(/database_id = "[^"]*"/, 'database_id = "6f1c2a9e-3b4d-4e5f-8a7b-0c1d2e3f4a5b"').replace(/\nid = "[^"]*"/, '\nid = "9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a49"'));
+  });
+
+  it('--dry-run prints the plan in order (migrations, build, deploy, bootstrap, record), runs none of it, and keeps the token out', () => {
+    const r = deploy(['--dry-run', '--version', 'v9.9.9', '--config', real], connection);
     expect(r.status, r.stderr).toBe(0);
-    const steps = [...r.stdout.matchAll(/^ {5}\$ (.*)$/gm)].map((m) => m[1]);
-    expect(steps).toHaveLength(4);
+    const steps = shown(r.stdout);
+    expect(steps).toHaveLength(5);
     expect(steps[0]).toBe('wrangler d1 migrations apply DB --remote');
     expect(steps[1]).toContain('vite build');
     expect(steps[2]).toBe('wrangler deploy');
-    expect(steps[3]).toMatch(/^curtain deploy record --env production --version v9\.9\.9 --commit [0-9a-f]{40}$/);
+    expect(steps[3]).toBe('POST https://curtain.example.com/api/v1/bootstrap');
+    expect(steps[4]).toMatch(/^curtain deploy record --env production --version v9\.9\.9 --commit [0-9a-f]{40}$/);
     expect(r.stdout).toContain('dry run');
-    expect(r.stdout + r.stderr).not.toContain(token);
+    expect(r.stdout + r.stderr).not.toContain(connection.CURTAIN_TOKEN);
   });
 
-  it('refuses to start a real deployment it could not record (exit 2), and --no-record drops the step', () => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME };
-    const real = spawnSync(process.execPath, [join(repoRoot, 'scripts/deploy.mjs')], { cwd: repoRoot, encoding: 'utf8', env });
-    expect(real.status).toBe(2);
-    expect(real.stderr).toContain('CURTAIN_URL and CURTAIN_TOKEN are not set');
-    const dry = spawnSync(process.execPath, [join(repoRoot, 'scripts/deploy.mjs'), '--dry-run', '--no-record'], { cwd: repoRoot, encoding: 'utf8', env });
+  it('sets the admin token as the secret with the deploy when CURTAIN_ADMIN_TOKEN is set, without printing it', () => {
+    const r = deploy(['--dry-run', '--config', real], { ...connection, CURTAIN_ADMIN_TOKEN: 'the-admin-secret-4242' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('deploy the worker, with the admin token (CURTAIN_ADMIN_TOKEN) as its secret');
+    expect(shown(r.stdout)[2]).toBe('wrangler deploy --secrets-file <CURTAIN_ADMIN_TOKEN from the environment>');
+    expect(r.stdout + r.stderr).not.toContain('the-admin-secret-4242');
+  });
+
+  it('refuses the placeholder ids of wrangler.toml with what to do (exit 2), even in a dry run', () => {
+    const r = deploy(['--dry-run'], connection);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      'deploy: a real run would stop here: wrangler.toml still has the placeholder database_id "00000000-0000-0000-0000-000000000000" and KV namespace id "00000000000000000000000000000000" (local runs only): ' +
+        'create the database (npx wrangler d1 create curtain) and the namespace (npx wrangler kv namespace create SNAPSHOTS) and put their ids in wrangler.toml, or run `npm run deploy -- --create` to have both done (docs/deploy.md)\n',
+    );
+    const realRun = deploy([], connection);
+    expect(realRun.status).toBe(2);
+    expect(realRun.stderr).toContain('deploy: wrangler.toml still has the placeholder database_id');
+    expect(realRun.stdout).not.toContain('deploy: 1/');
+  });
+
+  it('with --create plans the database and the namespace first', () => {
+    const r = deploy(['--dry-run', '--create'], connection);
+    expect(r.status, r.stderr).toBe(0);
+    expect(shown(r.stdout).slice(0, 3)).toEqual(['wrangler d1 create curtain', 'wrangler kv namespace create SNAPSHOTS', 'wrangler d1 migrations apply DB --remote']);
+  });
+
+  it('refuses a real deployment it could not bootstrap and record (exit 2); --no-record drops both steps', () => {
+    const r = deploy(['--config', real]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('CURTAIN_URL and CURTAIN_TOKEN are not set');
+    const dry = deploy(['--dry-run', '--no-record', '--config', real]);
     expect(dry.status).toBe(0);
     expect(dry.stdout).toContain('3 steps');
+    expect(dry.stdout).not.toContain('bootstrap');
     expect(dry.stdout).not.toContain('curtain deploy record');
   });
 });

@@ -60,7 +60,7 @@ describe('deploy record', () => {
     const res = expectExit(await curtain(args), 0).json();
     expect(res.deployment).toMatchObject({ version: '1.4.0', commit: 'a'.repeat(40), url: 'https://app.example.com', flags: ['brand-new', 'checkout-v2'] });
     expect(res.createdFlags).toEqual(['brand-new']);
-    expect(res.references).toEqual([{ key: 'checkout-v2', file: file('app/src/checkout.ts'), line: 1 }]);
+    expect(res.references).toEqual([{ key: 'checkout-v2', file: file('app/src/checkout.ts'), line: 1, how: 'openfeature' }]);
   });
 });
 
@@ -109,6 +109,60 @@ describe('a release from the CLI, seen over OFREP', () => {
     expect(res.stderr).toContain('curtain release status');
   });
 
+});
+
+describe('one truth about what users get (issue 19)', () => {
+  it('release start refuses to take the feature away (exit 6) with the share, and --acknowledge-loss starts it', async () => {
+    // on, serving the inside variant to everyone: a release at 10 % would take it from 90 % of them
+    await writeFile(file('served.json'), JSON.stringify({ flags: { 'served-flag': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' } } }));
+    expectExit(await curtain(['deploy', 'record', ...dev, '--version', '1.5.0', '--flag', 'served-flag', '--allow-new', 'served-flag']), 0);
+    expectExit(await curtain(['flags', 'push', file('served.json'), ...dev]), 0);
+    expectExit(await curtain(['release', 'create', 'served', ...dev, '--flag', 'served-flag', '--steps', '10:1h,100']), 0);
+    const refused = expectExit(await curtain(['release', 'start', 'served', ...dev]), 6);
+    expect(refused.stderr).toContain("'served-flag' serves 'on' by default in 'development' now, and 90 % of the users the release decides for would lose it");
+    expect(refused.stderr).toContain('[TAKES_FEATURE_AWAY]\n  → switch the flag off or its default to the outside variant first, or start anyway with --acknowledge-loss');
+    expect(JSON.parse(expectExit(await curtain(['release', 'start', 'served', ...dev, '--json']), 6).stderr).error).toMatchObject({ code: 'TAKES_FEATURE_AWAY', exitCode: 6, flags: [{ flag: 'served-flag', inside: 'on', losing: 90 }] });
+    expect(expectExit(await curtain(['release', 'start', 'served', ...dev, '--acknowledge-loss', '--json']), 0).json()).toMatchObject({ state: 'rolling_out', status: { percent: 10 } });
+  });
+
+  it('diff says which flags a running release owns before anything is written; push refuses (exit 5) and writes nothing', async () => {
+    await writeFile(file('off.json'), JSON.stringify({ flags: { 'served-flag': { state: 'DISABLED', variants: { on: true, off: false }, defaultVariant: 'on' } } }));
+    const diff = expectExit(await curtain(['flags', 'diff', file('off.json'), ...dev]), 0);
+    expect(diff.stdout).toContain('  ! served-flag: release served (rolling out at 10% in development) owns it and the file changes its switch or default variant: refused (--release-action rollback|kill ends the release with the push)');
+    const json = expectExit(await curtain(['flags', 'diff', file('off.json'), ...dev, '--json']), 0).json();
+    expect(json.report.releases).toEqual([{ flag: 'served-flag', environment: 'development', release: { key: 'served', state: 'rolling_out', percent: 10 }, change: 'switch', refused: true }]);
+
+    const push = expectExit(await curtain(['flags', 'push', file('off.json'), ...dev]), 5);
+    expect(push.stderr).toBe(
+      'curtain: nothing was written: running releases own flags the file changes: served-flag (release served, rolling out at 10% in development: the file changes its switch)\n' +
+        '  → end them with the push (--release-action rollback, or --release-action kill), end them first (curtain release rollback KEY --env development), or push once they have finished\n',
+    );
+    expect(expectExit(await curtain(['release', 'status', 'served', ...dev, '--json']), 0).json().state).toBe('rolling_out');
+  });
+
+  it('push --release-action rollback ends the release with the push; status then says the flag decides', async () => {
+    const pushed = expectExit(await curtain(['flags', 'push', file('off.json'), ...dev, '--release-action', 'rollback']), 0);
+    expect(pushed.stdout).toContain('ended with the push (rollback): release served');
+    const status = expectExit(await curtain(['release', 'status', 'served', ...dev]), 0).stdout;
+    expect(status).toContain('  ended (rolled back ');
+    expect(status).toContain('its outcome is in the flags now, and their own configuration decides what users get:\n    served-flag: off\n');
+    const list = expectExit(await curtain(['release', 'list', ...dev]), 0).stdout;
+    expect(list).toMatch(/^served\s+rolled_back\s+0%\s+served-flag\s+ended: the flags decide$/m);
+    expect(await servedToAll('served-flag', (v) => v === undefined)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('push keeps the dormant-code guard: exit 4 before anything is written, --force switches it on', async () => {
+    await writeFile(file('dormant.json'), JSON.stringify({ flags: { 'never-deployed': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' } } }));
+    const diff = expectExit(await curtain(['flags', 'diff', file('dormant.json'), ...dev]), 0);
+    expect(diff.stdout).toContain('  ! never-deployed: the file switches it on, but no recorded deployment in development uses it: refused (the dormant-code guard; --force switches it on anyway)');
+    const refused = expectExit(await curtain(['flags', 'push', file('dormant.json'), ...dev]), 4);
+    expect(refused.stderr).toContain('curtain: nothing was written: the file switches on never-deployed, which no recorded deployment in development uses (the dormant-code guard)');
+    expect(expectExit(await curtain(['flags', 'list', '--json']), 0).json().flags.map((f: { key: string }) => f.key)).not.toContain('never-deployed');
+    expect(expectExit(await curtain(['flags', 'push', file('dormant.json'), ...dev, '--force', '--json']), 0).json().report.created).toEqual(['never-deployed']);
+  });
+});
+
+describe('secrets', () => {
   it('never printed the admin token', () => {
     expect(transcript.join('\n')).not.toContain(server.adminToken);
   });
