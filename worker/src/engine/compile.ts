@@ -35,8 +35,8 @@ export interface CompiledFlag {
   matches: ResultCache | null;
   splits: ResultCache | null;
   metadata: Metadata | undefined;
-  /** with scheduled changes: the flag as it is from each time on (the first from the beginning), else null */
-  phases: { from: number; flag: CompiledFlag }[] | null;
+  /** with scheduled changes: the flag as it is from each time on (the first from the beginning), each made on first use; else null */
+  phases: { from: number; flag: CompiledFlag | null; make: () => CompiledFlag }[] | null;
 }
 
 const EMPTY: Metadata = Object.freeze({}) as Metadata;
@@ -195,8 +195,9 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
  */
 function makeScheduledFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope: CompileScope, release?: FlagRelease): CompiledFlag {
   const base = makeFlag(key, { ...def, schedule: undefined }, setMetadata, scope, release);
-  const phases = [{ from: -Infinity, flag: base }];
-  for (const phase of schedulePhases(def)) phases.push({ from: phase.from, flag: makeFlag(key, phase.def, setMetadata, scope, release) });
+  const phases: NonNullable<CompiledFlag['phases']> = [{ from: -Infinity, flag: base, make: () => base }];
+  // each phase is compiled when the clock first reaches it: a flag with many changes pending costs one phase per use
+  for (const phase of schedulePhases(def)) phases.push({ from: phase.from, flag: null, make: () => makeFlag(key, phase.def, setMetadata, scope, release) });
   return { ...base, rule: null, fixed: null, phases };
 }
 

@@ -79,7 +79,8 @@ function phaseAt(flag: CompiledFlag, now: number): CompiledFlag {
     if (phases[mid].from <= now) lo = mid;
     else hi = mid - 1;
   }
-  return phases[lo].flag;
+  const phase = phases[lo];
+  return (phase.flag ??= phase.make());
 }
 
 function run(flag: CompiledFlag, env: Env): EvaluationResult {

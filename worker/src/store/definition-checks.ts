@@ -113,6 +113,7 @@ export function strictIssuesByFlag(doc: FlagSetDocument): Map<string, Validation
   return byFlag;
 }
 
+const NO_SCHEDULES: ReadonlySet<string> = new Set();
 const warningCache = new WeakMap<ProjectState, Map<string, Map<string, ValidationIssue[]>>>();
 
 /**
@@ -123,7 +124,8 @@ export function flagWarnings(state: ProjectState, env: EnvironmentRow, flagKey: 
   let byEnv = warningCache.get(state);
   if (!byEnv) warningCache.set(state, (byEnv = new Map()));
   let byFlag = byEnv.get(env.id);
-  if (!byFlag) byEnv.set(env.id, (byFlag = strictIssuesByFlag(environmentDocument(state, env))));
+  // scheduled changes were checked strictly when saved: they carry no warnings, and leaving them out keeps a view's cost
+  if (!byFlag) byEnv.set(env.id, (byFlag = strictIssuesByFlag(environmentDocument(state, env, undefined, NO_SCHEDULES))));
   return byFlag.get(flagKey) ?? [];
 }
 
@@ -132,11 +134,13 @@ export function flagWarnings(state: ProjectState, env: EnvironmentRow, flagKey: 
  * not have before, or any issue under `changed` (the parts the write rewrote: those are checked
  * strictly; '' for everything). Older issues, such as the warnings of a flag imported from flagd,
  * never block a write to another flag. Releases are always checked strictly (their flags and variants).
+ * `scheduled` limits the scheduled changes checked to those flags': a change of one flag's config cannot make
+ * another flag's scheduled change invalid, so its cost does not grow with the changes pending elsewhere.
  */
-export function assertValid(state: ProjectState, env: EnvironmentRow, override?: Parameters<typeof environmentDocument>[2], changed: string[] = ['']) {
+export function assertValid(state: ProjectState, env: EnvironmentRow, override?: Parameters<typeof environmentDocument>[2], changed: string[] = [''], scheduled?: ReadonlySet<string>) {
   const where = state.environments.length > 1 ? ` in environment '${env.key}'` : '';
-  const after = environmentDocument(state, env, override);
-  assertChange(() => environmentDocument(state, env), after, { changed, what: `The flag definition is not valid${where}` });
+  const after = environmentDocument(state, env, override, scheduled);
+  assertChange(() => environmentDocument(state, env, undefined, scheduled), after, { changed, what: `The flag definition is not valid${where}` });
   const releaseIssues = validateReleases(after);
   if (releaseIssues.length) {
     throw new ApiError('INVALID_DEFINITION', `The flag definition is not valid${where}: ${releaseIssues[0].path} ${releaseIssues[0].message}`, releaseIssues);

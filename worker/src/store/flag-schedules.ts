@@ -50,7 +50,7 @@ export async function scheduleChange(db: Db, actor: AuditActor, project: Project
   if (change.state === 'ENABLED') await assertDeployed(db, env, [flagKey], force, `scheduling '${flagKey}' to switch on`);
   const row: FlagScheduleRow = { id: randomId(), flagId: flag.id, environmentId: env.id, at, change, createdBy: actor.name, createdAt: now };
   // every phase the flag will go through must be valid, not only the last: the document's validation checks each one
-  assertValid({ ...state, schedules: [...state.schedules, row].sort((a, b) => a.at - b.at) }, env, undefined, [flagPath(flagKey, 'schedule')]);
+  assertValid({ ...state, schedules: [...state.schedules, row].sort((a, b) => a.at - b.at) }, env, undefined, [flagPath(flagKey, 'schedule')], new Set([flagKey]));
   await commitWrite(db, `Flag '${flagKey}' (or another definition in environment '${envKey}')`, [envVersionIs(env)], [
     db.insert(flagSchedules).values(row),
     db.update(environments).set({ version: sql`${environments.version} + 1` }).where(eq(environments.id, env.id)),

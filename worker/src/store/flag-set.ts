@@ -94,6 +94,8 @@ export function environmentDocument(
   state: ProjectState,
   env: EnvironmentRow,
   override?: { key: string; flag: Pick<FlagRow, 'variants' | 'metadata'> | null; config?: EnvConfig },
+  /** the flags whose scheduled changes go in (all by default): a write validates only those it can affect */
+  scheduled?: ReadonlySet<string>,
 ): FlagSetDocument {
   // keyed by flag keys: no prototype, so that no key (e.g. a legacy "__proto__") is anything but a key
   const doc: FlagSetDocument = { flags: Object.create(null) };
@@ -107,10 +109,12 @@ export function environmentDocument(
     const cfg = override.config ?? (existing ? effectiveConfig(existing, rows.get(existing.id)) : undefined);
     if (cfg) doc.flags[override.key] = flagDefinition(override.flag, cfg);
   }
+  const keyOf = new Map(state.flags.map((f) => [f.id, f.key]));
   for (const row of state.schedules) {
     if (row.environmentId !== env.id) continue;
-    const flag = state.flags.find((f) => f.id === row.flagId);
-    const def = flag && doc.flags[flag.key];
+    const key = keyOf.get(row.flagId);
+    if (key === undefined || (scheduled && !scheduled.has(key))) continue;
+    const def = doc.flags[key];
     if (def) (def.schedule ??= []).push({ at: new Date(row.at).toISOString(), ...(row.change as Omit<ScheduledChange, 'at'>) });
   }
   if (Object.keys(env.evaluators).length) doc.$evaluators = env.evaluators as Record<string, JsonValue>;

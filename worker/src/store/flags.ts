@@ -252,7 +252,7 @@ export async function updateFlagConfig(db: Db, actor: AuditActor, project: Proje
   const current = effectiveConfig(flag, state.configs.get(env.id)?.get(flag.id));
   if (patch.state === 'ENABLED' && current.state !== 'ENABLED') await assertDeployed(db, env, [key], !!opts.force, `switching '${key}' on`);
   const config: EnvConfig = { ...current, ...patch };
-  assertValid(state, env, { key, flag, config }, (['state', 'defaultVariant', 'targeting'] as const).filter((f) => patch[f] !== undefined).map((f) => flagPath(key, f)));
+  assertValid(state, env, { key, flag, config }, (['state', 'defaultVariant', 'targeting'] as const).filter((f) => patch[f] !== undefined).map((f) => flagPath(key, f)), new Set([key]));
   const row = { flagId: flag.id, environmentId: env.id, ...config, updatedAt: now };
   // the environment's version covers the whole document this config was validated in (other flags, rules, releases)
   await commitWrite(db, `Flag '${key}' (or another definition in environment '${envKey}')`, [envVersionIs(env), ...ended.conditions], [

@@ -84,12 +84,15 @@ export function releaseStatements(c: Commit, change: ReleaseChange) {
   ];
 }
 
+const row0 = (change: ReleaseChange) => (change.after ?? change.before)!;
+
 /** One batch: the release change, its flags' configs, the version bump when the edge sees it, and the audit entries. */
 async function commit(c: Commit, state: ProjectState, change: ReleaseChange, settled: string[] = []) {
   const { next, visible, changed } = applyReleaseChange(c, state, change);
   const envNow = next.environments.find((e) => e.id === c.env.id)!;
   // strict for what the release rewrites; older warnings (flags imported from flagd) do not block it
-  if (visible) assertValid(next, envNow, undefined, changed);
+  // the scheduled changes that can depend on the release's change are its flags'
+  if (visible) assertValid(next, envNow, undefined, changed, new Set([...row0(change).flags.map((f) => f.key)]));
   const row = (change.after ?? change.before)!;
   // as read: the row (racing actions, the scheduler's records) and, when the edge sees the change, all it evaluates
   const conditions = [...(change.before ? [releaseRevisionIs(change.before)] : []), ...(visible ? [envVersionIs(envNow)] : [])];
