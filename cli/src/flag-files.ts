@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { validateFlagSet } from '../../worker/src/engine';
 import { queryFlag, type Flag, type ImportReport, type ImportResponse } from './api';
 import type { CurtainClient } from './client';
-import { addAttributes, attributeChanges, readAttributes, withoutAttributes, type Attributes } from './flag-attributes';
+import { addAttributes, attributeChanges, readAttributes, withoutAttributes } from './flag-attributes';
 import { formatOf, readDocument, serialize, writeDocument, type Format } from './files';
 import { liveIn } from './flag-view';
 import { connect, withConnection, withEnv, withJson, type ConnectionOpts, type JsonOpts } from './options';
@@ -34,7 +34,8 @@ async function plan(client: CurtainClient, file: string, opts: SyncOpts): Promis
   const doc = await readDocument(file);
   const { attributes, issues } = readAttributes(doc);
   if (issues.length) throw new CliError(`${file}: fix the issues and try again${issues.map((i) => `\n  ${i.path}: ${i.message}`).join('')}`, EXIT.failed, { code: 'INVALID_DEFINITION', issues });
-  const body = withoutAttributes(doc);
+  // the import sets the attributes in the same all-or-nothing write as the rest of the file
+  const body = doc;
   const [preview, { flags }] = await Promise.all([importDocument(client, body, opts, true), client.call('get', '/projects/{project}/flags')]);
   const current = new Map<string, Flag>(flags.map((f) => [f.key, f]));
   return {
@@ -50,7 +51,7 @@ async function plan(client: CurtainClient, file: string, opts: SyncOpts): Promis
 const result = (p: Plan, report: ImportReport, extra: object = {}) => ({
   env: p.env,
   file: p.file,
-  changed: importChanges(report) + p.attributes.length > 0,
+  changed: importChanges(report) > 0,
   dryRun: false,
   report,
   attributes: p.attributes.map((a) => ({ key: a.key, set: a.set })),
@@ -93,33 +94,17 @@ function refusal(p: Plan, opts: SyncOpts): CliError | null {
   return null;
 }
 
-async function setAttributes(client: CurtainClient, changes: { key: string; set: Attributes }[]): Promise<void> {
-  for (const [i, c] of changes.entries()) {
-    try {
-      await client.call('patch', '/projects/{project}/flags/{flag}', { path: { flag: c.key }, body: c.set });
-    } catch (error) {
-      const done = changes.slice(0, i).map((d) => d.key);
-      throw new CliError(
-        `the flags were imported, but setting ${Object.keys(c.set).join(', ')} of ${c.key} failed${done.length ? ` (done: ${done.join(', ')})` : ''}: ${(error as Error).message}\n  → push the file again: what is already applied stays unchanged`,
-        (error as CliError).exitCode ?? EXIT.failed,
-        { ...(error as CliError).details, partial: true },
-      );
-    }
-  }
-}
-
 async function push(file: string, opts: SyncOpts): Promise<void> {
   const client = connect(opts);
   const p = await plan(client, file, opts);
   const r = p.preview.report;
-  if (importChanges(r) + p.attributes.length === 0) {
+  if (importChanges(r) === 0) {
     return emit(opts, { ...result(p, r), warnings: r.warnings }, () => [`${opts.env} ← ${file}: unchanged (${plural(r.unchanged.length, 'flag')})`, ...describePlan(p, opts).slice(0, -1)]);
   }
   if (!opts.json) emit(opts, null, () => [`${opts.env} ← ${file}`, ...describePlan(p, opts)]);
   const refused = refusal(p, opts);
   if (refused) throw refused;
-  const applied = importChanges(r) > 0 ? (await importDocument(client, p.body, opts, false)).report : r;
-  await setAttributes(client, p.attributes);
+  const applied = (await importDocument(client, p.body, opts, false)).report;
   const ended = opts.releaseAction ? [...new Set(r.releases.filter((o) => o.refused).map((o) => o.release.key))] : [];
   emit(opts, result(p, applied, ended.length ? { endedReleases: ended, releaseAction: opts.releaseAction } : {}), () => [
     `applied: ${[`${applied.created.length} created`, `${applied.updated.length} updated`, `${applied.deleted.length} deleted`, `${applied.unchanged.length} unchanged`].join(', ')}${applied.sharedRulesChanged ? ', shared rules changed' : ''}${p.attributes.length ? `, attributes of ${plural(p.attributes.length, 'flag')} set` : ''}`,

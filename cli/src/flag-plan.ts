@@ -9,7 +9,7 @@ export interface Plan {
   /** what the import is sent: the file without the attributes */
   body: unknown;
   preview: ImportResponse;
-  /** attributes (description, tags, clientVisible) the file sets to something new, applied after the import */
+  /** attributes (description, tags, clientVisible) the file sets to something new: the import applies them */
   attributes: { key: string; set: Attributes; fields: string[] }[];
   /** flags --prune deletes, and the environments where each is on */
   pruned: { key: string; liveIn: string[] }[];
@@ -43,12 +43,12 @@ export function describePlan(p: Plan, opts: { prune?: boolean; force?: boolean; 
   const r = p.preview.report;
   const attrs = new Map(p.attributes.map((a) => [a.key, a.fields]));
   const withAttrs = (key: string) => (attrs.has(key) ? ` (and ${attrs.get(key)!.join(', ')})` : '');
-  const imported = new Set([...r.created, ...r.updated]);
+  // the import applies the attributes: a flag whose attributes change is among those it updates
+  const changedAttrs = (key: string) => (attrs.has(key) ? ` (${attrs.get(key)!.join(', ')})` : '');
   const pruned = new Map(p.pruned.map((x) => [x.key, x.liveIn]));
   const lines = [
     ...r.created.map((k) => `  + ${k}${withAttrs(k)}`),
-    ...r.updated.map((k) => `  ~ ${k}${withAttrs(k)}`),
-    ...p.attributes.filter((a) => !imported.has(a.key)).map((a) => `  ~ ${a.key} (${a.fields.join(', ')})`),
+    ...r.updated.map((k) => `  ~ ${k}${changedAttrs(k)}`),
     ...r.deleted.map((k) => {
       const on = pruned.get(k) ?? [];
       return `  - ${k} (deleted in every environment; ${on.length ? `on in ${on.join(', ')}` : 'off everywhere'})`;
@@ -59,12 +59,11 @@ export function describePlan(p: Plan, opts: { prune?: boolean; force?: boolean; 
     ...r.notInFile.map((k) => `    ${k} (not in the file: kept${opts.prune ? '' : '; --prune deletes it'})`),
     ...(p.preview.report.warnings ?? []).map((w) => `  ! warning: ${warningText(w)}`),
   ];
-  const attributeOnly = p.attributes.filter((a) => !imported.has(a.key)).length;
   const counts = [
     r.created.length && `${r.created.length} to create`,
-    r.updated.length + attributeOnly && `${r.updated.length + attributeOnly} to update`,
+    r.updated.length && `${r.updated.length} to update`,
     r.deleted.length && `${r.deleted.length} to delete`,
-    r.unchanged.length - attributeOnly > 0 && `${r.unchanged.length - attributeOnly} unchanged`,
+    r.unchanged.length > 0 && `${r.unchanged.length} unchanged`,
   ].filter(Boolean);
   return [...lines, `  ${counts.join(', ') || 'no flags'}`];
 }

@@ -318,3 +318,27 @@ describe('limits on what a definition may hold', () => {
     expect(res.body.error.issues[0]).toMatchObject({ path: '/flags/other/targeting/if/0/regex/1', message: expect.stringContaining('multiply') });
   });
 });
+
+describe("a file carrying Curtain's flag attributes", () => {
+  const file = (attrs: Record<string, unknown>) => ({ flags: { described: { state: 'DISABLED', variants: { on: true, off: false }, defaultVariant: 'off', ...attrs } } });
+
+  it('sets description, tags and clientVisible with the import, all or nothing, and the export leaves them out', async () => {
+    const created = await json(call('PUT', path, { body: file({ description: 'New search', tags: ['search'], clientVisible: true }) }));
+    expect(created.body.report.created).toContain('described');
+    expect((await json(call('GET', '/api/v1/projects/default/flags/described'))).body).toMatchObject({ description: 'New search', tags: ['search'], clientVisible: true });
+    const changed = await json(call('PUT', path, { body: file({ tags: ['search', 'q4'] }) }));
+    expect(changed.body.report.updated).toContain('described');
+    // absent attributes stay as they are
+    expect((await json(call('GET', '/api/v1/projects/default/flags/described'))).body).toMatchObject({ description: 'New search', tags: ['search', 'q4'], clientVisible: true });
+    const exported = (await json(call('GET', path))).body.flags.described;
+    expect(Object.keys(exported).sort()).toEqual(['defaultVariant', 'state', 'variants']);
+  });
+
+  it('refuses attributes the API would refuse, naming them, and writes nothing', async () => {
+    const before = await dbFingerprint();
+    const res = await json(call('PUT', path, { body: file({ tags: [''], clientVisible: 'yes' }) }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues.map((i: any) => i.path)).toEqual(['/flags/described/tags', '/flags/described/clientVisible']);
+    expect(await dbFingerprint()).toBe(before);
+  });
+});

@@ -29,6 +29,30 @@ const MAX_VARIANT_NAME = 128;
 
 const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
+/** Curtain's flag attributes a file may carry beside flagd's fields (docs/flag-format.md), with the API's limits. */
+type Attributes = Partial<Pick<FlagRow, 'description' | 'tags' | 'clientVisible'>>;
+
+function attributeIssues(flag: unknown, path: string): ValidationIssue[] {
+  const f = (flag ?? {}) as Record<string, unknown>;
+  const issues: ValidationIssue[] = [];
+  if ('description' in f && (typeof f.description !== 'string' || f.description.length > 2000)) issues.push({ path: `${path}/description`, message: 'description is a string of at most 2,000 characters' });
+  if ('tags' in f && (!Array.isArray(f.tags) || f.tags.length > 50 || !f.tags.every((t) => typeof t === 'string' && t.length >= 1 && t.length <= 64))) {
+    issues.push({ path: `${path}/tags`, message: 'tags is a list of at most 50 strings of 1–64 characters' });
+  }
+  if ('clientVisible' in f && typeof f.clientVisible !== 'boolean') issues.push({ path: `${path}/clientVisible`, message: 'clientVisible is true or false' });
+  return issues;
+}
+
+/** The attributes a flag of the file sets (absent ones are left as they are). */
+function attributesOf(def: object): Attributes {
+  const f = def as Record<string, unknown>;
+  return {
+    ...('description' in f ? { description: f.description as string } : {}),
+    ...('tags' in f ? { tags: f.tags as string[] } : {}),
+    ...('clientVisible' in f ? { clientVisible: f.clientVisible as boolean } : {}),
+  };
+}
+
 /** Keys and variant names that the rest of the API could not read, write or delete, with their paths. */
 function keyIssues(input: unknown): ValidationIssue[] {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return [];
@@ -41,6 +65,7 @@ function keyIssues(input: unknown): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const [key, flag, path] of entries) {
     if (key !== '' && !FLAG_KEY.test(key)) issues.push({ path, message: `${KEY_RULE}; "${key}" is not` });
+    issues.push(...attributeIssues(flag, Array.isArray(raw) ? path.slice(0, -4) : path));
     const variants = (flag as { variants?: unknown } | null)?.variants;
     if (variants === null || typeof variants !== 'object') continue;
     for (const name of Object.keys(variants)) {
@@ -112,23 +137,25 @@ export async function importEnvironment(db: Db, actor: AuditActor, project: Proj
     const config: EnvConfig = { state: def.state, defaultVariant: def.defaultVariant ?? null, targeting: def.targeting ?? null };
     const existing = byKey.get(key);
     if (!existing) {
-      const row: FlagRow = { id: randomId(), projectId: project.id, key, type, description: '', tags: [], variants: def.variants, clientVisible: false, metadata: def.metadata ?? {}, archived: false, createdAt: now, updatedAt: now };
+      const row: FlagRow = { id: randomId(), projectId: project.id, key, type, description: '', tags: [], variants: def.variants, clientVisible: false, metadata: def.metadata ?? {}, archived: false, createdAt: now, updatedAt: now, ...attributesOf(def) };
       nextFlags.push(row);
       flagWrites.push(db.insert(flags).values(row));
       configWrites.push({ flagId: row.id, environmentId: env.id, ...config, updatedAt: now });
       report.created.push(key);
       continue;
     }
-    const flagChanged = canonical(existing.variants) !== canonical(def.variants) || canonical(existing.metadata) !== canonical(def.metadata ?? {});
+    const attributes = attributesOf(def);
+    const attributesChanged = (Object.keys(attributes) as (keyof Attributes)[]).some((k) => canonical(attributes[k]) !== canonical(existing[k]));
+    const flagChanged = canonical(existing.variants) !== canonical(def.variants) || canonical(existing.metadata) !== canonical(def.metadata ?? {}) || attributesChanged;
     // compared with the flag as read: a release the import ends has written its outcome into its flags, which the
     // file (pulled while the release ran) would otherwise undo for every flag of the release it did not change
     const current = effectiveConfig(existing, read.configs.get(env.id)?.get(existing.id));
     const configChanged = canonical(current) !== canonical(config);
-    const next = flagChanged ? { ...existing, type, variants: def.variants, metadata: def.metadata ?? {}, updatedAt: now } : existing;
+    const next = flagChanged ? { ...existing, type, variants: def.variants, metadata: def.metadata ?? {}, ...attributes, updatedAt: now } : existing;
     nextFlags.push(next);
     if (flagChanged) {
       variantsChanged ||= canonical(existing.variants) !== canonical(def.variants);
-      flagWrites.push(db.update(flags).set({ type, variants: def.variants, metadata: def.metadata ?? {}, updatedAt: now }).where(eq(flags.id, existing.id)));
+      flagWrites.push(db.update(flags).set({ type, variants: def.variants, metadata: def.metadata ?? {}, ...attributes, updatedAt: now }).where(eq(flags.id, existing.id)));
     }
     if (configChanged) configWrites.push({ flagId: existing.id, environmentId: env.id, ...config, updatedAt: now });
     (flagChanged || configChanged ? report.updated : report.unchanged).push(key);
