@@ -2018,6 +2018,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{project}/flags/{flag}/references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Where the code uses the flag: per environment, the newest recorded deployment that uses it, with the file and line of each use it recorded (`curtain deploy record --flags-from DIR` sends them). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    flag: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Environments whose deployments use the flag */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            environments: {
+                                environment: string;
+                                deployment: {
+                                    id: string;
+                                    version: string;
+                                    commit: string | null;
+                                    at: string;
+                                };
+                                references: {
+                                    file: string;
+                                    line: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input; nothing was written */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid admin token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{project}/environments/{env}/releases": {
         parameters: {
             query?: never;
@@ -3945,6 +4025,12 @@ export interface components {
             actor?: string;
             /** @description the flag keys the deployed code uses; unknown ones are created dormant */
             flags?: string[];
+            /** @description where the code uses them (the CLI’s scan): a key used here counts as used; shown per flag by GET …/flags/{flag}/references */
+            references?: {
+                key: string;
+                file: string;
+                line: number;
+            }[];
             /**
              * Format: date-time
              * @description RFC 3339 date-time

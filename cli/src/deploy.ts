@@ -54,7 +54,16 @@ async function record(opts: RecordOpts): Promise<void> {
 
   const res = await client.call('post', '/projects/{project}/environments/{env}/deployments', {
     path: { env: opts.env },
-    body: { version: opts.version, commit: opts.commit, url: opts.url, actor: opts.actor, at: opts.at, flags: opts.flagsFrom || opts.flag ? flags : undefined },
+    body: {
+      version: opts.version,
+      commit: opts.commit,
+      url: opts.url,
+      actor: opts.actor,
+      at: opts.at,
+      flags: opts.flagsFrom || opts.flag ? flags : undefined,
+      // kept with the deployment: `curtain flags refs KEY` and the flag's page show where the code uses each flag
+      ...(references ? { references: references.slice(0, 5000).map(({ key, file, line }) => ({ key, file: file.slice(0, 512), line })) } : {}),
+    },
   });
   const d = res.deployment;
   emit(opts, { ...res, ...(references ? { references } : {}) }, () => [

@@ -118,7 +118,19 @@ function switchTo(state: 'ENABLED' | 'DISABLED') {
   };
 }
 
-async function refs(key: string, dir: string, opts: ConnectionOpts & { pattern?: string[] }): Promise<void> {
+async function refs(key: string, dir: string | undefined, opts: ConnectionOpts & { pattern?: string[] }): Promise<void> {
+  if (dir === undefined) {
+    // what the recorded deployments say: the newest one of each environment that uses the flag
+    const { environments } = await connect(opts).call('get', '/projects/{project}/flags/{flag}/references', { path: { flag: key } });
+    return emit(opts, { flag: key, environments }, () =>
+      environments.length
+        ? environments.flatMap((e) => [
+            `${e.environment}: ${e.deployment.version}${e.deployment.commit ? ` (${e.deployment.commit.slice(0, 12)})` : ''}, ${e.deployment.at}`,
+            ...(e.references.length ? e.references.map((r) => `  ${r.file}:${r.line}`) : ['  (recorded without file and line: deploy record --flags-from DIR keeps them)']),
+          ])
+        : [`no recorded deployment uses ${key} (curtain flags refs ${key} DIR scans a source tree now)`],
+    );
+  }
   const found = (await scanDirectory(dir, [key], opts.pattern)).filter((r) => r.key === key);
   emit(opts, { flag: key, dir, references: found }, () => [
     ...found.map((r) => `${r.file}:${r.line}`),
@@ -148,7 +160,13 @@ export function flagCommands(flags: Command): void {
       .option('--yes', 'in a protected environment: go ahead without asking')
       .action(switchTo(state));
   }
-  withJson(flags.command('refs').description('where the code uses a flag: file and line, from a source tree scanned now (offline)').argument('<key>', 'the flag key').argument('[dir]', 'the source tree', '.'))
+  withConnection(
+    flags
+      .command('refs')
+      .description('where the code uses a flag: file and line, as the newest deployment of each environment recorded them, or in a source tree scanned now (offline) when DIR is given')
+      .argument('<key>', 'the flag key')
+      .argument('[dir]', 'a source tree to scan instead'),
+  )
     .option('--pattern <regex>', "also find it in a team's own wrapper (repeatable)", collect)
     .action(refs);
 }

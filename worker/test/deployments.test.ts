@@ -83,3 +83,26 @@ describe('the dormant-code guard', () => {
     expect((await admin('PATCH', `${ENV}/flags/ghost3`, { state: 'ENABLED' })).status).toBe(200);
   });
 });
+
+describe('code references', () => {
+  it('are kept with a deployment and shown per flag: the newest deployment of each environment that uses it', async () => {
+    const refs = [
+      { key: 'refd', file: 'src/search.ts', line: 12 },
+      { key: 'refd', file: 'src/app.tsx', line: 40 },
+      { key: 'other-refd', file: 'src/x.ts', line: 1 },
+    ];
+    const res = await admin('POST', `${ENV}/deployments`, { version: '3.0.0', references: refs });
+    expect(res.status).toBe(201);
+    // a key used in the code counts as used: created dormant like any new flag of a deployment
+    expect(res.body.createdFlags.sort()).toEqual(['other-refd', 'refd']);
+    expect(res.body.deployment.flags.sort()).toEqual(['other-refd', 'refd']);
+    await admin('POST', '/api/v1/projects/default/environments/staging/deployments', { version: '2.9.0', flags: ['refd'] });
+    const view = await admin('GET', '/api/v1/projects/default/flags/refd/references');
+    expect(view.body.environments).toEqual([
+      { environment: 'development', deployment: expect.objectContaining({ version: '3.0.0' }), references: [{ file: 'src/search.ts', line: 12 }, { file: 'src/app.tsx', line: 40 }] },
+      { environment: 'staging', deployment: expect.objectContaining({ version: '2.9.0' }), references: [] },
+    ]);
+    expect((await admin('GET', '/api/v1/projects/default/flags/nope/references')).status).toBe(404);
+    expect((await admin('POST', `${ENV}/deployments`, { version: '3.0.1', references: [{ key: 'refd', file: '', line: 0 }] })).status).toBe(400);
+  });
+});

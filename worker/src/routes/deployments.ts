@@ -3,10 +3,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
 import { publishAndAdopt } from './publish-and-adopt';
-import { listDeployments, recordDeployment, unreleasedFlags } from '../store/deployments';
+import { flagReferences, listDeployments, recordDeployment, unreleasedFlags } from '../store/deployments';
+import { getFlag } from '../store/flags';
 import { getEnvironment, getProject } from '../store/projects';
 import { deploymentInputSchema, deploymentSchema } from './release-schemas';
-import { envParams, errorResponses, json, jsonBody } from './schemas';
+import { envParams, errorResponses, json, jsonBody, keySchema, projectParams } from './schemas';
 
 const security = [{ AdminToken: [] }];
 const pageQuery = z.object({
@@ -62,5 +63,35 @@ export const deploymentRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { project, env } = await resolve(c, c.req.valid('param'));
       return c.json({ flags: await unreleasedFlags(c.var.db, project, env) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{project}/flags/{flag}/references',
+      security,
+      description: 'Where the code uses the flag: per environment, the newest recorded deployment that uses it, with the file and line of each use it recorded (`curtain deploy record --flags-from DIR` sends them).',
+      request: { params: projectParams.extend({ flag: keySchema }) },
+      responses: {
+        200: json(
+          z.object({
+            environments: z.array(
+              z.object({
+                environment: z.string(),
+                deployment: z.object({ id: z.string(), version: z.string(), commit: z.string().nullable(), at: z.string() }),
+                references: z.array(z.object({ file: z.string(), line: z.number() })),
+              }),
+            ),
+          }),
+          'Environments whose deployments use the flag',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const p = c.req.valid('param');
+      const project = await getProject(c.var.db, p.project);
+      const { state } = await getFlag(c.var.db, project, p.flag);
+      return c.json({ environments: await flagReferences(c.var.db, project, state.environments, p.flag) }, 200);
     },
   );

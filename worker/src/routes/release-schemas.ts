@@ -115,6 +115,11 @@ export const deploymentInputSchema = z
     url: z.url().max(2048).optional(),
     actor: z.string().min(1).max(200).optional(),
     flags: z.array(keySchema).max(5000).optional().describe('the flag keys the deployed code uses; unknown ones are created dormant'),
+    references: z
+      .array(z.object({ key: keySchema, file: z.string().min(1).max(512), line: z.number().int().min(1) }).strict())
+      .max(5000)
+      .optional()
+      .describe('where the code uses them (the CLI’s scan): a key used here counts as used; shown per flag by GET …/flags/{flag}/references'),
     at: isoTime.optional(),
   })
   .strict()

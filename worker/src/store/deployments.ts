@@ -17,6 +17,8 @@ export interface DeploymentInput {
   url?: string;
   actor?: string;
   flags?: string[];
+  /** where the code uses its flags (a key used here counts as used by the deployment) */
+  references?: { key: string; file: string; line: number }[];
   at?: string;
 }
 
@@ -36,7 +38,8 @@ export const recordDeployment = (db: Db, actor: AuditActor, project: ProjectRow,
 
 async function recordOnce(db: Db, actor: AuditActor, project: ProjectRow, env: EnvironmentRow, input: DeploymentInput) {
   const now = Date.now();
-  const keys = [...new Set(input.flags ?? [])];
+  const references = input.references ?? [];
+  const keys = [...new Set([...(input.flags ?? []), ...references.map((r) => r.key)])];
   const state = await loadProjectState(db, project.id);
   const known = new Set(state.flags.map((f) => f.key));
   const created: FlagRow[] = keys
@@ -52,6 +55,7 @@ async function recordOnce(db: Db, actor: AuditActor, project: ProjectRow, env: E
     url: input.url ?? null,
     actor: input.actor ?? actor.name,
     flags: keys,
+    references,
     at: input.at ? Date.parse(input.at) : now,
     createdAt: now,
   };
@@ -94,4 +98,24 @@ export async function unreleasedFlags(db: Db, project: ProjectRow, env: Environm
   return state.flags
     .filter((f) => deployed.has(f.key) && !released.has(f.key) && effectiveConfig(f, configs?.get(f.id)).state !== 'ENABLED')
     .map((f) => ({ key: f.key, lastDeployedAt: new Date(deployed.get(f.key)!.at).toISOString(), lastVersion: deployed.get(f.key)!.version }));
+}
+
+/**
+ * Where the code of each environment uses a flag: per environment, the newest recorded deployment that uses it, with
+ * the file and line of each use that deployment recorded (none when it named the flag without references).
+ */
+export async function flagReferences(db: Db, project: ProjectRow, envs: EnvironmentRow[], key: string) {
+  const out = [];
+  for (const env of envs) {
+    const [row] = await db
+      .select()
+      .from(deployments)
+      .where(and(eq(deployments.environmentId, env.id), sql`EXISTS (SELECT 1 FROM json_each(${deployments.flags}) WHERE value = ${key})`))
+      .orderBy(desc(deployments.at), desc(deployments.createdAt))
+      .limit(1);
+    if (!row) continue;
+    const { id, version, commit, at } = deploymentView(row);
+    out.push({ environment: env.key, deployment: { id, version, commit, at }, references: row.references.filter((r) => r.key === key).map(({ file, line }) => ({ file, line })) });
+  }
+  return out;
 }

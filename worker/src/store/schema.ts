@@ -147,6 +147,8 @@ export const deployments = sqliteTable(
     actor: text('actor').notNull(),
     /** the flag keys the deployed code uses */
     flags: text('flags', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    /** where the code uses them: file and line per use, as the CLI's scan found them */
+    references: text('code_refs', { mode: 'json' }).$type<{ key: string; file: string; line: number }[]>().notNull().default([]),
     at: integer('at').notNull(),
     createdAt: createdAt(),
   },

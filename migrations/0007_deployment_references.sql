@@ -1,0 +1,1 @@
+ALTER TABLE `deployments` ADD `code_refs` text DEFAULT '[]' NOT NULL;
