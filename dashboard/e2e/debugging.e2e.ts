@@ -3,8 +3,8 @@
 // change reverted from the history (the revert audited too); after a save, "live in N of N locations"; an edit made
 // elsewhere arriving without a reload; and a conflicting save, where the server sends versions (ETag).
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { admin, evaluate, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Harness } from './harness';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { admin, evaluate, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Harness, expectQuietConsole } from './harness';
 
 let h: Harness;
 const dev = '/projects/default/environments/development';
@@ -32,6 +32,8 @@ beforeAll(async () => {
   });
   await admin(h, 'POST', '/projects/default/flags', { key: 'dark-mode', environments: { development: { state: 'ENABLED' } } });
 });
+
+afterEach(() => expectQuietConsole(h));
 
 afterAll(async () => {
   await stopHarness(h);
@@ -91,18 +93,22 @@ test('a configuration promoted from development to staging after its diff; a cha
   const promote = page.getByRole('region', { name: 'Promote' });
   expect(await promote.getByRole('combobox', { name: 'From' }).inputValue()).toBe('development');
   expect(await promote.getByRole('combobox', { name: 'To' }).inputValue()).toBe('staging');
-  const diff = promote.getByRole('table');
-  await expect.poll(() => diff.getByRole('row', { name: /targeting/ }).textContent()).toContain('"segment"');
-  expect(await diff.getByRole('row', { name: /state/ }).count()).toBe(0);
+  // in words: the rules Staging gets; on/off only when asked for this promotion
+  const diff = promote.locator('.config-diff');
+  await expect.poll(() => diff.textContent()).toContain('if in the segment beta-testers → annual; if plan is pro → annual; if country is one of de, fr → monthly');
+  expect(await diff.textContent()).not.toContain('Switch');
   await promote.getByRole('checkbox', { name: 'Also copy on/off' }).check();
-  await expect.poll(() => diff.getByRole('row', { name: /state/ }).textContent()).toMatch(/"DISABLED".*"ENABLED"/);
+  await expect.poll(() => diff.textContent()).toContain('Switchoff → on');
+  expect(await diff.getByRole('row', { name: /state/ }).textContent()).toMatch(/"DISABLED".*"ENABLED"/);
   await expectNoSeriousAxeViolations(page, 'promotion');
   await shot(page, 'promotion');
   await promote.getByRole('button', { name: 'Promote to Staging' }).click();
   await expect.poll(() => promote.getByRole('status').textContent()).toBe('Promoted to Staging.');
   const promoted = await admin<FlagView>(h, 'GET', '/projects/default/flags/pricing-page');
   expect(promoted.environments.staging).toEqual(promoted.environments.development);
-  expect(await promote.getByText('nothing, it already has this configuration').count()).toBe(1);
+  expect(await promote.getByText('No change: it is already like this.').count()).toBe(1);
+  // the checkbox was for that promotion only
+  expect(await promote.getByRole('checkbox', { name: 'Also copy on/off' }).isChecked()).toBe(false);
 
   // Save in the builder: "live in N of N locations", done once the edge applied it.
   await page.getByRole('combobox', { name: 'Rule 3: serve' }).selectOption({ label: 'annual' });
@@ -117,11 +123,13 @@ test('a configuration promoted from development to staging after its diff; a cha
   await page.getByRole('heading', { name: /^History/ }).waitFor();
   const entries = page.getByRole('article');
   await entries.first().waitFor();
-  const latest = entries.filter({ hasText: 'flag.configure' }).first();
-  expect(await latest.textContent()).toContain('development');
+  const latest = entries.filter({ hasText: 'changed the rules of pricing-page in Development' }).first();
+  const revertedId = Number((await latest.getAttribute('id'))?.replace('entry-', ''));
   await latest.getByRole('button', { name: /^Revert…/ }).click();
   const dialog = page.getByRole('dialog', { name: 'Revert this change to pricing-page?' });
   await dialog.waitFor();
+  // in words, from now back to before: rule 3 serves monthly again
+  expect(await dialog.textContent()).toContain('Rules afterif in the segment beta-testers → annual; if plan is pro → annual; if country is one of de, fr → monthly');
   expect(await dialog.getByRole('row', { name: /targeting/ }).textContent()).toMatch(/"annual".*"monthly"/);
   await expectNoSeriousAxeViolations(page, 'revert');
   await shot(page, 'revert');
@@ -129,9 +137,13 @@ test('a configuration promoted from development to staging after its diff; a cha
   await dialog.waitFor({ state: 'detached' });
   const reverted = await admin<FlagView>(h, 'GET', '/projects/default/flags/pricing-page');
   expect(reverted.environments.development.targeting).toEqual(pricing);
-  await expect.poll(() => entries.filter({ hasText: 'flag.configure' }).count()).toBe(3);
-  const audit = await admin<{ entries: { action: string; actor: string; after: { targeting: unknown } }[] }>(h, 'GET', '/projects/default/audit?limit=5');
-  expect(audit.entries[0]).toMatchObject({ action: 'flag.configure', after: { targeting: pricing } });
+  // labelled as a revert, linked to what it reverted; sent with ?revertOf=
+  const revert = entries.filter({ hasText: 'A revert of' });
+  await expect.poll(() => revert.count()).toBe(1);
+  await revert.getByRole('link', { name: /^the change .* by / }).click();
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe(`entry-${revertedId}`);
+  const audit = await admin<{ entries: { id: number; action: string; revertOf: number | null; after: { targeting: unknown } }[] }>(h, 'GET', '/projects/default/audit?limit=5');
+  expect(audit.entries[0]).toMatchObject({ action: 'flag.configure', revertOf: revertedId, after: { targeting: pricing } });
   await expect.poll(() => evaluate(h, 'pricing-page', { targetingKey: 'x', country: 'fr' }), { timeout: 15_000, interval: 250 }).toMatchObject({ value: 'monthly' });
   await page.context().close();
 });

@@ -3,8 +3,8 @@
 // and its way through, in the list and on the flag page; a scheduled change served on time; the calendar and the
 // deployments feed.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { admin, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Evaluation, type Harness } from './harness';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { admin, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Evaluation, type Harness, expectQuietConsole } from './harness';
 
 let h: Harness;
 const dev = '/projects/default/environments/development';
@@ -16,6 +16,8 @@ beforeAll(async () => {
   await admin(h, 'POST', '/projects/default/flags', { key: 'beta-banner', description: 'A banner for beta users' });
   await admin(h, 'POST', `${dev}/deployments`, { version: '2.14.0', commit: 'a1b2c3d4e5f6', url: 'https://ci.example.com/builds/2140', flags: ['checkout-v3'] });
 });
+
+afterEach(() => expectQuietConsole(h));
 
 afterAll(async () => {
   await stopHarness(h);
@@ -200,7 +202,11 @@ test('a change scheduled on the flag page is listed, served by the edge on time,
   await form.getByLabel('Share (%)').fill('12.5');
   await form.getByRole('button', { name: 'Schedule change' }).click();
   await expect.poll(() => panel.getByRole('listitem').count()).toBe(1);
-  expect(await panel.getByRole('listitem').textContent()).toContain('set a split: on 12.5 %, off 87.5 %');
+  // a split after the flag's rules, which stay (not a replacement of them): the line says so
+  expect(await panel.getByRole('listitem').textContent()).toContain('switch on, set a split after the rules (which stay): on 12.5 %, off 87.5 %');
+  const scheduled = await admin<{ schedule: { split?: unknown; targeting?: unknown }[] }>(h, 'GET', `${dev}/flags/promo/schedule`);
+  expect(scheduled.schedule[0]).toMatchObject({ split: [['on', 1250], ['off', 8750]] });
+  expect(scheduled.schedule[0].targeting).toBeUndefined();
   // one to happen: switched on in a few seconds
   const at = Date.now() + 8_000;
   await form.getByLabel('When').fill(local(at));
@@ -217,7 +223,7 @@ test('a change scheduled on the flag page is listed, served by the edge on time,
   expect(Date.now()).toBeGreaterThanOrEqual(Math.floor(at / 1000) * 1000);
 
   await panel.getByRole('button', { name: /^Cancel the change at/ }).last().click();
-  await confirm(page, /^Cancel this scheduled change/, /would switch on, set a split: on 12\.5 %, off 87\.5 %/, 'Cancel the change');
+  await confirm(page, /^Cancel this scheduled change/, /would switch on, set a split after the rules \(which stay\): on 12\.5 %, off 87\.5 %/, 'Cancel the change');
   await expect.poll(async () => (await admin<{ schedule: unknown[] }>(h, 'GET', `${dev}/flags/promo/schedule`)).schedule.length).toBe(0);
   await page.context().close();
 });

@@ -5,8 +5,8 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { admin, expectNoSeriousAxeViolations, SHOTS, signedIn, startHarness, stopHarness, type Harness } from './harness';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { admin, expectNoSeriousAxeViolations, SHOTS, signedIn, startHarness, stopHarness, type Harness, expectQuietConsole } from './harness';
 
 let h: Harness;
 const tour = join(SHOTS, 'tour');
@@ -61,6 +61,8 @@ beforeAll(async () => {
     startAt: new Date(tomorrow.getTime() + 2 * 86_400_000).toISOString()
   });
 });
+
+afterEach(() => expectQuietConsole(h));
 
 afterAll(async () => {
   await stopHarness(h);

@@ -73,6 +73,14 @@ export class Router {
     this.navigations++;
   }
 
+  /** Rewrites the address (e.g. the selection in its query) without a navigation. */
+  replace(href: string) {
+    const url = new URL(href, location.href);
+    history.replaceState(history.state, '', url);
+    this.path = url.pathname;
+    this.search = url.search;
+  }
+
   /** onclick for in-app links: a plain click navigates here; a modified click opens a tab as usual. */
   follow = (event: MouseEvent) => {
     const link = (event.currentTarget as HTMLElement).closest('a');
