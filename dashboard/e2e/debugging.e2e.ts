@@ -48,6 +48,7 @@ async function openFlag(page: Page, key: string) {
 test('evaluate as a user: every flag with its value, variant and reason, and the rule that matched highlighted in the builder', async () => {
   const page = await signedIn(h);
   await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
+  await page.getByRole('button', { name: 'JSON', exact: true }).click();
   const context = page.getByRole('textbox', { name: 'Context (JSON)' });
   await context.fill('{"targetingKey": "u-pro", "plan": ');
   await expect.poll(() => page.locator('#context-problem').textContent()).toMatch(/Not valid JSON/);
@@ -68,6 +69,11 @@ test('evaluate as a user: every flag with its value, variant and reason, and the
   await row.getByRole('link', { name: 'Rule 2 of pricing-page' }).click();
   const matched = page.getByRole('article', { name: 'Rule 2, matched for u-pro' });
   await matched.waitFor();
+  // the reader starts at the rule: focused, and in view (not 900 px below the fold)
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Rule 2, matched for u-pro');
+  const box = await matched.boundingBox();
+  expect(box!.y).toBeGreaterThanOrEqual(0);
+  expect(box!.y + Math.min(box!.height, 200)).toBeLessThanOrEqual(800);
   expect(await matched.getByText('Matched for u-pro').count()).toBe(1);
   expect(await page.getByRole('article', { name: /matched for/ }).count()).toBe(1);
   await expectNoSeriousAxeViolations(page, 'flag with the matched rule');
@@ -76,6 +82,7 @@ test('evaluate as a user: every flag with its value, variant and reason, and the
   // someone else: the third rule; and nobody's rule (everyone else)
   await page.goBack();
   await page.getByRole('button', { name: 'u-pro · plan, country' }).waitFor();
+  await page.getByRole('button', { name: 'JSON', exact: true }).click();
   await context.fill('{"targetingKey": "u-fr", "country": "fr"}');
   await page.getByRole('button', { name: 'Evaluate' }).click();
   await expect.poll(() => row.textContent()).toMatch(/"monthly".*Rule 3/);
@@ -114,7 +121,7 @@ test('a configuration promoted from development to staging after its diff; a cha
   await page.getByRole('combobox', { name: 'Rule 3: serve' }).selectOption({ label: 'annual' });
   await page.getByRole('button', { name: 'Save targeting' }).click();
   const progress = page.locator('.save-progress');
-  await expect.poll(() => progress.textContent()).toMatch(/^Saved at .* as v\d+; (live in \d+ of \d+ locations?|live at each location as soon as it evaluates)/);
+  await expect.poll(() => progress.textContent()).toMatch(/^Saved at .* as v\d+; (live in \d+ of \d+ locations?|live on the next request)/);
   await expect.poll(() => evaluate(h, 'pricing-page', { targetingKey: 'x', country: 'fr' }), { timeout: 15_000, interval: 250 }).toMatchObject({ value: 'annual' });
   await expect.poll(() => progress.textContent(), { timeout: 15_000 }).toMatch(/live in 1 of 1 location ✓ done$/);
 

@@ -66,6 +66,8 @@ test('a release planned on the timeline is started, paused and killed, and OFREP
 
   // Plan: 30 % for an hour, then everyone; notes in Markdown with a safe preview; a guardrail.
   await page.getByRole('link', { name: 'Releases', exact: true }).click();
+  await page.getByText('Nothing is rolling out, paused or scheduled in any environment.').waitFor();
+  await page.getByRole('link', { name: 'List', exact: true }).click();
   await page.getByText('No releases in Development yet.').waitFor();
   await expectNoSeriousAxeViolations(page, 'releases, empty');
   await page.getByRole('link', { name: 'Plan the first release' }).click();

@@ -69,7 +69,7 @@ afterAll(async () => {
 });
 
 /** The README shows these views. */
-const README_IMAGES = new Set(['flags', 'targeting', 'shared-rules', 'history', 'release', 'calendar', 'evaluate']);
+const README_IMAGES = new Set(['flags', 'targeting', 'shared-rules', 'history', 'release', 'calendar', 'evaluate', 'overview']);
 
 async function capture(page: Page, name: string, what?: Locator) {
   const path = join(tour, `${name}.png`);
@@ -119,9 +119,20 @@ test('every view renders its content, passes axe and fits 1280×800', async () =
   await expectNoSeriousAxeViolations(page, 'access');
   await capture(page, 'access');
 
+  // The release overview across environments: the canary rolling out in production, the scheduled one in staging,
+  // what CI shipped that is not released yet.
+  await page.getByRole('link', { name: 'Releases', exact: true }).click();
+  await page.getByRole('heading', { name: /^Release overview/ }).waitFor();
+  await expect.poll(() => page.getByRole('row', { name: /New checkout/ }).textContent()).toMatch(/Production.*New checkout.*checkout-v2.*Rolling out.*1 %.*10 % at/);
+  expect(await page.getByRole('row', { name: /Semantic search/ }).textContent()).toMatch(/Staging.*Scheduled.*starts at/);
+  expect(await page.getByRole('region', { name: /Shipped, not released/ }).textContent()).toContain('new-onboarding');
+  expect(await fitsWidth()).toBe(true);
+  await expectNoSeriousAxeViolations(page, 'overview');
+  await capture(page, 'overview');
+
   // Releases in production: the list, then the running canary with its chart, next step and kill switch.
   await page.getByRole('group', { name: 'Environment' }).getByRole('button', { name: 'Production' }).click();
-  await page.getByRole('link', { name: 'Releases', exact: true }).click();
+  await page.getByRole('link', { name: 'List', exact: true }).click();
   await page.getByRole('link', { name: 'New checkout' }).waitFor();
   expect(await page.getByRole('row', { name: /New checkout/ }).textContent()).toMatch(/Rolling out.*checkout-v2.*1 %.*10 % at/);
   expect(await fitsWidth()).toBe(true);
@@ -149,8 +160,16 @@ test('every view renders its content, passes axe and fits 1280×800', async () =
 
   await page.getByRole('group', { name: 'Environment' }).getByRole('button', { name: 'Development' }).click();
   await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
-  await page.getByRole('textbox', { name: 'Context (JSON)' }).fill('{\n  "targetingKey": "user-1042",\n  "email": "ann@example.com",\n  "plan": "pro",\n  "country": "de"\n}');
-  await page.getByRole('button', { name: 'Evaluate' }).click();
+  // the form: attribute rows, the attributes Development's rules read suggested
+  const attribute = (n: number, part: string) => page.getByRole(part === 'type' ? 'combobox' : 'textbox', { name: `Attribute ${n}: ${part}` });
+  await attribute(1, 'value').fill('user-1042');
+  for (const [i, [name, value]] of [['email', 'ann@example.com'], ['plan', 'pro'], ['country', 'de']].entries()) {
+    if (i > 0) await page.getByRole('button', { name: '+ Attribute' }).click();
+    await attribute(i + 2, 'name').fill(name);
+    await attribute(i + 2, 'value').fill(value);
+  }
+  expect(await page.getByText(/Attributes Development's rules read: .*country.*email.*plan/).count()).toBe(1);
+  await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
   await expect.poll(() => page.getByRole('row', { name: /checkout-v2/ }).textContent()).toContain('Rule 2');
   await expectNoSeriousAxeViolations(page, 'evaluate');
   await capture(page, 'evaluate');

@@ -36,6 +36,10 @@ describe('history sentences', () => {
     );
   });
 
+  it('say a release’s start switching its flag on', () => {
+    expect(say(entry({ before: config('DISABLED'), after: { ...config('ENABLED'), cause: { release: 'new-checkout', ended: 'start' } } }))).toBe('maya started the release new-checkout: checkout-v2 switched on in Production');
+  });
+
   it('say scheduled changes, deployments, archiving and protection', () => {
     expect(say(entry({ action: 'flag.schedule', after: { at: '2027-03-04T09:00:00.000Z', state: 'ENABLED', split: [['on', 2500], ['off', 7500]] } as never }))).toMatch(/^maya scheduled checkout-v2 to switch on, set a split after the rules \(which stay\): on 25 %, off 75 % in Production at /);
     expect(say(entry({ action: 'deployment.record', resource: 'projects/default/environments/staging/deployments/d1', flags: ['a', 'b'], after: { version: '2.14.0' } as never }))).toBe('maya recorded the deployment 2.14.0 in Staging, using a, b');

@@ -96,9 +96,10 @@ export function describeEntry(e: AuditEntry, ctx: EntryContext): EntryPart[] {
     case 'flag.configure': {
       const cause = obj(after.cause);
       if (typeof cause.release !== 'string') return [who, t(' '), ...configure(e, flag ?? '', env ?? '')];
-      // a release's end, written into its flag: what the flag serves from then on
-      const verb = cause.killed ? 'killed' : cause.ended === 'released' ? 'released' : 'rolled back';
+      // a release's start or end, written into its flag: the switch it turned on, or what the flag serves from then on
       const name: EntryPart = { release: cause.release, env: env ?? '', name: ctx.releases.get(e.resource.replace(/\/flags\/[^/]+$/, `/releases/${cause.release}`))?.name ?? cause.release };
+      if (cause.ended === 'start') return [who, t(' started the release '), name, t(': '), { flag: flag ?? '' }, t(` switched ${onOff(after.state)} in `), { env: env ?? '' }];
+      const verb = cause.killed ? 'killed' : cause.ended === 'released' ? 'released' : 'rolled back';
       const lead = e.actor === 'scheduler' ? [t('the release '), name, t(` was ${verb}`)] : [who, t(` ${verb} the release `), name];
       return [...lead, t(': '), { flag: flag ?? '' }, t(` now serves ${after.defaultVariant ?? 'the code default'} by default in `), { env: env ?? '' }, ...(cause.killed ? [t(', its rules cleared')] : [])];
     }
