@@ -106,7 +106,7 @@ test('a configuration promoted from development to staging after its diff; a cha
   expect(await diff.textContent()).not.toContain('Switch');
   await promote.getByRole('checkbox', { name: 'Also copy on/off' }).check();
   await expect.poll(() => diff.textContent()).toContain('Switchoff → on');
-  expect(await diff.getByRole('row', { name: /state/ }).textContent()).toMatch(/"DISABLED".*"ENABLED"/);
+  expect(await diff.getByRole('row', { name: /state/, includeHidden: true }).textContent()).toMatch(/"DISABLED".*"ENABLED"/);
   await expectNoSeriousAxeViolations(page, 'promotion');
   await shot(page, 'promotion');
   await promote.getByRole('button', { name: 'Promote to Staging' }).click();
@@ -137,7 +137,7 @@ test('a configuration promoted from development to staging after its diff; a cha
   await dialog.waitFor();
   // in words, from now back to before: rule 3 serves monthly again
   expect(await dialog.textContent()).toContain('Rules afterif in the segment beta-testers → annual; if plan is pro → annual; if country is one of de, fr → monthly');
-  expect(await dialog.getByRole('row', { name: /targeting/ }).textContent()).toMatch(/"annual".*"monthly"/);
+  expect(await dialog.getByRole('row', { name: /targeting/, includeHidden: true }).textContent()).toMatch(/"annual".*"monthly"/);
   await expectNoSeriousAxeViolations(page, 'revert');
   await shot(page, 'revert');
   await dialog.getByRole('button', { name: 'Revert', exact: true }).click();

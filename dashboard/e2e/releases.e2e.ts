@@ -131,6 +131,8 @@ test('a release planned on the timeline is started, paused and killed, and OFREP
   await page.getByRole('button', { name: /^Kill New checkout/ }).click();
   await confirm(page, /^Kill New checkout/, /Everyone gets checkout-v3 → off.*about 30\.5 % of users who have it now lose it/, 'Kill it now');
   await expect.poll(() => page.locator('.release-state').first().textContent()).toBe('Killed');
+  // focus rests on the release's new status, not on the page's body
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Killed');
   await expect.poll(async () => (await usersOn(secret, 'checkout-v3', 400)).length, { timeout: 15_000, interval: 500 }).toBe(0);
   expect(await ofrep(secret, 'checkout-v3', 'user-1')).toMatchObject({ value: false, reason: 'STATIC' });
   await expectNoSeriousAxeViolations(page, 'release, killed');
@@ -143,7 +145,9 @@ test('a release planned on the timeline is started, paused and killed, and OFREP
   const today = page.locator('td.today');
   await expect.poll(() => today.textContent()).toMatch(/New checkout starts at 30.5 %.*New checkout killed/);
   await page.getByRole('button', { name: 'Week' }).click();
-  await expect.poll(() => today.textContent()).toContain('New checkout killed');
+  // the week has hours: the kill sits in this hour's row
+  const hour = await page.evaluate(() => `${String(new Date().getHours()).padStart(2, '0')}:00`);
+  await expect.poll(() => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: hour }) }).textContent()).toContain('New checkout killed');
   await expectNoSeriousAxeViolations(page, 'calendar');
   await shot(page, 'calendar');
   await page.context().close();

@@ -161,7 +161,7 @@ test('every view renders its content, passes axe and fits 1280×800', async () =
   await page.getByRole('group', { name: 'Environment' }).getByRole('button', { name: 'Development' }).click();
   await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
   // the form: attribute rows, the attributes Development's rules read suggested
-  const attribute = (n: number, part: string) => page.getByRole(part === 'type' ? 'combobox' : 'textbox', { name: `Attribute ${n}: ${part}` });
+  const attribute = (n: number, part: string) => page.getByRole(part === 'value' ? 'textbox' : 'combobox', { name: `Attribute ${n}: ${part}` });
   await attribute(1, 'value').fill('user-1042');
   for (const [i, [name, value]] of [['email', 'ann@example.com'], ['plan', 'pro'], ['country', 'de']].entries()) {
     if (i > 0) await page.getByRole('button', { name: '+ Attribute' }).click();
