@@ -342,7 +342,12 @@ test('every link carries the environment it was made in, and a reload keeps it',
   await page.getByRole('link', { name: 'Roll out old-checkout' }).click();
   await page.getByRole('heading', { level: 1, name: 'Roll out old-checkout' }).waitFor();
   expect(await page.getByRole('group', { name: 'Environment' }).getByRole('button', { name: 'Staging' }).getAttribute('aria-pressed')).toBe('true');
-  // and the releases list of staging, where a Svelte warning once appeared
+  // and the releases list of staging, where a Svelte warning once appeared: from a release, back, to another environment
+  await page.getByRole('link', { name: '← Releases' }).click();
+  await page.getByRole('heading', { name: /^Releases in Staging/ }).waitFor();
+  await page.getByRole('link', { name: 'Pricing test' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Pricing test' }).waitFor();
+  await page.goBack();
   await page.goto(new URL('/releases?env=staging', h.curtain.dashboardUrl).href);
   await page.getByRole('heading', { name: /^Releases in Staging/ }).waitFor();
   await page.getByRole('group', { name: 'Environment' }).getByRole('button', { name: 'Development' }).click();

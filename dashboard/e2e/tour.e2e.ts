@@ -107,8 +107,12 @@ test('every view renders its content, passes axe and fits 1280×800', async () =
   await expectNoSeriousAxeViolations(page, 'shared rules');
   await capture(page, 'shared-rules');
 
+  // someone narrows the staging split to Germany and France first: the history says it in words
+  await admin(h, 'PATCH', '/projects/default/environments/staging/flags/checkout-v2', { targeting: { if: [{ in: [{ var: 'country' }, ['DE', 'FR']] }, 'on', { fractional: [['on', 2500], ['off', 7500]] }] } });
   await page.getByRole('link', { name: 'History' }).click();
   await page.getByRole('article').first().waitFor();
+  await expect.poll(() => page.getByRole('article').first().textContent()).toContain('changed the rules of checkout-v2 in Staging');
+  expect(await page.getByRole('article').first().textContent()).toContain('Rules afterif country is one of DE, FR → on; otherwise 25 % on, 75 % off');
   expect(await page.getByRole('article').count()).toBeGreaterThanOrEqual(7);
   await expectNoSeriousAxeViolations(page, 'history');
   await capture(page, 'history');

@@ -37,6 +37,10 @@ describe('revert', () => {
     expect(revertChanges(archivedNow, olderEdit!)).toEqual([{ path: '/description', kind: 'changed', before: 'now', after: 'then' }]);
   });
 
+  it('offers nothing for a release’s start switching the flag on (ending the release is the way back)', () => {
+    expect(revertOf(entry({ before: { state: 'DISABLED', defaultVariant: 'on', targeting: null }, after: { state: 'ENABLED', defaultVariant: 'on', targeting: null, cause: { release: 'r', ended: 'start' } } }))).toBeNull();
+  });
+
   it('offers nothing for creations, deletions and other resources', () => {
     expect(revertOf(entry({ action: 'flag.create', resource: 'projects/default/flags/checkout', after: {} }))).toBeNull();
     expect(revertOf(entry({ action: 'flag.delete', resource: 'projects/default/flags/checkout', before: {} }))).toBeNull();
