@@ -1,13 +1,15 @@
 // A canary in real Chromium: a split set in the split editor (to 0.01 %) is what OFREP serves to ~1,000 users, and the
 // history shows the change as a before/after diff, filterable by flag and by person.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { admin, evaluate, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Harness } from './harness';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { admin, evaluate, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Harness, expectQuietConsole } from './harness';
 
 let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness();
 });
+
+afterEach(() => expectQuietConsole(h));
 
 afterAll(async () => {
   await stopHarness(h);
@@ -54,7 +56,7 @@ test('a 10 % canary set in the split editor serves about 10 % of 1,000 users, an
   await page.getByRole('button', { name: 'Save targeting' }).click();
   await expect.poll(() => page.getByText('Saved at').count()).toBe(1);
   const saved = await admin<FlagView>(h, 'GET', `/projects/default/flags/${key}`);
-  expect(saved.environments.development).toEqual({ state: 'ENABLED', defaultVariant: 'on', targeting: { fractional: [['on', 1000], ['off', 9000]] }, warnings: [] });
+  expect(saved.environments.development).toEqual({ state: 'ENABLED', defaultVariant: 'on', targeting: { fractional: [['on', 1000], ['off', 9000]] }, warnings: [], release: null });
   await expectNoSeriousAxeViolations(page, 'flag page with a split');
   await shot(page, 'canary-split');
 
@@ -86,16 +88,19 @@ test('a 10 % canary set in the split editor serves about 10 % of 1,000 users, an
   await page.getByRole('combobox', { name: 'Flag' }).selectOption(key);
   const entries = page.getByRole('list').filter({ has: page.getByRole('article') }).getByRole('article');
   await expect.poll(() => entries.count()).toBe(3);
-  const configure = entries.filter({ hasText: 'flag.configure' });
-  const rows = configure.getByRole('row');
-  await expect.poll(() => rows.filter({ hasText: 'state' }).textContent()).toMatch(/"DISABLED".*"ENABLED"/);
+  // in words: who switched it on with which split; the JSON one click away
+  const configure = entries.filter({ hasText: `changed ${key} in Development: switched on, new rules` });
+  await expect.poll(() => configure.textContent()).toMatch(/Switchoff → on/);
+  expect(await configure.textContent()).toContain('Rules aftereveryone: 10 % on, 90 % off');
+  const rows = configure.locator('tr');
+  expect(await rows.filter({ hasText: 'state' }).textContent()).toMatch(/"DISABLED".*"ENABLED"/);
   expect(await rows.filter({ hasText: 'targeting' }).textContent()).toContain('"fractional"');
-  expect(await entries.filter({ hasText: 'release-bot' }).getByRole('row', { name: /description/ }).textContent()).toMatch(/New checkout, canary.*New checkout, canary at 10 %/);
+  expect(await entries.filter({ hasText: 'release-bot changed the description of' }).getByRole('row', { name: /description/, includeHidden: true }).textContent()).toMatch(/New checkout, canary.*New checkout, canary at 10 %/);
   expect(page.url()).toContain(`flag=${key}`);
 
   await page.getByRole('combobox', { name: 'Person' }).selectOption('release-bot');
   await expect.poll(() => entries.count()).toBe(1);
-  expect(await entries.first().textContent()).toContain('changed the settings of');
+  expect(await entries.first().textContent()).toContain(`release-bot changed the description of ${key}`);
   await page.getByRole('combobox', { name: 'Person' }).selectOption('');
   await expectNoSeriousAxeViolations(page, 'history');
   await shot(page, 'history');

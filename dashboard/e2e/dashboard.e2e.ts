@@ -1,13 +1,15 @@
 // The dashboard end to end in real Chromium: sign in, create a flag, switch it on, see OFREP serve it,
 // see a change made elsewhere arrive live and the edge report that it applied it.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { admin, createFlagInUi, evaluate, expectNoSeriousAxeViolations, shot, startHarness, stopHarness, type Harness } from './harness';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { admin, createFlagInUi, evaluate, expectNoSeriousAxeViolations, shot, startHarness, stopHarness, type Harness, expectQuietConsole } from './harness';
 
 let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness();
 });
+
+afterEach(() => expectQuietConsole(h));
 
 afterAll(async () => {
   await stopHarness(h);

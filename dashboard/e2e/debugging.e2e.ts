@@ -3,8 +3,8 @@
 // change reverted from the history (the revert audited too); after a save, "live in N of N locations"; an edit made
 // elsewhere arriving without a reload; and a conflicting save, where the server sends versions (ETag).
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { admin, evaluate, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Harness } from './harness';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { admin, evaluate, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Harness, expectQuietConsole } from './harness';
 
 let h: Harness;
 const dev = '/projects/default/environments/development';
@@ -33,6 +33,8 @@ beforeAll(async () => {
   await admin(h, 'POST', '/projects/default/flags', { key: 'dark-mode', environments: { development: { state: 'ENABLED' } } });
 });
 
+afterEach(() => expectQuietConsole(h));
+
 afterAll(async () => {
   await stopHarness(h);
 });
@@ -46,6 +48,7 @@ async function openFlag(page: Page, key: string) {
 test('evaluate as a user: every flag with its value, variant and reason, and the rule that matched highlighted in the builder', async () => {
   const page = await signedIn(h);
   await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
+  await page.getByRole('button', { name: 'JSON', exact: true }).click();
   const context = page.getByRole('textbox', { name: 'Context (JSON)' });
   await context.fill('{"targetingKey": "u-pro", "plan": ');
   await expect.poll(() => page.locator('#context-problem').textContent()).toMatch(/Not valid JSON/);
@@ -66,6 +69,11 @@ test('evaluate as a user: every flag with its value, variant and reason, and the
   await row.getByRole('link', { name: 'Rule 2 of pricing-page' }).click();
   const matched = page.getByRole('article', { name: 'Rule 2, matched for u-pro' });
   await matched.waitFor();
+  // the reader starts at the rule: focused, and in view (not 900 px below the fold)
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Rule 2, matched for u-pro');
+  const box = await matched.boundingBox();
+  expect(box!.y).toBeGreaterThanOrEqual(0);
+  expect(box!.y + Math.min(box!.height, 200)).toBeLessThanOrEqual(800);
   expect(await matched.getByText('Matched for u-pro').count()).toBe(1);
   expect(await page.getByRole('article', { name: /matched for/ }).count()).toBe(1);
   await expectNoSeriousAxeViolations(page, 'flag with the matched rule');
@@ -74,6 +82,7 @@ test('evaluate as a user: every flag with its value, variant and reason, and the
   // someone else: the third rule; and nobody's rule (everyone else)
   await page.goBack();
   await page.getByRole('button', { name: 'u-pro · plan, country' }).waitFor();
+  await page.getByRole('button', { name: 'JSON', exact: true }).click();
   await context.fill('{"targetingKey": "u-fr", "country": "fr"}');
   await page.getByRole('button', { name: 'Evaluate' }).click();
   await expect.poll(() => row.textContent()).toMatch(/"monthly".*Rule 3/);
@@ -91,24 +100,28 @@ test('a configuration promoted from development to staging after its diff; a cha
   const promote = page.getByRole('region', { name: 'Promote' });
   expect(await promote.getByRole('combobox', { name: 'From' }).inputValue()).toBe('development');
   expect(await promote.getByRole('combobox', { name: 'To' }).inputValue()).toBe('staging');
-  const diff = promote.getByRole('table');
-  await expect.poll(() => diff.getByRole('row', { name: /targeting/ }).textContent()).toContain('"segment"');
-  expect(await diff.getByRole('row', { name: /state/ }).count()).toBe(0);
+  // in words: the rules Staging gets; on/off only when asked for this promotion
+  const diff = promote.locator('.config-diff');
+  await expect.poll(() => diff.textContent()).toContain('if in the segment beta-testers → annual; if plan is pro → annual; if country is one of de, fr → monthly');
+  expect(await diff.textContent()).not.toContain('Switch');
   await promote.getByRole('checkbox', { name: 'Also copy on/off' }).check();
-  await expect.poll(() => diff.getByRole('row', { name: /state/ }).textContent()).toMatch(/"DISABLED".*"ENABLED"/);
+  await expect.poll(() => diff.textContent()).toContain('Switchoff → on');
+  expect(await diff.getByRole('row', { name: /state/, includeHidden: true }).textContent()).toMatch(/"DISABLED".*"ENABLED"/);
   await expectNoSeriousAxeViolations(page, 'promotion');
   await shot(page, 'promotion');
   await promote.getByRole('button', { name: 'Promote to Staging' }).click();
   await expect.poll(() => promote.getByRole('status').textContent()).toBe('Promoted to Staging.');
   const promoted = await admin<FlagView>(h, 'GET', '/projects/default/flags/pricing-page');
   expect(promoted.environments.staging).toEqual(promoted.environments.development);
-  expect(await promote.getByText('nothing, it already has this configuration').count()).toBe(1);
+  expect(await promote.getByText('No change: it is already like this.').count()).toBe(1);
+  // the checkbox was for that promotion only
+  expect(await promote.getByRole('checkbox', { name: 'Also copy on/off' }).isChecked()).toBe(false);
 
   // Save in the builder: "live in N of N locations", done once the edge applied it.
   await page.getByRole('combobox', { name: 'Rule 3: serve' }).selectOption({ label: 'annual' });
   await page.getByRole('button', { name: 'Save targeting' }).click();
   const progress = page.locator('.save-progress');
-  await expect.poll(() => progress.textContent()).toMatch(/^Saved at .* as v\d+; (live in \d+ of \d+ locations?|live at each location as soon as it evaluates)/);
+  await expect.poll(() => progress.textContent()).toMatch(/^Saved at .* as v\d+; (live in \d+ of \d+ locations?|live on the next request)/);
   await expect.poll(() => evaluate(h, 'pricing-page', { targetingKey: 'x', country: 'fr' }), { timeout: 15_000, interval: 250 }).toMatchObject({ value: 'annual' });
   await expect.poll(() => progress.textContent(), { timeout: 15_000 }).toMatch(/live in 1 of 1 location ✓ done$/);
 
@@ -117,21 +130,27 @@ test('a configuration promoted from development to staging after its diff; a cha
   await page.getByRole('heading', { name: /^History/ }).waitFor();
   const entries = page.getByRole('article');
   await entries.first().waitFor();
-  const latest = entries.filter({ hasText: 'flag.configure' }).first();
-  expect(await latest.textContent()).toContain('development');
+  const latest = entries.filter({ hasText: 'changed the rules of pricing-page in Development' }).first();
+  const revertedId = Number((await latest.getAttribute('id'))?.replace('entry-', ''));
   await latest.getByRole('button', { name: /^Revert…/ }).click();
   const dialog = page.getByRole('dialog', { name: 'Revert this change to pricing-page?' });
   await dialog.waitFor();
-  expect(await dialog.getByRole('row', { name: /targeting/ }).textContent()).toMatch(/"annual".*"monthly"/);
+  // in words, from now back to before: rule 3 serves monthly again
+  expect(await dialog.textContent()).toContain('Rules afterif in the segment beta-testers → annual; if plan is pro → annual; if country is one of de, fr → monthly');
+  expect(await dialog.getByRole('row', { name: /targeting/, includeHidden: true }).textContent()).toMatch(/"annual".*"monthly"/);
   await expectNoSeriousAxeViolations(page, 'revert');
   await shot(page, 'revert');
   await dialog.getByRole('button', { name: 'Revert', exact: true }).click();
   await dialog.waitFor({ state: 'detached' });
   const reverted = await admin<FlagView>(h, 'GET', '/projects/default/flags/pricing-page');
   expect(reverted.environments.development.targeting).toEqual(pricing);
-  await expect.poll(() => entries.filter({ hasText: 'flag.configure' }).count()).toBe(3);
-  const audit = await admin<{ entries: { action: string; actor: string; after: { targeting: unknown } }[] }>(h, 'GET', '/projects/default/audit?limit=5');
-  expect(audit.entries[0]).toMatchObject({ action: 'flag.configure', after: { targeting: pricing } });
+  // labelled as a revert, linked to what it reverted; sent with ?revertOf=
+  const revert = entries.filter({ hasText: 'A revert of' });
+  await expect.poll(() => revert.count()).toBe(1);
+  await revert.getByRole('link', { name: /^the change .* by / }).click();
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe(`entry-${revertedId}`);
+  const audit = await admin<{ entries: { id: number; action: string; revertOf: number | null; after: { targeting: unknown } }[] }>(h, 'GET', '/projects/default/audit?limit=5');
+  expect(audit.entries[0]).toMatchObject({ action: 'flag.configure', revertOf: revertedId, after: { targeting: pricing } });
   await expect.poll(() => evaluate(h, 'pricing-page', { targetingKey: 'x', country: 'fr' }), { timeout: 15_000, interval: 250 }).toMatchObject({ value: 'monthly' });
   await page.context().close();
 });

@@ -1,14 +1,16 @@
 // A flag's life in real Chromium: created with JSON variants checked as they are typed, edited, filtered in the list,
 // deleted after a confirmation; fields other developers are adding (per-environment warnings, SDK key rate limits)
 // shown when the API sends them and absent when it does not.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { admin, createFlagInUi, evaluate, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Harness } from './harness';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { admin, createFlagInUi, evaluate, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Harness, expectQuietConsole } from './harness';
 
 let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness();
 });
+
+afterEach(() => expectQuietConsole(h));
 
 afterAll(async () => {
   await stopHarness(h);

@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startCurtain, type RunningCurtain } from '../../scripts/curtain-server';
 
@@ -14,6 +14,46 @@ export const SHOTS = join(repoRoot, 'test-results', 'e2e');
 export interface Harness {
   curtain: RunningCurtain;
   browser: Browser;
+  /** every console error or warning (and uncaught error) of every page since the last check */
+  console: string[];
+}
+
+/**
+ * A console message no test may leave: any error or warning (a Svelte warning, an exception), except the browser's own
+ * line for an API answer a test provokes on purpose (a 4xx: a refused switch, a wrong token), which says only that.
+ */
+function unexpected(msg: ConsoleMessage): boolean {
+  if (msg.type() !== 'error' && msg.type() !== 'warning') return false;
+  const provoked = /^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && msg.location().url.includes('/api/v1/');
+  return !provoked;
+}
+
+function watch(page: Page, seen: string[]) {
+  page.on('console', (msg) => unexpected(msg) && seen.push(`${msg.type()}: ${msg.text()} (at ${page.url()})`));
+  page.on('pageerror', (error) => seen.push(`uncaught: ${error.message} (at ${page.url()})`));
+}
+
+/** Every page the browser opens is watched for console errors and warnings. */
+function watchConsole(browser: Browser, seen: string[]) {
+  const newContext = browser.newContext.bind(browser);
+  const newPage = browser.newPage.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser['newContext']>): Promise<BrowserContext> => {
+    const context = await newContext(...args);
+    context.on('page', (page) => watch(page, seen));
+    return context;
+  };
+  browser.newPage = async (...args: Parameters<Browser['newPage']>): Promise<Page> => {
+    const page = await newPage(...args);
+    watch(page, seen);
+    return page;
+  };
+}
+
+/** Fails the test on any console error or warning its pages logged (call it in afterEach). */
+export function expectQuietConsole(h: Harness | undefined) {
+  if (!h) return;
+  const seen = h.console.splice(0);
+  expect(seen, 'console errors and warnings in the browser').toEqual([]);
 }
 
 export async function startHarness(): Promise<Harness> {
@@ -24,7 +64,9 @@ export async function startHarness(): Promise<Harness> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
   });
   await mkdir(SHOTS, { recursive: true });
-  return { curtain, browser };
+  const seen: string[] = [];
+  watchConsole(browser, seen);
+  return { curtain, browser, console: seen };
 }
 
 export async function stopHarness(h: Partial<Harness> | undefined) {

@@ -3,8 +3,8 @@
 // and its way through, in the list and on the flag page; a scheduled change served on time; the calendar and the
 // deployments feed.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { admin, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Evaluation, type Harness } from './harness';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { admin, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Evaluation, type Harness, expectQuietConsole } from './harness';
 
 let h: Harness;
 const dev = '/projects/default/environments/development';
@@ -16,6 +16,8 @@ beforeAll(async () => {
   await admin(h, 'POST', '/projects/default/flags', { key: 'beta-banner', description: 'A banner for beta users' });
   await admin(h, 'POST', `${dev}/deployments`, { version: '2.14.0', commit: 'a1b2c3d4e5f6', url: 'https://ci.example.com/builds/2140', flags: ['checkout-v3'] });
 });
+
+afterEach(() => expectQuietConsole(h));
 
 afterAll(async () => {
   await stopHarness(h);
@@ -64,6 +66,8 @@ test('a release planned on the timeline is started, paused and killed, and OFREP
 
   // Plan: 30 % for an hour, then everyone; notes in Markdown with a safe preview; a guardrail.
   await page.getByRole('link', { name: 'Releases', exact: true }).click();
+  await page.getByText('Nothing is rolling out, paused or scheduled in any environment.').waitFor();
+  await page.getByRole('link', { name: 'List', exact: true }).click();
   await page.getByText('No releases in Development yet.').waitFor();
   await expectNoSeriousAxeViolations(page, 'releases, empty');
   await page.getByRole('link', { name: 'Plan the first release' }).click();
@@ -127,6 +131,8 @@ test('a release planned on the timeline is started, paused and killed, and OFREP
   await page.getByRole('button', { name: /^Kill New checkout/ }).click();
   await confirm(page, /^Kill New checkout/, /Everyone gets checkout-v3 → off.*about 30\.5 % of users who have it now lose it/, 'Kill it now');
   await expect.poll(() => page.locator('.release-state').first().textContent()).toBe('Killed');
+  // focus rests on the release's new status, not on the page's body
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Killed');
   await expect.poll(async () => (await usersOn(secret, 'checkout-v3', 400)).length, { timeout: 15_000, interval: 500 }).toBe(0);
   expect(await ofrep(secret, 'checkout-v3', 'user-1')).toMatchObject({ value: false, reason: 'STATIC' });
   await expectNoSeriousAxeViolations(page, 'release, killed');
@@ -139,7 +145,9 @@ test('a release planned on the timeline is started, paused and killed, and OFREP
   const today = page.locator('td.today');
   await expect.poll(() => today.textContent()).toMatch(/New checkout starts at 30.5 %.*New checkout killed/);
   await page.getByRole('button', { name: 'Week' }).click();
-  await expect.poll(() => today.textContent()).toContain('New checkout killed');
+  // the week has hours: the kill sits in this hour's row
+  const hour = await page.evaluate(() => `${String(new Date().getHours()).padStart(2, '0')}:00`);
+  await expect.poll(() => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: hour }) }).textContent()).toContain('New checkout killed');
   await expectNoSeriousAxeViolations(page, 'calendar');
   await shot(page, 'calendar');
   await page.context().close();
@@ -200,7 +208,11 @@ test('a change scheduled on the flag page is listed, served by the edge on time,
   await form.getByLabel('Share (%)').fill('12.5');
   await form.getByRole('button', { name: 'Schedule change' }).click();
   await expect.poll(() => panel.getByRole('listitem').count()).toBe(1);
-  expect(await panel.getByRole('listitem').textContent()).toContain('set a split: on 12.5 %, off 87.5 %');
+  // a split after the flag's rules, which stay (not a replacement of them): the line says so
+  expect(await panel.getByRole('listitem').textContent()).toContain('switch on, set a split after the rules (which stay): on 12.5 %, off 87.5 %');
+  const scheduled = await admin<{ schedule: { split?: unknown; targeting?: unknown }[] }>(h, 'GET', `${dev}/flags/promo/schedule`);
+  expect(scheduled.schedule[0]).toMatchObject({ split: [['on', 1250], ['off', 8750]] });
+  expect(scheduled.schedule[0].targeting).toBeUndefined();
   // one to happen: switched on in a few seconds
   const at = Date.now() + 8_000;
   await form.getByLabel('When').fill(local(at));
@@ -217,7 +229,7 @@ test('a change scheduled on the flag page is listed, served by the edge on time,
   expect(Date.now()).toBeGreaterThanOrEqual(Math.floor(at / 1000) * 1000);
 
   await panel.getByRole('button', { name: /^Cancel the change at/ }).last().click();
-  await confirm(page, /^Cancel this scheduled change/, /would switch on, set a split: on 12\.5 %, off 87\.5 %/, 'Cancel the change');
+  await confirm(page, /^Cancel this scheduled change/, /would switch on, set a split after the rules \(which stay\): on 12\.5 %, off 87\.5 %/, 'Cancel the change');
   await expect.poll(async () => (await admin<{ schedule: unknown[] }>(h, 'GET', `${dev}/flags/promo/schedule`)).schedule.length).toBe(0);
   await page.context().close();
 });

@@ -2,8 +2,8 @@
 // back unchanged; the engine's validation issues show beside the condition they concern; a rule the builder cannot
 // show opens as JSON; segments get their own editor; all of it by keyboard, with no serious axe violations.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { admin, createFlagInUi, evaluate, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Harness } from './harness';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { admin, createFlagInUi, evaluate, expectNoSeriousAxeViolations, shot, signedIn, startHarness, stopHarness, type Harness, expectQuietConsole } from './harness';
 
 let h: Harness;
 const dev = '/projects/default/environments/development';
@@ -11,6 +11,8 @@ const dev = '/projects/default/environments/development';
 beforeAll(async () => {
   h = await startHarness();
 });
+
+afterEach(() => expectQuietConsole(h));
 
 afterAll(async () => {
   await stopHarness(h);

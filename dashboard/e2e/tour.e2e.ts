@@ -5,8 +5,8 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { admin, expectNoSeriousAxeViolations, SHOTS, signedIn, startHarness, stopHarness, type Harness } from './harness';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { admin, expectNoSeriousAxeViolations, SHOTS, signedIn, startHarness, stopHarness, type Harness, expectQuietConsole } from './harness';
 
 let h: Harness;
 const tour = join(SHOTS, 'tour');
@@ -62,12 +62,14 @@ beforeAll(async () => {
   });
 });
 
+afterEach(() => expectQuietConsole(h));
+
 afterAll(async () => {
   await stopHarness(h);
 });
 
 /** The README shows these views. */
-const README_IMAGES = new Set(['flags', 'targeting', 'shared-rules', 'history', 'release', 'calendar', 'evaluate']);
+const README_IMAGES = new Set(['flags', 'targeting', 'shared-rules', 'history', 'release', 'calendar', 'evaluate', 'overview']);
 
 async function capture(page: Page, name: string, what?: Locator) {
   const path = join(tour, `${name}.png`);
@@ -105,8 +107,12 @@ test('every view renders its content, passes axe and fits 1280×800', async () =
   await expectNoSeriousAxeViolations(page, 'shared rules');
   await capture(page, 'shared-rules');
 
+  // someone narrows the staging split to Germany and France first: the history says it in words
+  await admin(h, 'PATCH', '/projects/default/environments/staging/flags/checkout-v2', { targeting: { if: [{ in: [{ var: 'country' }, ['DE', 'FR']] }, 'on', { fractional: [['on', 2500], ['off', 7500]] }] } });
   await page.getByRole('link', { name: 'History' }).click();
   await page.getByRole('article').first().waitFor();
+  await expect.poll(() => page.getByRole('article').first().textContent()).toContain('changed the rules of checkout-v2 in Staging');
+  expect(await page.getByRole('article').first().textContent()).toContain('Rules afterif country is one of DE, FR → on; otherwise 25 % on, 75 % off');
   expect(await page.getByRole('article').count()).toBeGreaterThanOrEqual(7);
   await expectNoSeriousAxeViolations(page, 'history');
   await capture(page, 'history');
@@ -117,9 +123,20 @@ test('every view renders its content, passes axe and fits 1280×800', async () =
   await expectNoSeriousAxeViolations(page, 'access');
   await capture(page, 'access');
 
+  // The release overview across environments: the canary rolling out in production, the scheduled one in staging,
+  // what CI shipped that is not released yet.
+  await page.getByRole('link', { name: 'Releases', exact: true }).click();
+  await page.getByRole('heading', { name: /^Release overview/ }).waitFor();
+  await expect.poll(() => page.getByRole('row', { name: /New checkout/ }).textContent()).toMatch(/Production.*New checkout.*checkout-v2.*Rolling out.*1 %.*10 % at/);
+  expect(await page.getByRole('row', { name: /Semantic search/ }).textContent()).toMatch(/Staging.*Scheduled.*starts at/);
+  expect(await page.getByRole('region', { name: /Shipped, not released/ }).textContent()).toContain('new-onboarding');
+  expect(await fitsWidth()).toBe(true);
+  await expectNoSeriousAxeViolations(page, 'overview');
+  await capture(page, 'overview');
+
   // Releases in production: the list, then the running canary with its chart, next step and kill switch.
   await page.getByRole('group', { name: 'Environment' }).getByRole('button', { name: 'Production' }).click();
-  await page.getByRole('link', { name: 'Releases', exact: true }).click();
+  await page.getByRole('link', { name: 'List', exact: true }).click();
   await page.getByRole('link', { name: 'New checkout' }).waitFor();
   expect(await page.getByRole('row', { name: /New checkout/ }).textContent()).toMatch(/Rolling out.*checkout-v2.*1 %.*10 % at/);
   expect(await fitsWidth()).toBe(true);
@@ -147,8 +164,16 @@ test('every view renders its content, passes axe and fits 1280×800', async () =
 
   await page.getByRole('group', { name: 'Environment' }).getByRole('button', { name: 'Development' }).click();
   await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
-  await page.getByRole('textbox', { name: 'Context (JSON)' }).fill('{\n  "targetingKey": "user-1042",\n  "email": "ann@example.com",\n  "plan": "pro",\n  "country": "de"\n}');
-  await page.getByRole('button', { name: 'Evaluate' }).click();
+  // the form: attribute rows, the attributes Development's rules read suggested
+  const attribute = (n: number, part: string) => page.getByRole(part === 'value' ? 'textbox' : 'combobox', { name: `Attribute ${n}: ${part}` });
+  await attribute(1, 'value').fill('user-1042');
+  for (const [i, [name, value]] of [['email', 'ann@example.com'], ['plan', 'pro'], ['country', 'de']].entries()) {
+    if (i > 0) await page.getByRole('button', { name: '+ Attribute' }).click();
+    await attribute(i + 2, 'name').fill(name);
+    await attribute(i + 2, 'value').fill(value);
+  }
+  expect(await page.getByText(/Attributes Development's rules read: .*country.*email.*plan/).count()).toBe(1);
+  await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
   await expect.poll(() => page.getByRole('row', { name: /checkout-v2/ }).textContent()).toContain('Rule 2');
   await expectNoSeriousAxeViolations(page, 'evaluate');
   await capture(page, 'evaluate');

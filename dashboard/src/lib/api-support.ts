@@ -4,6 +4,22 @@ import { readSse } from './sse';
 import type { ApiErrorCode, ApiIssue, ChangeEvent } from './api-types';
 import type { FeedbackCounts, FeedbackItem, FeedbackPage, Rating } from './api-types-releases';
 
+/** The release an error says owns a flag. */
+export interface OwningRelease {
+  key: string;
+  name: string;
+  state: string;
+  percent: number;
+  nextStepAt: string | null;
+}
+
+/** A flag whose inside variant users would lose when a release starts, and the share of them (of those it decides for). */
+export interface FeatureLoss {
+  flag: string;
+  inside: string;
+  losing: number;
+}
+
 /** An error answered by the API, or a network failure (`code: 'NETWORK'`), ready to show to the user. */
 export class ApiError extends Error {
   constructor(
@@ -26,6 +42,20 @@ export class ApiError extends Error {
   get dormantFlags(): string[] | null {
     if (this.code !== 'DORMANT_CODE') return null;
     return Array.isArray(this.details.flags) ? this.details.flags.filter((f): f is string => typeof f === 'string') : [];
+  }
+
+  /** a running release owns the flag: the release, as the error names it (409 RELEASE_OWNS_FLAG) */
+  get owningRelease(): OwningRelease | null {
+    if (this.code !== 'RELEASE_OWNS_FLAG') return null;
+    const r = (this.details.release ?? {}) as Partial<OwningRelease>;
+    return { key: String(r.key ?? ''), name: String(r.name ?? r.key ?? ''), state: String(r.state ?? ''), percent: Number(r.percent ?? 0), nextStepAt: typeof r.nextStepAt === 'string' ? r.nextStepAt : null };
+  }
+
+  /** starting a release would take the feature from users who have it: per flag, the share losing it (409 TAKES_FEATURE_AWAY) */
+  get featureLoss(): FeatureLoss[] | null {
+    if (this.code !== 'TAKES_FEATURE_AWAY') return null;
+    const flags = Array.isArray(this.details.flags) ? (this.details.flags as Partial<FeatureLoss>[]) : [];
+    return flags.map((f) => ({ flag: String(f.flag ?? ''), inside: String(f.inside ?? ''), losing: Number(f.losing ?? 0) }));
   }
 
   /** on a save: someone else changed the resource since it was loaded (412 on `If-Match`, or 409 CONFLICT) */

@@ -49,7 +49,9 @@ export interface Release {
   killed: boolean;
   flags: ReleaseFlag[];
   plan: { steps: ReleaseStep[] };
-  /** the plan's anchor: its planned start, moved on by the time spent paused */
+  /** when each step began or begins, in true time (null: waits behind a pause going on, or will not come) */
+  timeline: TimelineStep[];
+  /** when the plan starts or started (true time: the first step's start) */
   startAt: string | null;
   startedAt: string | null;
   pausedAt: string | null;
@@ -58,6 +60,13 @@ export interface Release {
   status: ReleaseStatus;
   createdAt: string;
   updatedAt: string;
+}
+
+/** One step of a release in time. */
+export interface TimelineStep {
+  step: number;
+  percent: number;
+  startsAt: string | null;
 }
 
 export interface ReleaseInput {
@@ -95,7 +104,10 @@ export interface ScheduledChangeInput {
   at: string;
   state?: FlagState;
   defaultVariant?: string | null;
+  /** replaces the flag's rules */
   targeting?: JsonValue;
+  /** a split for everyone the rules leave to the default ([variant, weight] buckets): the rules stay */
+  split?: [string, number][];
 }
 
 export interface ScheduledChange extends ScheduledChangeInput {

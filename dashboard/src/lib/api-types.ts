@@ -16,6 +16,8 @@ export interface Environment {
   name: string;
   /** snapshot version, grows with every change */
   version: number;
+  /** serves real users: one-click changes there ask for confirmation (new projects protect production) */
+  protected: boolean;
 }
 
 export type FlagType = 'boolean' | 'string' | 'integer' | 'float' | 'object';
@@ -29,6 +31,23 @@ export interface FlagEnvironmentConfig {
   warnings?: ApiIssue[];
   /** pending scheduled changes, soonest first (absent when none) */
   schedule?: ScheduledChange[];
+  /** the newest started or scheduled release of the flag here (null or absent when none) */
+  release?: FlagRelease | null;
+}
+
+/** A flag's release in one environment, as the flag view carries it. */
+export interface FlagRelease {
+  key: string;
+  name: string;
+  state: 'scheduled' | 'rolling_out' | 'paused' | 'released' | 'rolled_back';
+  killed: boolean;
+  /** the share of the users the release decides for who are inside now */
+  percent: number;
+  nextStepAt: string | null;
+  inside: string;
+  outside: string;
+  /** true while the release decides the flag (scheduled, rolling out, paused): its switch and default variant are the release's */
+  owns: boolean;
 }
 
 export interface Flag {
@@ -57,7 +76,7 @@ export interface FlagInput {
   environments?: Record<string, Partial<FlagEnvironmentConfig>>;
 }
 
-export type FlagEnvironmentPatch = Partial<Omit<FlagEnvironmentConfig, 'warnings' | 'schedule'>>;
+export type FlagEnvironmentPatch = Partial<Omit<FlagEnvironmentConfig, 'warnings' | 'schedule' | 'release'>>;
 
 /** What `PATCH /projects/{p}/flags/{flag}` changes: the flag in every environment. */
 export type FlagPatch = Partial<Pick<Flag, 'description' | 'tags' | 'variants' | 'clientVisible' | 'metadata' | 'archived'>>;
@@ -71,7 +90,7 @@ export interface EnvironmentDetail extends Environment {
   metadata: Record<string, string | number | boolean>;
 }
 
-export type EnvironmentPatch = Partial<Pick<EnvironmentDetail, 'name' | 'segments' | 'evaluators' | 'metadata'>>;
+export type EnvironmentPatch = Partial<Pick<EnvironmentDetail, 'name' | 'segments' | 'evaluators' | 'metadata' | 'protected'>>;
 
 /** One change in the audit log. */
 export interface AuditEntry {
@@ -85,6 +104,10 @@ export interface AuditEntry {
   resource: string;
   before: JsonValue | null;
   after: JsonValue | null;
+  /** the flag keys it concerns: a flag's own changes, and the releases, schedules, deployments and imports naming it */
+  flags: string[];
+  /** the id of the entry this change reverted, when it was made as a revert */
+  revertOf: number | null;
 }
 
 export type SdkKeyKind = 'server' | 'client';
@@ -130,6 +153,12 @@ export type ApiErrorCode =
   | 'INVALID_STATE'
   /** the dormant-code guard: no recorded deployment uses the flags (the error names them in `flags`) */
   | 'DORMANT_CODE'
+  /** a running release owns the flag there (the error names it in `release`, with `waysForward`) */
+  | 'RELEASE_OWNS_FLAG'
+  /** starting the release would take the inside variant from users who have it (the error lists `flags`) */
+  | 'TAKES_FEATURE_AWAY'
+  | 'LIMIT_EXCEEDED'
+  | 'SERVICE_UNAVAILABLE'
   /** `If-Match` named a version that is no longer the current one: someone else changed it */
   | 'PRECONDITION_FAILED'
   | 'INTERNAL';

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Api, ApiError, type Release } from './api';
 import { resourceOf } from './api-support';
+import { plannedTimeline } from './releases/timeline';
 
 interface Seen {
   method: string;
@@ -87,10 +88,40 @@ describe('the dormant-code guard', () => {
   });
 });
 
-const release = (key: string, over: Partial<Release>): Release => ({
-  key, name: key, owner: null, notes: '', bucketBy: 'targetingKey', state: 'rolling_out', killed: false, flags: [{ key: 'f', inside: 'on', outside: 'off' }],
-  plan: { steps: [{ percent: 10, holdMinutes: 60 }, { percent: 100, holdMinutes: 60 }] }, startAt: '2027-03-01T09:00:00.000Z', startedAt: null, pausedAt: null, endedAt: null,
-  guardrails: [], status: { percent: 10, step: 0, nextStepAt: null, releasedAt: null }, createdAt: '2027-02-01T00:00:00Z', updatedAt: '2027-02-01T00:00:00Z', ...over
+const release = (key: string, over: Partial<Release>): Release => {
+  const r: Omit<Release, 'timeline'> = {
+    key, name: key, owner: null, notes: '', bucketBy: 'targetingKey', state: 'rolling_out', killed: false, flags: [{ key: 'f', inside: 'on', outside: 'off' }],
+    plan: { steps: [{ percent: 10, holdMinutes: 60 }, { percent: 100, holdMinutes: 60 }] }, startAt: '2027-03-01T09:00:00.000Z', startedAt: null, pausedAt: null, endedAt: null,
+    guardrails: [], status: { percent: 10, step: 0, nextStepAt: null, releasedAt: null }, createdAt: '2027-02-01T00:00:00Z', updatedAt: '2027-02-01T00:00:00Z', ...over
+  };
+  return { ...r, timeline: over.timeline ?? plannedTimeline(r.plan.steps, r.startAt === null ? null : Date.parse(r.startAt)) };
+};
+
+describe('issue 19: releases own their flags, starts that take a feature away, reverts, a flag’s history', () => {
+  it('reads RELEASE_OWNS_FLAG and TAKES_FEATURE_AWAY, and sends their ways forward as the query names them', async () => {
+    const owned = { code: 'RELEASE_OWNS_FLAG', message: 'owned', flag: 'f', environment: 'staging', release: { key: 'r', name: 'R', state: 'rolling_out', percent: 50, nextStepAt: null }, waysForward: ['rollback', 'kill', 'finish'] };
+    const loss = { code: 'TAKES_FEATURE_AWAY', message: 'loss', flags: [{ flag: 'f', inside: 'on', losing: 99 }] };
+    const { api, seen } = fake({
+      'PATCH /projects/p/environments/staging/flags/f': (n) => (n === 1 ? Response.json({ error: owned }, { status: 409 }) : withTag('"v2"')),
+      'POST /projects/p/environments/staging/releases/r/start': (n) => (n === 1 ? Response.json({ error: loss }, { status: 409 }) : Response.json({})),
+      'GET /projects/p/audit': () => Response.json({ entries: [] })
+    });
+    const refused = (await api.updateFlagInEnvironment('p', 'staging', 'f', { state: 'DISABLED' }).catch((e: unknown) => e)) as ApiError;
+    expect(refused.owningRelease).toEqual({ key: 'r', name: 'R', state: 'rolling_out', percent: 50, nextStepAt: null });
+    expect(refused.featureLoss).toBeNull();
+    await api.updateFlagInEnvironment('p', 'staging', 'f', { state: 'DISABLED' }, { releaseAction: 'kill', revertOf: 12 });
+    const start = (await api.releaseAction('p', 'staging', 'r', 'start').catch((e: unknown) => e)) as ApiError;
+    expect(start.featureLoss).toEqual([{ flag: 'f', inside: 'on', losing: 99 }]);
+    await api.releaseAction('p', 'staging', 'r', 'start', { acknowledgeLoss: true });
+    await api.audit('p', 50, 'f');
+    expect(seen.map((s) => s.url.replace('/api/v1/projects/p', ''))).toEqual([
+      '/environments/staging/flags/f',
+      '/environments/staging/flags/f?releaseAction=kill&revertOf=12',
+      '/environments/staging/releases/r/start',
+      '/environments/staging/releases/r/start?acknowledgeLoss=true',
+      '/audit?limit=50&flag=f'
+    ]);
+  });
 });
 
 describe('the calendar', () => {

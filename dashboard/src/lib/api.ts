@@ -14,13 +14,21 @@ import type {
 export type * from './api-types';
 export type * from './api-types-releases';
 export { ApiError };
+export type { FeatureLoss, OwningRelease } from './api-support';
 
 const seg = encodeURIComponent;
 
-/** `force`: confirms what the dormant-code guard refused; `overwrite`: saves over someone else's change. */
+/**
+ * `force`: confirms what the dormant-code guard refused; `overwrite`: saves over someone else's change;
+ * `releaseAction`: ends the release that owns the flag together with the change; `revertOf`: the history entry the
+ * change reverts; `acknowledgeLoss`: starts a release although users who have its inside variant lose it.
+ */
 export interface WriteOptions {
   force?: boolean;
   overwrite?: boolean;
+  releaseAction?: 'rollback' | 'kill';
+  revertOf?: number;
+  acknowledgeLoss?: boolean;
 }
 
 interface SendOptions {
@@ -54,15 +62,17 @@ export class Api {
   flag(project: string, flag: string) { return this.request<Flag>('GET', `${p(project)}/flags/${seg(flag)}`); }
   createFlag(project: string, input: FlagInput) { return this.request<Flag>('POST', `${p(project)}/flags`, input); }
   updateFlag(project: string, flag: string, patch: FlagPatch, o: WriteOptions = {}) {
-    return this.request<Flag>('PATCH', `${p(project)}/flags/${seg(flag)}`, patch, { overwrite: o.overwrite });
+    return this.request<Flag>('PATCH', `${p(project)}/flags/${seg(flag)}${query(o)}`, patch, { overwrite: o.overwrite });
   }
   deleteFlag(project: string, flag: string) { return this.request<void>('DELETE', `${p(project)}/flags/${seg(flag)}`); }
   updateFlagInEnvironment(project: string, env: string, flag: string, patch: FlagEnvironmentPatch, o: WriteOptions = {}) {
-    return this.request<Flag>('PATCH', `${e(project, env)}/flags/${seg(flag)}${force(o)}`, patch, { overwrite: o.overwrite });
+    return this.request<Flag>('PATCH', `${e(project, env)}/flags/${seg(flag)}${query(o)}`, patch, { overwrite: o.overwrite });
   }
 
-  /** The project's audit log, newest first. */
-  audit(project: string, limit = 100) { return this.request<{ entries: AuditEntry[] }>('GET', `${p(project)}/audit?limit=${limit}`).then((r) => r.entries); }
+  /** The project's audit log, newest first; with `flag`, the entries that concern it (its releases, schedules, deployments too). */
+  audit(project: string, limit = 100, flag = '') {
+    return this.request<{ entries: AuditEntry[] }>('GET', `${p(project)}/audit?limit=${limit}${flag ? `&flag=${seg(flag)}` : ''}`).then((r) => r.entries);
+  }
   propagation(project: string, env: string) { return this.request<PropagationStatus>('GET', `${e(project, env)}/propagation`); }
 
   /** Opens the environment's change stream; resolves once the server accepted it. Ends when the server closes it or `signal` aborts. */
@@ -87,9 +97,12 @@ export class Api {
   createRelease(project: string, env: string, input: ReleaseInput) { return this.request<Release>('POST', `${e(project, env)}/releases`, input); }
   updateRelease(project: string, env: string, key: string, patch: ReleasePatch) { return this.request<Release>('PATCH', `${e(project, env)}/releases/${seg(key)}`, patch); }
   deleteRelease(project: string, env: string, key: string) { return this.request<void>('DELETE', `${e(project, env)}/releases/${seg(key)}`); }
-  /** start, pause, resume, rollback or kill; `force` confirms a start or resume the dormant-code guard refused. */
-  releaseAction(project: string, env: string, key: string, action: ReleaseAction, o: WriteOptions = {}) {
-    return this.request<Release>('POST', `${e(project, env)}/releases/${seg(key)}/${action}${force(o)}`);
+  /**
+   * start, pause, resume, rollback or kill; `force` confirms a start or resume the dormant-code guard refused,
+   * `acknowledgeLoss` a start that takes the feature from users who have it.
+   */
+  releaseAction(project: string, env: string, key: string, action: ReleaseAction, o: Pick<WriteOptions, 'force' | 'acknowledgeLoss'> = {}) {
+    return this.request<Release>('POST', `${e(project, env)}/releases/${seg(key)}/${action}${query(o)}`);
   }
   /** A page of the release's feedback, newest first; null while the server has no feedback route (404). */
   async releaseFeedback(project: string, env: string, key: string, before?: number): Promise<FeedbackPage | null> {
@@ -125,7 +138,7 @@ export class Api {
 
   schedule(project: string, env: string, flag: string) { return this.request<{ schedule: ScheduledChange[] }>('GET', `${e(project, env)}/flags/${seg(flag)}/schedule`).then((r) => r.schedule); }
   scheduleChange(project: string, env: string, flag: string, input: ScheduledChangeInput, o: WriteOptions = {}) {
-    return this.request<ScheduledChange>('POST', `${e(project, env)}/flags/${seg(flag)}/schedule${force(o)}`, input);
+    return this.request<ScheduledChange>('POST', `${e(project, env)}/flags/${seg(flag)}/schedule${query({ force: o.force })}`, input);
   }
   cancelScheduledChange(project: string, env: string, flag: string, id: string) { return this.request<void>('DELETE', `${e(project, env)}/flags/${seg(flag)}/schedule/${seg(id)}`); }
 
@@ -163,4 +176,13 @@ export class Api {
 
 const p = (project: string) => `/projects/${seg(project)}`;
 const e = (project: string, env: string) => `${p(project)}/environments/${seg(env)}`;
-const force = (o: WriteOptions) => (o.force ? '?force=true' : '');
+/** The write's options as a query: `?force=true&releaseAction=kill&revertOf=12&acknowledgeLoss=true`, '' for none. */
+export function query(o: WriteOptions): string {
+  const q = new URLSearchParams();
+  if (o.force) q.set('force', 'true');
+  if (o.releaseAction) q.set('releaseAction', o.releaseAction);
+  if (o.revertOf !== undefined) q.set('revertOf', String(o.revertOf));
+  if (o.acknowledgeLoss) q.set('acknowledgeLoss', 'true');
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,7 +1,7 @@
 // The flag list's filters and per-environment status.
 import { describe, expect, it } from 'vitest';
 import type { Flag, FlagEnvironmentConfig } from '../api-types';
-import type { Release } from '../api-types-releases';
+import type { FlagRelease } from '../api-types';
 import { allTags, emptyQuery, envStatus, filterFlags, statusLabel } from './filter';
 
 const config = (state: 'ENABLED' | 'DISABLED', targeting: FlagEnvironmentConfig['targeting'] = null): FlagEnvironmentConfig => ({ state, defaultVariant: 'off', targeting });
@@ -37,15 +37,30 @@ describe('flag filters', () => {
     expect(statusLabel(undefined)).toBe('Off');
   });
 
-  it('shows the deciding release over the flag’s own status, and filters on it', () => {
-    const rolling = { name: 'Canary', state: 'rolling_out', killed: false, status: { percent: 10 } } as Release;
-    const releases = { 'search-beta': rolling };
-    expect(envStatus(flags[1].environments.development, rolling)).toBe('rolling_out');
-    expect(statusLabel(flags[1].environments.development, rolling)).toBe('rolling out 10 %');
-    expect(filterFlags(flags, { ...emptyQuery(), inRelease: true }, 'development', releases).map((f) => f.key)).toEqual(['search-beta']);
-    expect(filterFlags(flags, { ...emptyQuery(), status: 'rolling_out' }, 'development', releases).map((f) => f.key)).toEqual(['search-beta']);
-    expect(filterFlags(flags, { ...emptyQuery(), status: 'rules' }, 'development', releases)).toEqual([]);
+  it('shows the owning release over the flag’s own status, and filters on it', () => {
+    const rolling: FlagRelease = { key: 'c', name: 'Canary', state: 'rolling_out', killed: false, percent: 10, nextStepAt: null, inside: 'on', outside: 'off', owns: true };
+    const inRelease = [...flags.slice(0, 1), flag('search-beta', {}, { ...flags[1].environments.development, release: rolling }), ...flags.slice(2)];
+    expect(envStatus(inRelease[1].environments.development)).toBe('rolling_out');
+    expect(statusLabel(inRelease[1].environments.development)).toBe('rolling out 10 %');
+    expect(filterFlags(inRelease, { ...emptyQuery(), inRelease: true }, 'development').map((f) => f.key)).toEqual(['search-beta']);
+    expect(filterFlags(inRelease, { ...emptyQuery(), status: 'rolling_out' }, 'development').map((f) => f.key)).toEqual(['search-beta']);
+    expect(filterFlags(inRelease, { ...emptyQuery(), status: 'rules' }, 'development')).toEqual([]);
     expect(filterFlags(flags, { ...emptyQuery(), inRelease: true }, 'development')).toEqual([]);
+  });
+
+  it('shows the flag’s own status once its release has ended, and still finds it by how the release ended', () => {
+    const killed: FlagRelease = { key: 'c', name: 'Canary', state: 'rolled_back', killed: true, percent: 0, nextStepAt: null, inside: 'on', outside: 'off', owns: false };
+    const after = flag('checkout-v2', {}, { state: 'ENABLED', defaultVariant: 'off', targeting: null, release: killed });
+    expect(envStatus(after.environments.development)).toBe('on');
+    expect(statusLabel(after.environments.development, after.variants)).toBe('On: off');
+    expect(filterFlags([after], { ...emptyQuery(), status: 'killed' }, 'development')).toHaveLength(1);
+    expect(filterFlags([after], { ...emptyQuery(), inRelease: true }, 'development')).toHaveLength(0);
+  });
+
+  it('says which variant everyone gets when it is not simply on', () => {
+    expect(statusLabel({ state: 'ENABLED', defaultVariant: 'on', targeting: null }, { on: true, off: false })).toBe('On');
+    expect(statusLabel({ state: 'ENABLED', defaultVariant: 'red', targeting: null }, { red: '#f00', blue: '#00f' })).toBe('On: red');
+    expect(statusLabel({ state: 'ENABLED', defaultVariant: null, targeting: null }, { on: true })).toBe('On: code default');
   });
 
   it('hides archived flags unless asked to show them', () => {

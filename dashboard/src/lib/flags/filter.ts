@@ -1,13 +1,13 @@
-// Which flags the list shows (search, tag, state, type, in a release, archived) and each flag's status in an environment at a glance.
-import type { Flag, FlagEnvironmentConfig, FlagType } from '../api-types';
-import type { Release } from '../api-types-releases';
-import { releaseLabel, releaseStatus, type ReleasesByFlag, type ReleaseStatusKind } from './release-status';
+// Which flags the list shows (search, tag, state, type, in a release, archived) and each flag's status in an environment
+// at a glance: the release's while one owns the flag there, else the flag's own (what the edge serves).
+import type { Flag, FlagEnvironmentConfig, FlagType, JsonValue } from '../api-types';
+import { endedRelease, owningRelease, releaseLabel, releaseStatus, type ReleaseStatusKind } from './release-status';
 import { formatPercent, percentages } from '../rules/split';
 import { parseTargeting } from '../rules/targeting';
 
 /**
  * off: disabled; on: enabled, everyone gets the default; rules: enabled with targeting; split: enabled, one split for
- * all; or the state of the release that decides the flag there.
+ * all; or the state of the release that owns the flag there.
  */
 export type EnvStatus = ConfigStatus | ReleaseStatusKind;
 type ConfigStatus = 'off' | 'on' | 'rules' | 'split';
@@ -15,10 +15,10 @@ type ConfigStatus = 'off' | 'on' | 'rules' | 'split';
 export interface FlagQuery {
   text: string;
   tag: string;
-  /** the status in the environment being looked at; '' for any */
+  /** the status in the environment being looked at ('released', 'rolled_back', 'killed': its last release ended so); '' for any */
   status: EnvStatus | '';
   type: FlagType | '';
-  /** only flags a release decides in the environment being looked at */
+  /** only flags a release owns in the environment being looked at */
   inRelease: boolean;
   /** archived flags are hidden unless this is on */
   showArchived: boolean;
@@ -26,8 +26,9 @@ export interface FlagQuery {
 
 export const emptyQuery = (): FlagQuery => ({ text: '', tag: '', status: '', type: '', inRelease: false, showArchived: false });
 
-/** The release, when there is one, says more than the configuration it drives. */
-export function envStatus(config: FlagEnvironmentConfig | undefined, release?: Release): EnvStatus {
+/** The owning release, when there is one, says what users get; otherwise the flag's own configuration does. */
+export function envStatus(config: FlagEnvironmentConfig | undefined): EnvStatus {
+  const release = owningRelease(config);
   return release ? releaseStatus(release) : configStatus(config);
 }
 
@@ -38,8 +39,12 @@ function configStatus(config: FlagEnvironmentConfig | undefined): ConfigStatus {
   return t.form === 'bare' && t.outcome.kind === 'split' ? 'split' : 'rules';
 }
 
-/** The status as a short label: "Off", "On", "Rules", the split's first share ("on 10.00 %"), or the release's. */
-export function statusLabel(config: FlagEnvironmentConfig | undefined, release?: Release): string {
+/**
+ * The status as a short label: "Off"; "On" (or "On: red" when everyone gets a variant other than a boolean's true);
+ * "Rules"; the split's first share ("on 10.00 %"); or the owning release's ("rolling out 30 %").
+ */
+export function statusLabel(config: FlagEnvironmentConfig | undefined, variants: Record<string, JsonValue> = {}): string {
+  const release = owningRelease(config);
   if (release) return releaseLabel(release);
   const status = configStatus(config);
   if (status === 'split') {
@@ -48,11 +53,23 @@ export function statusLabel(config: FlagEnvironmentConfig | undefined, release?:
       return `${t.outcome.buckets[0].variant} ${formatPercent(percentages(t.outcome.buckets)[0])}`;
     }
   }
+  if (status === 'on') {
+    const served = config!.defaultVariant;
+    if (served === null) return 'On: code default';
+    if (variants[served] !== true && Object.keys(variants).length > 0) return `On: ${served}`;
+  }
   return { off: 'Off', on: 'On', rules: 'Rules', split: 'Split' }[status];
 }
 
-/** `releases`: the release deciding each flag in `env`. */
-export function filterFlags(flags: readonly Flag[], query: FlagQuery, env: string, releases: ReleasesByFlag = {}): Flag[] {
+function matchesStatus(config: FlagEnvironmentConfig | undefined, status: EnvStatus): boolean {
+  if (status === 'released' || status === 'rolled_back' || status === 'killed') {
+    const ended = endedRelease(config);
+    return !!ended && releaseStatus(ended) === status;
+  }
+  return envStatus(config) === status;
+}
+
+export function filterFlags(flags: readonly Flag[], query: FlagQuery, env: string): Flag[] {
   const text = query.text.trim().toLowerCase();
   return flags.filter(
     (f) =>
@@ -60,8 +77,8 @@ export function filterFlags(flags: readonly Flag[], query: FlagQuery, env: strin
       (!text || f.key.toLowerCase().includes(text) || f.description.toLowerCase().includes(text)) &&
       (!query.tag || f.tags.includes(query.tag)) &&
       (!query.type || f.type === query.type) &&
-      (!query.inRelease || f.key in releases) &&
-      (!query.status || envStatus(f.environments[env], releases[f.key]) === query.status)
+      (!query.inRelease || owningRelease(f.environments[env]) !== null) &&
+      (!query.status || matchesStatus(f.environments[env], query.status))
   );
 }
 

@@ -4,7 +4,7 @@ import type { AuditEntry, Flag } from '../api-types';
 import { promotionChanges, promotionPatch } from '../flags/promotion';
 import { revertChanges, revertOf } from './revert';
 
-const entry = (over: Partial<AuditEntry>): AuditEntry => ({ id: 1, at: '', actor: 'ann', action: 'flag.configure', resource: 'projects/default/environments/production/flags/checkout', before: null, after: null, ...over });
+const entry = (over: Partial<AuditEntry>): AuditEntry => ({ id: 1, at: '', actor: 'ann', action: 'flag.configure', resource: 'projects/default/environments/production/flags/checkout', before: null, after: null, flags: ['checkout'], revertOf: null, ...over });
 const flag: Flag = {
   key: 'checkout', type: 'boolean', description: 'now', tags: ['a'], variants: { on: true, off: false }, clientVisible: false, metadata: {}, archived: false, createdAt: '', updatedAt: '',
   environments: {
@@ -35,6 +35,10 @@ describe('revert', () => {
     const olderEdit = revertOf(entry({ action: 'flag.update', resource: 'projects/default/flags/checkout', before: { ...flag, description: 'then' } as never, after: flag as never }));
     expect('archived' in olderEdit!.patch).toBe(false);
     expect(revertChanges(archivedNow, olderEdit!)).toEqual([{ path: '/description', kind: 'changed', before: 'now', after: 'then' }]);
+  });
+
+  it('offers nothing for a release’s start switching the flag on (ending the release is the way back)', () => {
+    expect(revertOf(entry({ before: { state: 'DISABLED', defaultVariant: 'on', targeting: null }, after: { state: 'ENABLED', defaultVariant: 'on', targeting: null, cause: { release: 'r', ended: 'start' } } }))).toBeNull();
   });
 
   it('offers nothing for creations, deletions and other resources', () => {

@@ -21,6 +21,8 @@ export function revertOf(entry: AuditEntry): Revert | null {
   const flag = flagOf(entry.resource);
   if (!flag || !isObject(entry.before)) return null;
   if (entry.action === 'flag.configure') {
+    // a release's start switched it on: ending the release is the way back, not a revert behind its back
+    if (isObject(entry.after) && isObject(entry.after.cause) && entry.after.cause.ended === 'start') return null;
     const env = environmentOf(entry.resource);
     return env ? { kind: 'configure', flag, env, patch: pick(entry.before, CONFIG) as FlagEnvironmentPatch } : null;
   }

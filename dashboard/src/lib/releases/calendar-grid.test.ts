@@ -1,7 +1,7 @@
 // The calendar's days and events: Monday weeks, whole weeks for a month, and release events on their days.
 import { describe, expect, it } from 'vitest';
 import type { CalendarEntry } from '../api-types-releases';
-import { calendarDays, dayKey, eventsOf, eventsOn, rangeOf, shift } from './calendar-grid';
+import { calendarDays, dayKey, eventsAt, eventsOf, eventsOn, rangeOf, shift, weekHours } from './calendar-grid';
 
 const entry = (over: Partial<CalendarEntry>): CalendarEntry => ({
   environment: 'production', key: 'k', name: 'K', owner: null, state: 'rolling_out', killed: false, flags: ['f'], startAt: null, pausedAt: null, endAt: null, steps: [], ...over
@@ -33,5 +33,17 @@ describe('calendar events', () => {
     expect(events.map((e) => `${e.entry.key} ${e.label}`)).toEqual(['b starts at 5 %', 'a starts at 1 %', 'b killed', 'a 100 %', 'a released (planned)']);
     expect(eventsOn(events, new Date(2027, 2, 3)).map((e) => e.kind)).toEqual(['start', 'start', 'end']);
     expect(eventsOn(events, new Date(2027, 2, 6))).toEqual([]);
+  });
+});
+
+describe('the week view', () => {
+  it('shows the working day and every hour an event of the week falls in, each event in its hour', () => {
+    const week = calendarDays('week', new Date(2027, 2, 4))[0];
+    const early = entry({ key: 'a', steps: [{ step: 0, percent: 1, startsAt: local(2027, 3, 3, 6) }, { step: 1, percent: 100, startsAt: local(2027, 3, 3, 21) }] });
+    const nextWeek = entry({ key: 'b', steps: [{ step: 0, percent: 1, startsAt: local(2027, 3, 9, 2) }] });
+    const events = eventsOf([early, nextWeek]);
+    expect(weekHours(events, week)).toEqual([6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21]);
+    expect(eventsAt(events, new Date(2027, 2, 3), 21).map((e) => e.label)).toEqual(['100 %']);
+    expect(eventsAt(events, new Date(2027, 2, 3), 8)).toEqual([]);
   });
 });

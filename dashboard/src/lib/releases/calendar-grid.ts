@@ -75,3 +75,17 @@ export function eventsOn(events: CalendarEvent[], day: Date): CalendarEvent[] {
 }
 
 export const dayKey = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+/** The hours a week view shows: the working day (8:00 to 18:00) and every hour an event of the week falls in. */
+export function weekHours(events: CalendarEvent[], days: Date[]): number[] {
+  const from = startOfDay(days[0]).getTime();
+  const to = from + days.length * DAY;
+  const hours = new Set(Array.from({ length: 11 }, (_, i) => 8 + i));
+  for (const e of events) if (e.at >= from && e.at < to) hours.add(new Date(e.at).getHours());
+  return [...hours].sort((a, b) => a - b);
+}
+
+/** The events of `day` within the hour `hour` (local time). */
+export function eventsAt(events: CalendarEvent[], day: Date, hour: number): CalendarEvent[] {
+  return eventsOn(events, day).filter((e) => new Date(e.at).getHours() === hour);
+}

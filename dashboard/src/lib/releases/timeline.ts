@@ -1,7 +1,6 @@
-// A release in time, in the browser: when each step of its plan starts, its percentage at any time, and its entry on
-// the calendar. The same formula as the server's (a step starts at the anchor plus the holds before it); the anchor
-// is the API's `startAt`, already moved on by any time spent paused.
-import type { CalendarEntry, Release, ReleaseStep } from '../api-types-releases';
+// A release in time, in the browser: the plan's step offsets (for a plan being typed), its true step times (the API's
+// `timeline`: a pause delays only the steps after it), its share of users at any time, and its calendar entry.
+import type { CalendarEntry, Release, ReleaseStep, TimelineStep } from '../api-types-releases';
 
 export const MINUTE = 60_000;
 
@@ -32,33 +31,38 @@ export function planPercent(steps: ReleaseStep[], elapsed: number): number {
   return steps[i].percent;
 }
 
-/**
- * The share of users inside the release at `t` (ms), as it happened up to `now` and as planned after: 0 before the
- * start and after a rollback or kill; frozen from a pause on; 100 once released.
- */
-export function percentAt(r: Release, t: number): number {
-  const anchor = ms(r.startAt);
-  const ended = ms(r.endedAt);
-  if (r.state === 'rolled_back' && ended !== null && t >= ended) return 0;
-  if (anchor === null || t < anchor) return 0;
-  const paused = ms(r.pausedAt);
-  if (r.state === 'paused' && paused !== null && t >= paused) return r.status.percent;
-  const released = ms(r.status.releasedAt);
-  if (r.state === 'released' && released !== null && t >= released) return 100;
-  return planPercent(r.plan.steps, t - anchor);
+/** A plan's steps in time from `startAt` (ms; null: not placed yet), for a plan that has not started. */
+export function plannedTimeline(steps: ReleaseStep[], startAt: number | null): TimelineStep[] {
+  const offsets = stepOffsets(steps);
+  return steps.map((s, step) => ({ step, percent: s.percent, startsAt: startAt === null ? null : iso(startAt + offsets[step]) }));
 }
 
-/** The release on the calendar, as `GET …/calendar` answers it (mirrors the server's release timeline). */
+/** The release's step times: the API's true ones, or the plan's from its start for a release shown before it exists. */
+export const timelineOf = (r: Release): TimelineStep[] => r.timeline ?? plannedTimeline(r.plan.steps, ms(r.startAt));
+
+/**
+ * The share of users inside the release at `t` (ms), as it happened and as planned: the last step begun by then (0
+ * before the first), 0 after a rollback or kill, 100 once released. A step waiting behind a pause has no time yet.
+ */
+export function percentAt(r: Release, t: number): number {
+  const ended = ms(r.endedAt);
+  if (r.state === 'rolled_back' && ended !== null && t >= ended) return 0;
+  const released = ms(r.status.releasedAt);
+  if (r.state === 'released' && released !== null && t >= released) return 100;
+  let percent = 0;
+  for (const s of timelineOf(r)) {
+    const at = ms(s.startsAt);
+    if (at !== null && at <= t) percent = s.percent;
+  }
+  return percent;
+}
+
+/** The release on the calendar, as `GET …/calendar` answers it, from its true step times. */
 export function calendarEntry(environment: string, r: Release): CalendarEntry {
-  const startAt = ms(r.startAt);
-  const stop = r.state === 'paused' ? ms(r.pausedAt) : r.state === 'rolled_back' ? ms(r.endedAt) : null;
-  const offsets = stepOffsets(r.plan.steps);
-  const steps = r.plan.steps.map((s, step) => {
-    const at = startAt === null ? null : startAt + offsets[step];
-    return { step, percent: s.percent, startsAt: iso(at !== null && stop !== null && at > stop ? null : at) };
-  });
-  const last = r.plan.steps[r.plan.steps.length - 1];
-  const planned = startAt !== null && last?.percent === 100 ? startAt + planLength(r.plan.steps) : null;
+  const steps = timelineOf(r).map((s) => ({ ...s }));
+  const last = steps[steps.length - 1];
+  const lastStart = ms(last?.startsAt ?? null);
+  const planned = lastStart !== null && last.percent === 100 ? lastStart + Math.max(0, r.plan.steps[last.step].holdMinutes) * MINUTE : null;
   const ended = ms(r.endedAt);
   const endAt = r.state === 'rolled_back' ? ended : r.state === 'released' ? (ended ?? planned) : r.state === 'paused' ? null : planned;
   return {
@@ -69,7 +73,7 @@ export function calendarEntry(environment: string, r: Release): CalendarEntry {
     state: r.state,
     killed: r.killed,
     flags: r.flags.map((f) => f.key),
-    startAt: iso(startAt),
+    startAt: r.startAt,
     pausedAt: r.state === 'paused' ? r.pausedAt : null,
     endAt: iso(endAt),
     steps

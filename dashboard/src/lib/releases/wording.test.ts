@@ -6,7 +6,7 @@ import { aboutPercent, allowed, holdText, impact } from './wording';
 const r = (over: Partial<Release> = {}): Release => ({
   key: 'k', name: 'K', owner: null, notes: '', bucketBy: 'targetingKey', state: 'rolling_out', killed: false,
   flags: [{ key: 'checkout-v2', inside: 'on', outside: 'off' }, { key: 'cart', inside: 'new', outside: 'old' }],
-  plan: { steps: [{ percent: 12.5, holdMinutes: 60 }, { percent: 50, holdMinutes: 60 }] }, startAt: '2027-01-01T00:00:00Z', startedAt: null, pausedAt: null, endedAt: null,
+  plan: { steps: [{ percent: 12.5, holdMinutes: 60 }, { percent: 50, holdMinutes: 60 }] }, timeline: [], startAt: '2027-01-01T00:00:00Z', startedAt: null, pausedAt: null, endedAt: null,
   guardrails: [], status: { percent: 12.5, step: 0, nextStepAt: null, releasedAt: null }, createdAt: '', updatedAt: '', ...over
 });
 

@@ -56,6 +56,11 @@ export function impact(r: Release, action: ReleaseAction, now = Date.now()): str
   }
 }
 
+/** What killing a flag's release does, from the flag's view of it (the release may hold other flags too). */
+export function killImpactOf(flag: string, r: { percent: number; outside: string }): string {
+  return `Everyone gets ${flag} → ${r.outside} within seconds (and every other flag of the release its outside variant): the ${aboutPercent(r.percent)} of users who have it now lose it, and the flags' own rules are overridden too (testers included). This cannot be resumed.`;
+}
+
 /** Which actions the state allows (kill: any started release; the API refuses the rest). */
 export function allowed(r: Pick<Release, 'state' | 'killed'>): Record<ReleaseAction, boolean> {
   return {

@@ -1,6 +1,11 @@
-// An environment's deployments, newest first a page at a time, and the flags deployed there but not released.
+// An environment's deployments, newest first a page at a time, and the flags deployed there but not released; kept live
+// while shown (recording a deployment changes nothing the edge evaluates, so no change event announces it: it is read
+// again every few seconds, the newest page merged in front of the pages already read).
 import type { Api, Deployment, UnreleasedFlag } from '../api';
 import { messageOf } from './workspace.svelte';
+
+/** How often the newest deployments are read again while the view is open. */
+export const DEPLOYMENTS_REFRESH_MS = 5_000;
 
 export class Deployments {
   deployments = $state<Deployment[]>([]);
@@ -20,6 +25,26 @@ export class Deployments {
       this.unreleased = unreleased;
       this.loaded = true;
     });
+  }
+
+  /** Reads the newest page again and puts what is new in front; the unreleased flags too. */
+  async refresh() {
+    try {
+      const [page, unreleased] = await Promise.all([this.api.deployments(this.project, this.env), this.api.unreleasedFlags(this.project, this.env)]);
+      const known = new Set(this.deployments.map((d) => d.id));
+      const fresh = page.deployments.filter((d) => !known.has(d.id));
+      if (fresh.length) this.deployments = [...fresh, ...this.deployments].sort((a, b) => b.at.localeCompare(a.at));
+      this.unreleased = unreleased;
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  /** Keeps the feed live while it is shown; returns the function that stops. */
+  watch(): () => void {
+    const timer = setInterval(() => void this.refresh(), DEPLOYMENTS_REFRESH_MS);
+    return () => clearInterval(timer);
   }
 
   async more() {

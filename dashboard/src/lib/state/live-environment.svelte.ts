@@ -37,11 +37,8 @@ export class LiveEnvironment {
 
   private changed(version: number) {
     const shown = this.workspace.environments.find((e) => e.key === this.env)?.version ?? -1;
-    if (this.workspace.projectKey === this.project && version > shown) {
-      void this.workspace.refresh();
-      // a release started, paused or ended here moves the environment's version too
-      void this.workspace.flagReleases.reload(this.project, this.env);
-    }
+    // a release started, paused or ended here moves the environment's version too: the flags carry their releases
+    if (this.workspace.projectKey === this.project && version > shown) void this.workspace.refresh();
     const followed = this.propagation.status?.version;
     // the first event only repeats the current version: one look is enough, unless it moved on
     if (followed === undefined) void this.propagation.load();

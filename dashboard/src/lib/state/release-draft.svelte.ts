@@ -1,14 +1,11 @@
 // A release being planned or edited: its fields as typed, what stops the save, the API's issues by field, and the
 // ReleaseInput it becomes.
-import { ApiError, type ApiIssue, type Flag, type Guardrail, type Release, type ReleaseInput } from '../api';
+import { ApiError, type ApiIssue, type Guardrail, type Release, type ReleaseInput } from '../api';
+import type { FlagChoice } from '../releases/choice';
 import { keyFrom, PRESETS, stepProblems, toDraft, toSteps, type StepDraft } from '../releases/plan-draft';
-import { messageOf } from './workspace.svelte';
 
-export interface FlagChoice {
-  key: string;
-  inside: string;
-  outside: string;
-}
+export { defaultChoice, type FlagChoice } from '../releases/choice';
+import { messageOf } from './workspace.svelte';
 
 export interface GuardrailDraft {
   metric: string;
@@ -24,15 +21,6 @@ export function toLocalInput(iso: string | null): string {
   const d = new Date(iso);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** The variants a release serves by default: for booleans true inside and false outside, else the first two. */
-export function defaultChoice(flag: Flag): FlagChoice {
-  const names = Object.keys(flag.variants);
-  const byValue = (v: boolean) => names.find((n) => flag.variants[n] === v);
-  const inside = (flag.type === 'boolean' ? byValue(true) : undefined) ?? names[0] ?? '';
-  const outside = (flag.type === 'boolean' ? byValue(false) : undefined) ?? names.find((n) => n !== inside) ?? inside;
-  return { key: flag.key, inside, outside };
 }
 
 export class ReleaseDraft {

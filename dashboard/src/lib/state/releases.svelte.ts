@@ -71,10 +71,13 @@ export class ReleaseDetail {
     };
   }
 
-  /** Acts; a start or resume the guard refuses waits in `guard.refused`. Other errors are thrown for the dialog. */
-  async act(action: ReleaseAction) {
+  /**
+   * Acts; a start or resume the guard refuses waits in `guard.refused`. Other errors (a start that takes the feature
+   * away, unless `acknowledgeLoss`) are thrown for the dialog.
+   */
+  async act(action: ReleaseAction, { acknowledgeLoss = false } = {}) {
     const attempt = async (force: boolean) => {
-      this.release = await this.api.releaseAction(this.project, this.env, this.key, action, { force });
+      this.release = await this.api.releaseAction(this.project, this.env, this.key, action, { force, acknowledgeLoss });
       this.now = Date.now();
     };
     if (action === 'start' || action === 'resume') await this.guard.run(`${action === 'start' ? 'starting' : 'resuming'} the release ${this.key}`, attempt);

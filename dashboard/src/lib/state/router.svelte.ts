@@ -3,6 +3,7 @@
 export type Route =
   | { view: 'flags' }
   | { view: 'flag'; key: string }
+  | { view: 'overview' }
   | { view: 'releases' }
   | { view: 'release'; key: string }
   | { view: 'new-release' }
@@ -14,7 +15,7 @@ export type Route =
   | { view: 'keys' }
   | { view: 'not-found' };
 
-const SINGLE = ['releases', 'new-release', 'calendar', 'deployments', 'evaluate', 'shared-rules', 'history', 'keys'] as const;
+const SINGLE = ['overview', 'releases', 'new-release', 'calendar', 'deployments', 'evaluate', 'shared-rules', 'history', 'keys'] as const;
 
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -25,6 +26,9 @@ export function parseRoute(pathname: string): Route {
   if (single) return { view: single };
   return { view: 'not-found' };
 }
+
+/** The project and environment a link made now must carry (the workspace's selection, not the address bar's). */
+export type Scope = () => { project: string; env: string };
 
 export class Router {
   path = $state(location.pathname);
@@ -44,10 +48,18 @@ export class Router {
     return () => removeEventListener('popstate', sync);
   }
 
-  /** A path with the current project and environment kept in the query, plus `query`. */
+  /**
+   * @param scope the selection links carry: read when a link is made, so a link always names the environment it was
+   *   made in (the address bar may still name the one before)
+   */
+  constructor(private readonly scope: Scope = () => ({ project: '', env: '' })) {}
+
+  /** A path with the selected project and environment in the query, plus `query` (which may name another env). */
   href(path: string, query: Record<string, string> = {}): string {
-    const params = new URLSearchParams(location.search);
-    for (const key of [...params.keys()]) if (key !== 'project' && key !== 'env') params.delete(key);
+    const { project, env } = this.scope();
+    const params = new URLSearchParams();
+    if (project) params.set('project', project);
+    if (env) params.set('env', env);
     for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
     const search = params.toString();
     return search ? `${path}?${search}` : path;
@@ -59,6 +71,14 @@ export class Router {
     this.path = url.pathname;
     this.search = url.search;
     this.navigations++;
+  }
+
+  /** Rewrites the address (e.g. the selection in its query) without a navigation. */
+  replace(href: string) {
+    const url = new URL(href, location.href);
+    history.replaceState(history.state, '', url);
+    this.path = url.pathname;
+    this.search = url.search;
   }
 
   /** onclick for in-app links: a plain click navigates here; a modified click opens a tab as usual. */

@@ -7,7 +7,9 @@ import { relativeTo } from '../rules/pointers';
 import { splitProblem } from '../rules/split';
 import { parseTargeting, targetingToJson, type Outcome, type Targeting } from '../rules/targeting';
 import { JsonProblems } from './editor-context.svelte';
+import { owningRelease } from '../flags/release-status';
 import { DormantGuard } from './guarded.svelte';
+import { ReleaseGuard } from './release-guard.svelte';
 import { messageOf } from './workspace.svelte';
 
 function outcomes(t: Targeting): Outcome[] {
@@ -36,6 +38,8 @@ export class TargetingDraft {
   changedElsewhere = $state<FlagEnvironmentConfig | null>(null);
   /** a switch-on the dormant-code guard refused, waiting for "go ahead anyway" */
   readonly guard = new DormantGuard();
+  /** a change of the switch or default variant that a running release owns, waiting for its ways forward */
+  readonly releaseGuard = new ReleaseGuard();
 
   json = $derived(targetingToJson(this.targeting));
   /** the engine's issues about this flag's targeting, relative to it (`/if/0/in/1`) */
@@ -58,7 +62,10 @@ export class TargetingDraft {
     this.state !== this.saved.state || this.defaultVariant !== this.saved.defaultVariant || !sameJson(this.json, this.saved.targeting ?? null)
   );
 
-  constructor(flagKey: string, config: FlagEnvironmentConfig) {
+  /** whether this save changes what a release that owns the flag decides: its switch or default variant */
+  ownedChange = $derived(!!owningRelease(this.saved) && (this.state !== this.saved.state || this.defaultVariant !== this.saved.defaultVariant));
+
+  constructor(flagKey: string, config: FlagEnvironmentConfig, readonly env = '', readonly envName = '') {
     this.flagKey = flagKey;
     this.reset(config);
   }
@@ -100,6 +107,14 @@ export class TargetingDraft {
       this.conflict = true;
       return;
     }
+    const held = { flag: this.flagKey, env: this.env, envName: this.envName, change: 'save these changes' };
+    const ending = (releaseAction: 'rollback' | 'kill') => this.save(commit, env, { ...options, releaseAction });
+    // never sent alone: the release that owns the flag decides its switch and default variant
+    const owner = owningRelease(this.saved);
+    if (owner && this.ownedChange && !options.releaseAction) {
+      this.releaseGuard.hold({ ...held, release: owner }, ending);
+      return;
+    }
     this.saving = true;
     this.error = null;
     this.conflict = false;
@@ -110,6 +125,7 @@ export class TargetingDraft {
       this.savedAt = new Date();
     } catch (error) {
       if (this.guard.refuse(`switching ${this.flagKey} on`, error, () => this.save(commit, env, { ...options, force: true }))) return;
+      if (this.releaseGuard.refuse(held, error, ending)) return;
       this.conflict = error instanceof ApiError && error.conflict;
       this.error = error instanceof Error ? error : new Error(messageOf(error));
     } finally {

@@ -1,7 +1,7 @@
 // The project and environment being looked at, and its flags: loading, optimistic switches, creation, edits, deletion.
 import { ApiError, type Api, type Environment, type Flag, type FlagEnvironmentPatch, type FlagInput, type FlagPatch, type Project, type ScheduledChangeInput, type WriteOptions } from '../api';
-import { FlagReleases } from './flag-releases.svelte';
 import { DormantGuard } from './guarded.svelte';
+import { ReleaseGuard } from './release-guard.svelte';
 import type { LiveEnvironment } from './live-environment.svelte';
 
 export const DEFAULT_PROJECT = 'default';
@@ -23,8 +23,8 @@ export class Workspace {
   live = $state<LiveEnvironment | null>(null);
   /** a switch the dormant-code guard refused, waiting for "go ahead anyway" */
   readonly dormant = new DormantGuard();
-  /** the release deciding each flag in each environment, for the list */
-  readonly flagReleases: FlagReleases;
+  /** a change a running release owns, waiting for the person to end the release with it or let it go */
+  readonly releaseGuard = new ReleaseGuard();
 
   #loadId = 0;
   /** the latest edit of each flag, so answers arriving out of order do not undo a newer edit */
@@ -33,16 +33,16 @@ export class Workspace {
   #inFlight = new Map<string, number>();
   #committed = new Set<() => void>();
 
-  constructor(private readonly api: Api) {
-    this.flagReleases = new FlagReleases(api);
-  }
+  constructor(private readonly api: Api) {}
 
   async load(preferred?: { project?: string | null; env?: string | null }) {
+    // at once, so that nothing made before the project loads (the address bar, a link) names another environment
+    if (preferred?.env) this.envKey = preferred.env;
+    if (preferred?.project) this.projectKey = preferred.project;
     await this.guard(async () => {
       this.projects = await this.api.projects();
       const wanted = preferred?.project ?? this.projectKey;
       const project = this.projects.find((p) => p.key === wanted) ?? this.projects[0];
-      if (preferred?.env) this.envKey = preferred.env;
       if (project) await this.selectProject(project.key);
     });
   }
@@ -121,8 +121,11 @@ export class Workspace {
       this.committed();
     } catch (error) {
       if (this.#edits.get(flagKey) === edit) Object.assign(config, before);
-      const envName = this.environments.find((e) => e.key === env)?.name ?? env;
+      const envName = this.envName(env);
       const retry = () => this.updateInEnvironment(flagKey, patch, env, { ...options, force: true });
+      const endingRelease = (releaseAction: 'rollback' | 'kill') => this.saveConfig(flagKey, env, patch, { ...options, releaseAction });
+      const change = { flag: flagKey, env, envName, change: patch.state ? `switch it ${patch.state === 'ENABLED' ? 'on' : 'off'}` : 'make the change' };
+      if (this.releaseGuard.refuse(change, error, endingRelease)) return;
       if (options.force || !this.dormant.refuse(`switching ${flagKey} on in ${envName}`, error, retry)) {
         this.flagErrors[flagKey] = `Could not update ${flagKey}: ${messageOf(error)}`;
       }
@@ -175,6 +178,17 @@ export class Workspace {
     await this.api.cancelScheduledChange(this.projectKey, env, flagKey, id);
     await this.reloadFlag(flagKey);
     this.committed();
+  }
+
+  /** Kills a release of the environment (e.g. from a flag it owns); the flags then show what the kill wrote. */
+  async killRelease(env: string, key: string) {
+    await this.api.releaseAction(this.projectKey, env, key, 'kill');
+    this.committed();
+    await this.refresh();
+  }
+
+  envName(env: string): string {
+    return this.environments.find((e) => e.key === env)?.name ?? env;
   }
 
   async deleteFlag(flagKey: string) {
