@@ -151,7 +151,7 @@ describe('an ended release writes its outcome into its flags', { timeout: 30_000
     expect(cfg).toMatchObject({ state: 'ENABLED', defaultVariant: 'off', targeting: null });
     expect((await json(ofrep(sdkKey, 'ended-3', { targetingKey: 'b', plan: 'beta' }))).body.value).toBe(false);
     const entry = (await admin('GET', '/api/v1/projects/default/audit?flag=ended-3&limit=3')).body.entries.find((e: any) => e.action === 'flag.configure');
-    expect(entry).toMatchObject({ before: { targeting: rule }, after: { targeting: null, cause: { release: 'r-ended-3', killed: 'kill' } } });
+    expect(entry).toMatchObject({ before: { targeting: rule }, after: { targeting: null, cause: { release: 'r-ended-3', action: 'kill' } } });
   });
 });
 

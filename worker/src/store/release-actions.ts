@@ -76,7 +76,8 @@ export function releaseStatements(c: Commit, change: ReleaseChange) {
   const row = (after ?? before)!;
   if (before && after) after.revision = before.revision + 1;
   const flags = row.flags.map((f) => f.key);
-  const cause = { release: row.key, [change.action === 'kill' ? 'killed' : 'ended']: change.action };
+  // the flag changes a release makes name it and the action: start (switched on), rollback, kill (or released, by the clock)
+  const cause = { release: row.key, action: change.action };
   return [
     after ? db.insert(releases).values(after).onConflictDoUpdate({ target: releases.id, set: { ...after } }) : db.delete(releases).where(eq(releases.id, row.id)),
     auditInsert(db, { actor, action: `release.${change.action}`, projectId: project.id, environmentId: env.id, resource: releaseResource(project, env, row), before: before ? releaseView(before, now) : null, after: after ? { ...releaseView(after, now), ...(change.cause ? { cause: change.cause } : {}) } : null, flags }, now),

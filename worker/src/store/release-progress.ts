@@ -55,7 +55,8 @@ async function advanceOnce(db: Db, environmentId: string, now: number): Promise<
     const pos = releasePosition({ ...def, state: 'rolling_out' }, now);
     if (pos.step !== null) {
       const starts = stepStarts(row);
-      for (let s = (r.recordedStep ?? -1) + 1; s <= pos.step; s++) audit('release.step', starts[s] ?? row.anchorAt, { step: s, percent: row.steps[s].percent });
+      // each step with what a reader of the history needs: the release's name and its number of steps
+      for (let s = (r.recordedStep ?? -1) + 1; s <= pos.step; s++) audit('release.step', starts[s] ?? row.anchorAt, { step: s, steps: row.steps.length, percent: row.steps[s].percent, name: row.name });
       r.recordedStep = pos.step;
     }
     if (pos.completeAt !== null && now >= pos.completeAt) {
@@ -66,7 +67,7 @@ async function advanceOnce(db: Db, environmentId: string, now: number): Promise<
       state ??= await loadProjectState(db, project.id);
       const changes = endedConfigs(state, row, 'released', now);
       if (changes.length) {
-        writes.push(...configStatements(db, SCHEDULER, project, env, changes, pos.completeAt, { release: row.key, ended: 'released' }));
+        writes.push(...configStatements(db, SCHEDULER, project, env, changes, pos.completeAt, { release: row.key, action: 'released' }));
         state = withConfigs(state, env.id, changes, now);
         changed = true;
       }

@@ -38,7 +38,7 @@ describe('revert', () => {
   });
 
   it('offers nothing for a release’s start switching the flag on (ending the release is the way back)', () => {
-    expect(revertOf(entry({ before: { state: 'DISABLED', defaultVariant: 'on', targeting: null }, after: { state: 'ENABLED', defaultVariant: 'on', targeting: null, cause: { release: 'r', ended: 'start' } } }))).toBeNull();
+    expect(revertOf(entry({ before: { state: 'DISABLED', defaultVariant: 'on', targeting: null }, after: { state: 'ENABLED', defaultVariant: 'on', targeting: null, cause: { release: 'r', action: 'start' } } }))).toBeNull();
   });
 
   it('offers nothing for creations, deletions and other resources', () => {

@@ -22,7 +22,7 @@ export function revertOf(entry: AuditEntry): Revert | null {
   if (!flag || !isObject(entry.before)) return null;
   if (entry.action === 'flag.configure') {
     // a release's start switched it on: ending the release is the way back, not a revert behind its back
-    if (isObject(entry.after) && isObject(entry.after.cause) && entry.after.cause.ended === 'start') return null;
+    if (isObject(entry.after) && isObject(entry.after.cause) && entry.after.cause.action === 'start') return null;
     const env = environmentOf(entry.resource);
     return env ? { kind: 'configure', flag, env, patch: pick(entry.before, CONFIG) as FlagEnvironmentPatch } : null;
   }

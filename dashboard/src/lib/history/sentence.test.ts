@@ -31,13 +31,13 @@ describe('history sentences', () => {
   });
 
   it('say how a release’s end changed its flags', () => {
-    expect(say(entry({ actor: 'maya', before: config('ENABLED', 'on', { if: [true, 'on'] }), after: { ...config('ENABLED', 'off'), cause: { release: 'new-checkout', killed: 'kill' } } }))).toBe(
+    expect(say(entry({ actor: 'maya', before: config('ENABLED', 'on', { if: [true, 'on'] }), after: { ...config('ENABLED', 'off'), cause: { release: 'new-checkout', action: 'kill' } } }))).toBe(
       'maya killed the release new-checkout: checkout-v2 now serves off by default in Production, its rules cleared'
     );
   });
 
   it('say a release’s start switching its flag on', () => {
-    expect(say(entry({ before: config('DISABLED'), after: { ...config('ENABLED'), cause: { release: 'new-checkout', ended: 'start' } } }))).toBe('maya started the release new-checkout: checkout-v2 switched on in Production');
+    expect(say(entry({ before: config('DISABLED'), after: { ...config('ENABLED'), cause: { release: 'new-checkout', action: 'start' } } }))).toBe('maya started the release new-checkout: checkout-v2 switched on in Production');
   });
 
   it('say scheduled changes, deployments, archiving and protection', () => {

@@ -98,10 +98,10 @@ export function describeEntry(e: AuditEntry, ctx: EntryContext): EntryPart[] {
       if (typeof cause.release !== 'string') return [who, t(' '), ...configure(e, flag ?? '', env ?? '')];
       // a release's start or end, written into its flag: the switch it turned on, or what the flag serves from then on
       const name: EntryPart = { release: cause.release, env: env ?? '', name: ctx.releases.get(e.resource.replace(/\/flags\/[^/]+$/, `/releases/${cause.release}`))?.name ?? cause.release };
-      if (cause.ended === 'start') return [who, t(' started the release '), name, t(': '), { flag: flag ?? '' }, t(` switched ${onOff(after.state)} in `), { env: env ?? '' }];
-      const verb = cause.killed ? 'killed' : cause.ended === 'released' ? 'released' : 'rolled back';
+      if (cause.action === 'start') return [who, t(' started the release '), name, t(': '), { flag: flag ?? '' }, t(` switched ${onOff(after.state)} in `), { env: env ?? '' }];
+      const verb = cause.action === 'kill' ? 'killed' : cause.action === 'released' ? 'released' : 'rolled back';
       const lead = e.actor === 'scheduler' ? [t('the release '), name, t(` was ${verb}`)] : [who, t(` ${verb} the release `), name];
-      return [...lead, t(': '), { flag: flag ?? '' }, t(` now serves ${after.defaultVariant ?? 'the code default'} by default in `), { env: env ?? '' }, ...(cause.killed ? [t(', its rules cleared')] : [])];
+      return [...lead, t(': '), { flag: flag ?? '' }, t(` now serves ${after.defaultVariant ?? 'the code default'} by default in `), { env: env ?? '' }, ...(cause.action === 'kill' ? [t(', its rules cleared')] : [])];
     }
     case 'flag.create': return [who, t(' created the flag '), { flag: flag ?? '' }];
     case 'flag.delete': return [who, t(' deleted the flag '), { code: flag ?? '' }];

@@ -21,7 +21,7 @@ describe('the flags’ own rule changes during a release', () => {
     expect(ruleChanges([entry(1, { resource: 'projects/default/environments/production/flags/checkout' })], 'staging', since, 'r')).toEqual([]);
     expect(ruleChanges([entry(2, { at: '2027-01-01T08:59:59.000Z' })], 'staging', since, 'r')).toEqual([]);
     expect(ruleChanges([entry(4, { after: { state: 'DISABLED', defaultVariant: 'on', targeting: null } })], 'staging', since, 'r')).toEqual([]);
-    expect(ruleChanges([entry(5, { before: { state: 'ENABLED', defaultVariant: 'on', targeting: rules }, after: { state: 'ENABLED', defaultVariant: 'off', targeting: null, cause: { release: 'r', killed: 'kill' } } })], 'staging', since, 'r')).toEqual([]);
+    expect(ruleChanges([entry(5, { before: { state: 'ENABLED', defaultVariant: 'on', targeting: rules }, after: { state: 'ENABLED', defaultVariant: 'off', targeting: null, cause: { release: 'r', action: 'kill' } } })], 'staging', since, 'r')).toEqual([]);
     expect(ruleChanges([entry(6, { action: 'release.start' })], 'staging', since, 'r')).toEqual([]);
   });
 });
