@@ -42,6 +42,7 @@ const adminRoutes: [string, string, unknown?][] = [
   ['GET', '/api/v1/projects/default/environments/development/deployments'],
   ['POST', '/api/v1/projects/default/environments/development/deployments', { version: '1' }],
   ['GET', '/api/v1/projects/default/environments/development/unreleased-flags'],
+  ['GET', '/api/v1/projects/default/flags/f/references'],
   ['GET', '/api/v1/projects/default/environments/development/releases'],
   ['POST', '/api/v1/projects/default/environments/development/releases', { key: 'r', name: 'R', flags: ['f'], plan: { steps: [{ percent: 1, holdMinutes: 1 }] } }],
   ['GET', '/api/v1/projects/default/environments/development/releases/r'],
