@@ -354,3 +354,24 @@ test('every link carries the environment it was made in, and a reload keeps it',
   await page.getByRole('heading', { name: /^Releases in Development/ }).waitFor();
   await page.context().close();
 });
+
+test('deleting a flag a release owns says so and kills the release in the same change; the flag page shows where the code uses a flag', async () => {
+  await admin(h, 'POST', '/projects/default/flags', { key: 'doomed' });
+  await admin(h, 'POST', `${staging}/deployments`, { version: '3.1.0', flags: ['doomed'], references: [{ key: 'doomed', file: 'src/doomed.ts', line: 7 }] });
+  await admin(h, 'POST', `${staging}/releases`, { key: 'doomed-rollout', name: 'Doomed rollout', flags: ['doomed'], plan: { steps } });
+  await admin(h, 'POST', `${staging}/releases/doomed-rollout/start`);
+  const page = await signedIn(h, '/flags/doomed?env=staging');
+  const code = page.getByRole('region', { name: 'In the code' });
+  await code.waitFor();
+  expect(await code.textContent()).toContain('src/doomed.ts:7');
+  const sent = writes(page);
+  await page.getByRole('button', { name: 'Delete flag…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete doomed?' });
+  expect(await dialog.textContent()).toContain('The release Doomed rollout owns it in Staging');
+  await dialog.getByRole('button', { name: 'Kill Doomed rollout and delete doomed' }).click();
+  await page.getByRole('heading', { name: /^Flags/ }).first().waitFor();
+  expect(sent).toEqual(['DELETE /flags/doomed?releaseAction=kill']);
+  expect(await admin<ReleaseView>(h, 'GET', `${staging}/releases/doomed-rollout`)).toMatchObject({ state: 'rolled_back', killed: true });
+  expect((await ofrep('doomed', 'user-1')).errorCode).toBe('FLAG_NOT_FOUND');
+  await page.context().close();
+});

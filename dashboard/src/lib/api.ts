@@ -11,7 +11,11 @@ import type {
   ReleasePatch, ScheduledChange, ScheduledChangeInput, UnreleasedFlag
 } from './api-types-releases';
 
+import type { paths } from '../../../api/schema';
 export type * from './api-types';
+
+/** One environment's answer to "where does the code use this flag" (derived from the API's OpenAPI document). */
+export type FlagReferences = paths['/projects/{project}/flags/{flag}/references']['get']['responses'][200]['content']['application/json']['environments'][number];
 export type * from './api-types-releases';
 export { ApiError };
 export type { FeatureLoss, OwningRelease } from './api-support';
@@ -64,7 +68,12 @@ export class Api {
   updateFlag(project: string, flag: string, patch: FlagPatch, o: WriteOptions = {}) {
     return this.request<Flag>('PATCH', `${p(project)}/flags/${seg(flag)}${query(o)}`, patch, { overwrite: o.overwrite });
   }
-  deleteFlag(project: string, flag: string) { return this.request<void>('DELETE', `${p(project)}/flags/${seg(flag)}`); }
+  /** Deletes a flag; `releaseAction` ends the releases that own it with the deletion (else 409 RELEASE_OWNS_FLAG). */
+  deleteFlag(project: string, flag: string, o: Pick<WriteOptions, 'releaseAction'> = {}) { return this.request<void>('DELETE', `${p(project)}/flags/${seg(flag)}${query(o)}`); }
+  /** Where the code uses the flag: per environment, as its newest recorded deployment kept it. */
+  flagReferences(project: string, flag: string) {
+    return this.request<{ environments: FlagReferences[] }>('GET', `${p(project)}/flags/${seg(flag)}/references`).then((r) => r.environments);
+  }
   updateFlagInEnvironment(project: string, env: string, flag: string, patch: FlagEnvironmentPatch, o: WriteOptions = {}) {
     return this.request<Flag>('PATCH', `${e(project, env)}/flags/${seg(flag)}${query(o)}`, patch, { overwrite: o.overwrite });
   }

@@ -191,8 +191,8 @@ export class Workspace {
     return this.environments.find((e) => e.key === env)?.name ?? env;
   }
 
-  async deleteFlag(flagKey: string) {
-    await this.api.deleteFlag(this.projectKey, flagKey);
+  async deleteFlag(flagKey: string, releaseAction?: 'kill' | 'rollback') {
+    await this.api.deleteFlag(this.projectKey, flagKey, { releaseAction });
     this.flags = this.flags.filter((f) => f.key !== flagKey);
     this.committed();
   }
