@@ -3,7 +3,7 @@
 
 import type { ReleaseDefinition, ReleasePosition } from './types';
 import { bucketOf, murmur3From, murmur3Prefix, type MurmurState } from './murmur3';
-import { prop } from './ops-data';
+import { attribute } from './ops-data';
 import type { Env, Fn } from './rule';
 
 /** Buckets per release: 0.01 % steps. */
@@ -73,7 +73,7 @@ function basisPoints(def: ReleaseDefinition): (now: number) => number {
 
 /** The value a release buckets a user by: a string, or a finite number as text; '' when the context has none. */
 function bucketingValue(ctx: Record<string, unknown>, by: string): string {
-  const raw = by === 'targetingKey' ? ctx.targetingKey : prop(ctx, by);
+  const raw = by === 'targetingKey' ? ctx.targetingKey : attribute(ctx, by);
   return typeof raw === 'string' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : '';
 }
 
