@@ -114,6 +114,11 @@ export class FlagSnapshot implements CompiledFlagSet {
     return (this.all ??= this.flagsOf(this.keys));
   }
 
+  /** Compiles a rule in this snapshot's scope (its shared rules and segments), as a flag's targeting is. */
+  compileRule(rule: JsonValue): Fn {
+    return compileRule(rule, this.scope);
+  }
+
   has(key: string): boolean {
     return this.byKey.has(key) || (hasOwn.call(this.defs, key) && isPlainObject(this.defs[key]));
   }

@@ -11,7 +11,7 @@ import type {
 } from './types';
 import { FlagSnapshot, makeResult, variantResult, type CompiledFlag } from './compile';
 import { ResultCache } from './result-cache';
-import type { Env } from './rule';
+import type { Env, Fn } from './rule';
 
 function snapshotOf(set: CompiledFlagSet): FlagSnapshot {
   if (!(set instanceof FlagSnapshot)) throw new TypeError('not a compiled flag set: use compileFlagSet()');
@@ -103,6 +103,23 @@ function run(flag: CompiledFlag, env: Env): EvaluationResult {
     cache.set(name, r);
   }
   return r;
+}
+
+/**
+ * Runs `rule` (compiled by the snapshot) as flag `key`'s targeting would run for `context` at `now`: the same
+ * flag key for `fractional` and `$flagd.flagKey`, prerequisites against the same snapshot. For explain.
+ */
+export function runRuleAs(snapshot: FlagSnapshot, key: string, rule: Fn, context: EvaluationContext, now: number): unknown {
+  const env = enter(snapshot, context, now);
+  const flag = snapshot.flag(key);
+  env.flag = flag ?? { key };
+  env.split = undefined;
+  env.keyMissing = false;
+  try {
+    return rule(context, env);
+  } catch {
+    return null;
+  }
 }
 
 function keyMissingResult(flag: CompiledFlag): EvaluationResult {

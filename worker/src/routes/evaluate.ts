@@ -3,8 +3,7 @@
 // each flag's targeting matched. For people debugging "why did this user get that?". Caller: an admin token.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
-import { compileFlagSet, evaluateAll } from '../engine';
-import { matchedBranch } from '../engine/explain';
+import { explainAll } from '../engine/explain';
 import type { EvaluationContext } from '../engine/types';
 import { notFound } from '../errors';
 import { environmentDocument, loadProjectState } from '../store/flag-set';
@@ -14,6 +13,8 @@ import { envParams, errorResponses, json, jsonBody } from './schemas';
 /** Evaluate-as contexts (docs/limits.md): as big as a person pastes, never as deep as an attack. */
 const CONTEXT_MAX_BYTES = 64 * 1024;
 const CONTEXT_MAX_DEPTH = 32;
+/** Flags explained between two yields of the thread (a few milliseconds of work). */
+const EXPLAIN_SLICE = 500;
 
 /** How deep a JSON value nests, counted without recursion (a value thousands of levels deep must not overflow). */
 function depthOf(value: unknown): number {
@@ -68,11 +69,14 @@ export const evaluateRoutes = new OpenAPIHono<AppEnv>().openapi(
     const env = state.environments.find((e) => e.key === params.env);
     if (!env) throw notFound(`Environment '${params.env}'`);
     const doc = environmentDocument(state, env);
-    const now = Date.now();
-    const results = evaluateAll(compileFlagSet(doc), context, { now }).map((r) => {
-      const { metadata: _metadata, ...answer } = r;
-      return { ...answer, matched: { branch: matchedBranch(doc, r.key, r, context, now) } };
-    });
+    const results = [];
+    let n = 0;
+    for (const { result, branch } of explainAll(doc, context, Date.now())) {
+      const { metadata: _metadata, ...answer } = result;
+      results.push({ ...answer, matched: { branch } });
+      // a large environment is explained in slices: the isolate serves other requests (other projects' evaluations) in between
+      if (++n % EXPLAIN_SLICE === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     return c.json({ results }, 200);
   },
 );
