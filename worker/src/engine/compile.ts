@@ -4,38 +4,17 @@ import type { CompiledFlagSet, EvaluationResult, FlagDefinition, FlagSetDocument
 import { compileRule } from './compile-rule';
 import { inferFlagType } from './infer-type';
 import { isPlainObject, RuleError, type CompileScope, type Fn } from './rule';
-import type { MurmurState } from './murmur3';
-import type { ResultCache } from './result-cache';
 import { releaseRule } from './release';
+import { chainProgram } from './flag-program';
+import { makeResult, variantResult, type CompiledFlag } from './results';
+
+export { makeResult, variantResult, type CompiledFlag };
 
 /** The release that decides a flag, with the flag's variants inside and outside it. */
 interface FlagRelease {
   def: ReleaseDefinition;
   inside: string;
   outside: string;
-}
-
-export interface CompiledFlag {
-  key: string;
-  /** murmur3 state after the flag key, set by `fractional` on first use */
-  hashPrefix: MurmurState | undefined;
-  type: FlagType | null;
-  /** the compiled targeting, or null when the result never depends on the context (then `fixed` is the result) */
-  rule: Fn | null;
-  /** the result when `rule` is null: DISABLED, STATIC, or a PARSE_ERROR */
-  fixed: EvaluationResult | null;
-  /** targeting returned null: the default variant, or no value (the caller's default) */
-  defaultResult: EvaluationResult;
-  /** made on first use */
-  keyMissingResult: EvaluationResult | null;
-  /** the flag's variants (own properties only are variants) */
-  variants: Record<string, JsonValue>;
-  /** results by variant name, made on first use */
-  matches: ResultCache | null;
-  splits: ResultCache | null;
-  metadata: Metadata | undefined;
-  /** with scheduled changes: the flag as it is from each time on (the first from the beginning), else null */
-  phases: { from: number; flag: CompiledFlag }[] | null;
 }
 
 const EMPTY: Metadata = Object.freeze({}) as Metadata;
@@ -46,18 +25,6 @@ function deepFreeze<T>(v: T): T {
     for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
   }
   return v;
-}
-
-export function makeResult(flag: Pick<CompiledFlag, 'key' | 'metadata'>, fields: Omit<EvaluationResult, 'key' | 'metadata'>): EvaluationResult {
-  const r: EvaluationResult = { key: flag.key, ...fields };
-  if (flag.metadata) r.metadata = flag.metadata;
-  return Object.freeze(r);
-}
-
-export function variantResult(flag: CompiledFlag, variant: string, reason: EvaluationResult['reason']): EvaluationResult | undefined {
-  if (!Object.prototype.hasOwnProperty.call(flag.variants, variant)) return undefined;
-  const value = flag.variants[variant];
-  return makeResult(flag, { value, variant, reason });
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -149,8 +116,9 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
     key,
     hashPrefix: undefined,
     type: inferFlagType(def.variants),
-    rule: null,
     fixed: null,
+    program: null,
+    rule: null,
     defaultResult: null as unknown as EvaluationResult,
     keyMissingResult: null,
     variants,
@@ -181,8 +149,11 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
     flag.fixed = defaultVariant === null ? flag.defaultResult : (variantResult(flag, defaultVariant, 'STATIC') ?? flag.defaultResult);
   } else {
     try {
-      flag.rule = compileRule(targeting as JsonValue, scope);
+      // the common shape as data, unless a release wraps the flag's own rule
+      if (!release) flag.program = chainProgram(targeting as JsonValue, flag, scope, compileRule);
+      if (!flag.program) flag.rule = compileRule(targeting as JsonValue, scope);
     } catch {
+      flag.program = null;
       // The message names no part of the rule: answers to browser (client) keys must reveal no rules.
       // Validation says what is wrong and where: refused when saved, or a warning of a flag imported from flagd.
       flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `the targeting of flag "${key}" could not be compiled (see its warnings in the admin API)` });
@@ -211,7 +182,7 @@ function makeScheduledFlag(key: string, def: FlagDefinition, setMetadata: Metada
     if (change.targeting !== undefined) current.targeting = change.targeting;
     phases.push({ from: Date.parse(change.at as string), flag: makeFlag(key, current, setMetadata, scope, release) });
   }
-  return { ...base, rule: null, fixed: null, phases };
+  return { ...base, fixed: null, program: null, rule: null, phases };
 }
 
 /** Puts a flag under its release: the release decides whenever the flag's own targeting would serve the default. */

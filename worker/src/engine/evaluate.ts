@@ -9,8 +9,9 @@ import type {
   FlagSelection,
   ValueType,
 } from './types';
-import { FlagSnapshot, makeResult, variantResult, type CompiledFlag } from './compile';
-import { ResultCache } from './result-cache';
+import { FlagSnapshot } from './compile';
+import { makeResult, outcomeResult, type CompiledFlag } from './results';
+import { runProgram } from './flag-program';
 import type { Env, Fn } from './rule';
 
 function snapshotOf(set: CompiledFlagSet): FlagSnapshot {
@@ -78,31 +79,17 @@ function phaseAt(flag: CompiledFlag, now: number): CompiledFlag {
 }
 
 function run(flag: CompiledFlag, env: Env): EvaluationResult {
-  if (flag.phases !== null) flag = phaseAt(flag, env.now);
-  if (flag.fixed) return flag.fixed;
+  if (flag.fixed !== null) return flag.fixed;
   env.flag = flag;
   env.split = undefined;
   env.keyMissing = false;
-  let out: unknown;
   try {
-    out = (flag.rule as NonNullable<CompiledFlag['rule']>)(env.ctx, env);
+    if (flag.program !== null) return runProgram(flag, flag.program, env);
+    if (flag.phases !== null) return run(phaseAt(flag, env.now), env);
+    return outcomeResult(flag, (flag.rule as NonNullable<CompiledFlag['rule']>)(env.ctx, env), env);
   } catch {
     return makeResult(flag, { reason: 'ERROR', errorCode: 'GENERAL', errorMessage: `error evaluating the targeting of flag "${flag.key}"` });
   }
-  if (out === null || out === undefined) return env.keyMissing ? keyMissingResult(flag) : flag.defaultResult;
-  // flagd names the variant with the result's string form: `true` -> "true".
-  const name = typeof out === 'string' ? out : safeString(out);
-  const split = env.split !== undefined && env.split === out;
-  const cache = split ? (flag.splits ??= new ResultCache()) : (flag.matches ??= new ResultCache());
-  let r = cache.get(name);
-  if (r === undefined) {
-    r = variantResult(flag, name, split ? 'SPLIT' : 'TARGETING_MATCH');
-    if (r === undefined) {
-      return makeResult(flag, { reason: 'ERROR', errorCode: 'GENERAL', errorMessage: `targeting of flag "${flag.key}" returned "${name}", which is not one of its variants` });
-    }
-    cache.set(name, r);
-  }
-  return r;
 }
 
 /**
@@ -111,30 +98,13 @@ function run(flag: CompiledFlag, env: Env): EvaluationResult {
  */
 export function runRuleAs(snapshot: FlagSnapshot, key: string, rule: Fn, context: EvaluationContext, now: number): unknown {
   const env = enter(snapshot, context, now);
-  const flag = snapshot.flag(key);
-  env.flag = flag ?? { key };
+  env.flag = snapshot.flag(key) ?? { key };
   env.split = undefined;
   env.keyMissing = false;
   try {
     return rule(context, env);
   } catch {
     return null;
-  }
-}
-
-function keyMissingResult(flag: CompiledFlag): EvaluationResult {
-  return (flag.keyMissingResult ??= makeResult(flag, {
-    reason: 'ERROR',
-    errorCode: 'TARGETING_KEY_MISSING',
-    errorMessage: `flag "${flag.key}" splits traffic by targetingKey, and the context has none`,
-  }));
-}
-
-function safeString(v: unknown): string {
-  try {
-    return String(v);
-  } catch {
-    return '';
   }
 }
 

@@ -6,7 +6,7 @@ import { matchSemVer, matchVersion, parseSemVer, SEM_VER_OPERATORS } from './sem
 import type { Fn, OperatorCompiler } from './rule';
 import { prop, simpleVar } from './ops-data';
 
-const MAX_TOTAL_WEIGHT = 2147483647;
+export const MAX_TOTAL_WEIGHT = 2147483647;
 
 interface Bucket {
   variant: Fn;
@@ -91,7 +91,7 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
  * For a bucketing key `{"cat": [{"var": "$flagd.flagKey"}, …rest]}`, the compiled `{"cat": rest}` (a
  * string, always), so that the hash is murmur3(flagKey + rest); else null.
  */
-function flagKeyPrefixed(node: JsonValue, scope: Parameters<OperatorCompiler>[1], compile: Parameters<OperatorCompiler>[2]): Fn | null {
+export function flagKeyPrefixed(node: JsonValue, scope: Parameters<OperatorCompiler>[1], compile: Parameters<OperatorCompiler>[2]): Fn | null {
   if (scope.inIteration || node === null || typeof node !== 'object' || Array.isArray(node)) return null;
   const keys = Object.keys(node);
   const parts = node.cat;
