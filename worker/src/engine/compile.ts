@@ -239,6 +239,7 @@ export function compileFlagSet(doc: FlagSetDocument, options: { eager?: boolean 
     evaluators,
     inIteration: false,
     refStack: [],
+    conditions: new Map(),
     segment(name) {
       let s = segments.get(name);
       if (s === undefined) {

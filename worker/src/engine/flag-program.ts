@@ -54,6 +54,23 @@ function splitOf(node: JsonValue, flag: CompiledFlag, scope: CompileScope, compi
   return total > MAX_TOTAL_WEIGHT ? null : { rest, bounds, total, results };
 }
 
+/** Conditions up to this size (as JSON) are shared by the flags of a snapshot that test the same thing. */
+const SHARED_CONDITION_CHARS = 256;
+
+/**
+ * A condition, compiled once per snapshot when small: environments repeat the same tests (a plan, an e-mail
+ * domain, a version) across many flags, and one closure for all of them keeps what an evaluation touches small.
+ */
+function condition(node: JsonValue, scope: CompileScope, compile: (n: JsonValue, s: CompileScope) => Fn): Fn {
+  const memo = scope.conditions;
+  if (memo === undefined || node === null || typeof node !== 'object') return compile(node, scope);
+  const text = JSON.stringify(node);
+  if (text.length > SHARED_CONDITION_CHARS) return compile(node, scope);
+  let fn = memo.get(text);
+  if (fn === undefined) memo.set(text, (fn = compile(node, scope)));
+  return fn;
+}
+
 /** The program of `targeting` when it has the common shape, else null (the flag's rule is compiled as a whole). */
 export function chainProgram(targeting: JsonValue, flag: CompiledFlag, scope: CompileScope, compile: (n: JsonValue, s: CompileScope) => Fn): ChainProgram | null {
   if (!isPlainObject(targeting) || Object.keys(targeting).length !== 1) return null;
@@ -77,7 +94,7 @@ export function chainProgram(targeting: JsonValue, flag: CompiledFlag, scope: Co
     } else if (!(program.split = splitOf(last, flag, scope, compile))) return null;
   }
   // compiled last: a condition that cannot be compiled fails the flag as a whole rule would
-  for (let i = 0; i < pairs; i++) program.conds.push(compile(chain[2 * i], scope));
+  for (let i = 0; i < pairs; i++) program.conds.push(condition(chain[2 * i], scope, compile));
   return program;
 }
 

@@ -39,6 +39,8 @@ export interface CompileScope {
   inIteration: boolean;
   /** `$ref` names being expanded (a guard; cycles are rejected at save) */
   refStack: string[];
+  /** conditions compiled so far in this snapshot, by their JSON: flags that test the same thing share one closure */
+  conditions?: Map<string, Fn>;
 }
 
 export type OperatorCompiler = (args: JsonValue[], scope: CompileScope, compile: (node: JsonValue, scope: CompileScope) => Fn) => Fn;
