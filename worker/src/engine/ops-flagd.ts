@@ -2,7 +2,7 @@
 
 import type { JsonValue } from './types';
 import { bucketOf, murmur3, murmur3From, murmur3Prefix } from './murmur3';
-import { matchSemVer, matchVersion, parseSemVer, SEM_VER_OPERATORS } from './sem-ver';
+import { matchSemVer, parseSemVer, SEM_VER_OPERATORS, versionTest } from './sem-ver';
 import type { Fn, OperatorCompiler } from './rule';
 import { prop, simpleVar } from './ops-data';
 
@@ -142,8 +142,9 @@ const semVer: OperatorCompiler = (args, scope, compile) => {
   const fixed = typeof lit === 'string' || typeof lit === 'number' ? parseSemVer(lit) : undefined;
   if (fixed) {
     const k = simpleVar(args[0], scope);
-    if (k !== null) return (d) => matchVersion(prop(d, k), op, fixed);
-    return (d, e) => matchVersion(a(d, e), op, fixed);
+    const test = versionTest(op, fixed);
+    if (k !== null) return (d) => test(prop(d, k));
+    return (d, e) => test(a(d, e));
   }
   const b = fixed === undefined ? compile(lit ?? null, scope) : null;
   return (d, e) => {
