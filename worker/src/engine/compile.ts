@@ -1,7 +1,8 @@
 // Compiles a validated flag-set document into a snapshot: per flag, on first use, closures and precomputed, frozen results.
 
 import type { CompiledFlagSet, EvaluationResult, FlagDefinition, FlagSetDocument, FlagType, JsonValue, Metadata, ReleaseDefinition } from './types';
-import { compileRule } from './compile-rule';
+import { compileRule, ruleNodes } from './compile-rule';
+import { NODE_UNITS } from './budget';
 import { inferFlagType } from './infer-type';
 import { isPlainObject, RuleError, type CompileScope, type Fn } from './rule';
 import { releaseRule } from './release';
@@ -119,8 +120,10 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
     fixed: null,
     program: null,
     rule: null,
+    cost: 0,
     defaultResult: null as unknown as EvaluationResult,
     keyMissingResult: null,
+    budgetResult: null,
     variants,
     matches: null,
     splits: null,
@@ -152,6 +155,7 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
       // the common shape as data, unless a release wraps the flag's own rule
       if (!release) flag.program = chainProgram(targeting as JsonValue, flag, scope, compileRule);
       if (!flag.program) flag.rule = compileRule(targeting as JsonValue, scope);
+      flag.cost = NODE_UNITS * ruleNodes(targeting as JsonValue, scope);
     } catch {
       flag.program = null;
       // The message names no part of the rule: answers to browser (client) keys must reveal no rules.
@@ -182,7 +186,7 @@ function makeScheduledFlag(key: string, def: FlagDefinition, setMetadata: Metada
     if (change.targeting !== undefined) current.targeting = change.targeting;
     phases.push({ from: Date.parse(change.at as string), flag: makeFlag(key, current, setMetadata, scope, release) });
   }
-  return { ...base, fixed: null, program: null, rule: null, phases };
+  return { ...base, fixed: null, program: null, rule: null, cost: 0, phases };
 }
 
 /** Puts a flag under its release: the release decides whenever the flag's own targeting would serve the default. */
@@ -240,6 +244,7 @@ export function compileFlagSet(doc: FlagSetDocument, options: { eager?: boolean 
     inIteration: false,
     refStack: [],
     conditions: new Map(),
+    segmentRule: (name) => (Object.prototype.hasOwnProperty.call(segmentRules, name) ? segmentRules[name] : undefined),
     segment(name) {
       let s = segments.get(name);
       if (s === undefined) {

@@ -10,7 +10,8 @@ import type {
   ValueType,
 } from './types';
 import { FlagSnapshot } from './compile';
-import { makeResult, outcomeResult, type CompiledFlag } from './results';
+import { budgetResult, makeResult, outcomeResult, type CompiledFlag } from './results';
+import { BudgetExceeded, REQUEST_BUDGET } from './budget';
 import { runProgram } from './flag-program';
 import type { Env, Fn } from './rule';
 
@@ -58,6 +59,7 @@ const shared: RunEnv = {
   split: undefined,
   keyMissing: false,
   depth: 0,
+  budget: REQUEST_BUDGET,
   variantOf: prerequisiteVariant,
   snapshot: null as unknown as FlagSnapshot,
 };
@@ -67,6 +69,7 @@ function enter(snapshot: FlagSnapshot, ctx: Record<string, unknown>, now: number
   shared.ctx = ctx;
   shared.now = now;
   shared.depth = 0;
+  shared.budget = REQUEST_BUDGET;
   return shared;
 }
 
@@ -80,6 +83,7 @@ function phaseAt(flag: CompiledFlag, now: number): CompiledFlag {
 
 function run(flag: CompiledFlag, env: Env): EvaluationResult {
   if (flag.fixed !== null) return flag.fixed;
+  if ((env.budget -= flag.cost) < 0) return budgetResult(flag);
   env.flag = flag;
   env.split = undefined;
   env.keyMissing = false;
@@ -87,7 +91,8 @@ function run(flag: CompiledFlag, env: Env): EvaluationResult {
     if (flag.program !== null) return runProgram(flag, flag.program, env);
     if (flag.phases !== null) return run(phaseAt(flag, env.now), env);
     return outcomeResult(flag, (flag.rule as NonNullable<CompiledFlag['rule']>)(env.ctx, env), env);
-  } catch {
+  } catch (err) {
+    if (err instanceof BudgetExceeded) return budgetResult(flag);
     return makeResult(flag, { reason: 'ERROR', errorCode: 'GENERAL', errorMessage: `error evaluating the targeting of flag "${flag.key}"` });
   }
 }

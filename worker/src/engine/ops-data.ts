@@ -2,6 +2,7 @@
 
 import type { JsonValue } from './types';
 import type { CompileScope, Fn, OperatorCompiler } from './rule';
+import { charged } from './loose';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -111,7 +112,7 @@ export const dataOperators: Record<string, OperatorCompiler> = {
       const pathFn = compile(first, scope);
       const def = args.length > 1 ? compile(args[1], scope) : null;
       return (data, env) => {
-        const v = compilePath(pathOf(pathFn(data, env) as JsonValue), { ...scope, inIteration: true })(data, env);
+        const v = compilePath(charged(pathOf(pathFn(data, env) as JsonValue), env), { ...scope, inIteration: true })(data, env);
         return v === undefined ? (def ? def(data, env) : null) : v;
       };
     }

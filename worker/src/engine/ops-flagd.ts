@@ -5,6 +5,8 @@ import { bucketOf, murmur3, murmur3From, murmur3Prefix } from './murmur3';
 import { matchSemVer, parseSemVer, SEM_VER_OPERATORS, versionTest } from './sem-ver';
 import type { Fn, OperatorCompiler } from './rule';
 import { prop, simpleVar } from './ops-data';
+import { charge, CHARGE_FROM } from './budget';
+import { charged } from './loose';
 
 export const MAX_TOTAL_WEIGHT = 2147483647;
 
@@ -43,17 +45,18 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
     let hash: number;
     if (afterFlagKey) {
       const flag = env.flag;
-      hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), afterFlagKey(data, env) as string);
+      hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), charged(afterFlagKey(data, env) as string, env));
     } else if (explicitKey) {
       const k = explicitKey(data, env);
       if (typeof k !== 'string') return null;
-      hash = murmur3(k);
+      hash = murmur3(charged(k, env));
     } else {
       const tk = env.ctx.targetingKey;
       if (typeof tk !== 'string' || tk === '') {
         env.keyMissing = true;
         return null;
       }
+      if (tk.length > CHARGE_FROM) charge(env, tk.length);
       // flagKey + targetingKey, with the flag key's part hashed once per flag
       const flag = env.flag;
       hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk);

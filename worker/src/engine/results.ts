@@ -17,10 +17,14 @@ export interface CompiledFlag {
   program: ChainProgram | null;
   /** any other targeting, compiled: it returns a variant name (or null for the default) */
   rule: Fn | null;
+  /** budget units (budget.ts) charged before each evaluation: its rule's nodes */
+  cost: number;
   /** targeting returned null: the default variant, or no value (the caller's default) */
   defaultResult: EvaluationResult;
   /** made on first use */
   keyMissingResult: EvaluationResult | null;
+  /** the answer once the request's budget is spent, made on first use */
+  budgetResult: EvaluationResult | null;
   /** the flag's variants (own properties only are variants) */
   variants: Record<string, JsonValue>;
   /** results by variant name, made on first use */
@@ -84,4 +88,12 @@ export function outcomeResult(flag: CompiledFlag, out: unknown, env: Env): Evalu
     if (r.reason !== 'ERROR') cache.set(name, r);
   }
   return r;
+}
+
+export function budgetResult(flag: CompiledFlag): EvaluationResult {
+  return (flag.budgetResult ??= makeResult(flag, {
+    reason: 'ERROR',
+    errorCode: 'GENERAL',
+    errorMessage: `flag "${flag.key}" was not evaluated: this request spent its evaluation budget (see the limits in the documentation)`,
+  }));
 }
