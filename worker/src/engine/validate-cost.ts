@@ -156,7 +156,10 @@ const add = (a: Cost, b: Cost): Cost => ({ local: a.local + b.local, scan: a.sca
 /** Issues for the flags whose worst case is over MAX_FLAG_COST, each at the part that makes it so. */
 export function checkFlagCosts(src: CostSources, keys: Iterable<string>, issues: ValidationIssue[]): void {
   const costs = new FlagCosts(src);
+  const refused = (at: string) => issues.some((i) => i.path === at || i.path.startsWith(`${at}/`));
   for (const key of keys) {
+    // a flag already refused for something else (an unsafe pattern…) is not reported twice
+    if (refused(pointer('/flags', key))) continue;
     const { units: n, culprit } = costs.flag(key);
     if (n <= MAX_FLAG_COST) continue;
     issues.push(
