@@ -4,15 +4,21 @@
 import type { Env } from './rule';
 
 /** A request's budget: the whole of a bulk evaluation, or one flag (with its prerequisites). */
-export const REQUEST_BUDGET = 25_000_000;
+export const REQUEST_BUDGET = 12_000_000;
 /** The most one flag may cost in the worst case its rules and the context limits allow (checked when saved). */
-export const MAX_FLAG_COST = 20_000_000;
+export const MAX_FLAG_COST = 10_000_000;
 
-/** Units of one rule node, and of one element of an array a rule iterates (on top of its body's nodes). */
-export const NODE_UNITS = 4;
-export const ELEMENT_UNITS = 8;
-/** Strings longer than this are charged by their length where a rule hashes, searches or copies them. */
+/**
+ * Units of one rule node, of one element of an array a rule iterates (on top of its body's nodes), and of one
+ * step of a regex match: calibrated on the slowest of each that validation accepts (npm run bench:adversarial).
+ */
+export const NODE_UNITS = 6;
+export const ELEMENT_UNITS = 10;
+export const REGEX_STEP_UNITS = 8;
+/** Strings longer than this are charged by their length where a rule hashes, searches or copies them… */
 export const CHARGE_FROM = 256;
+/** …at this many units per character. */
+export const CHAR_UNITS = 4;
 
 /** What an evaluation may read (edge/evaluate.ts's body limit): UTF-16 code units of the whole request. */
 export const CONTEXT_CHARS = 256 * 1024;

@@ -74,7 +74,7 @@ function enter(snapshot: FlagSnapshot, ctx: Record<string, unknown>, now: number
 }
 
 /** The phase of a flag with scheduled changes in effect at `now`. */
-function phaseAt(flag: CompiledFlag, now: number): CompiledFlag {
+export function phaseAt(flag: CompiledFlag, now: number): CompiledFlag {
   const phases = flag.phases as NonNullable<CompiledFlag['phases']>;
   let i = phases.length - 1;
   while (i > 0 && phases[i].from > now) i--;

@@ -2,7 +2,7 @@
 // found by running each condition with the engine itself, in the same compiled snapshot, context and time.
 
 import { compileFlagSet, FlagSnapshot } from './compile';
-import { evaluateFlag, runRuleAs } from './evaluate';
+import { evaluateFlag, phaseAt, runRuleAs } from './evaluate';
 import { isPlainObject, truthy, type Fn } from './rule';
 import type { CompiledFlagSet, EvaluationContext, EvaluationResult, FlagDefinition, FlagSetDocument, ReleaseDefinition } from './types';
 
@@ -60,6 +60,13 @@ export class Explainer {
    * (0 for c0, 1 for c1…), or null when no condition did: no such chain, the flag off, killed or in error, or
    * everyone else (the `else`, the default, or the release deciding after no condition held).
    */
+  /** The compiled conditions of the flag's `if` chain in effect at `now`, when it was compiled as a program. */
+  private programConditions(key: string, now: number): Fn[] | null {
+    const flag = this.snapshot.flag(key);
+    if (!flag) return null;
+    return (flag.phases ? phaseAt(flag, now) : flag).program?.conds ?? null;
+  }
+
   branch(result: EvaluationResult, context: EvaluationContext, now: number): number | null {
     if (result.reason === 'ERROR' || result.reason === 'DISABLED' || result.reason === 'STATIC') return null;
     const key = result.key;
@@ -70,6 +77,12 @@ export class Explainer {
     const targeting = current.targeting;
     if (current.state !== 'ENABLED' || !isPlainObject(targeting) || Object.keys(targeting).length !== 1 || !Array.isArray(targeting.if)) return null;
     const chain = targeting.if;
+    // a flag compiled as a program holds its conditions compiled already (the same `if` chain)
+    const conds = this.programConditions(key, now);
+    if (conds) {
+      for (let i = 0; i < conds.length; i++) if (truthy(runRuleAs(this.snapshot, key, conds[i], context, now))) return i;
+      return null;
+    }
     for (let i = 0; i + 1 < chain.length; i += 2) {
       let condition: Fn;
       try {
@@ -91,11 +104,10 @@ export function matchedBranch(doc: FlagSetDocument, key: string, result: Evaluat
 
 /**
  * Every flag of `doc` evaluated for `context` at `now` (document order, as `evaluateAll`), each with the condition
- * that decided it: one compile for the whole document. A generator, so that a caller can hand the thread to
- * other work between flags of a large environment.
+ * that decided it: one compile for the whole document (`set`, when given, must be `compileFlagSet(doc)`). A
+ * generator, so that a caller can hand the thread to other work between flags of a large environment.
  */
-export function* explainAll(doc: FlagSetDocument, context: EvaluationContext, now: number): Generator<Explained> {
-  const set = compileFlagSet(doc);
+export function* explainAll(doc: FlagSetDocument, context: EvaluationContext, now: number, set: CompiledFlagSet = compileFlagSet(doc)): Generator<Explained> {
   const explainer = new Explainer(doc, set);
   for (const key of set.keys) {
     const result = evaluateFlag(set, key, context, { now });

@@ -6,7 +6,7 @@ import { isPlainObject, truthy, type CompileScope, type Env, type Fn } from './r
 import { bucketOf, murmur3From, murmur3Prefix } from './murmur3';
 import { flagKeyPrefixed, MAX_TOTAL_WEIGHT } from './ops-flagd';
 import { keyMissingResult, namedResult, outcomeResult, type CompiledFlag } from './results';
-import { charge, CHARGE_FROM } from './budget';
+import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
 import { charged } from './loose';
 
 /** The `fractional` at the end of a chain: literal variants, constant weights, keyed as flagd keys it by default. */
@@ -119,7 +119,7 @@ export function runProgram(flag: CompiledFlag, p: ChainProgram, env: Env): Evalu
   if (split.rest === null) {
     const tk = ctx.targetingKey;
     if (typeof tk !== 'string' || tk === '') return keyMissingResult(flag);
-    if (tk.length > CHARGE_FROM) charge(env, tk.length);
+    if (tk.length > CHARGE_FROM) charge(env, CHAR_UNITS * tk.length);
     hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk);
   } else hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), charged(split.rest(ctx, env) as string, env));
   const bucket = bucketOf(hash, split.total);

@@ -5,7 +5,7 @@ import { toInstant } from './date-time';
 import { checkRegex, MAX_REGEX_INPUT_LENGTH } from './safe-regex';
 import { RuleError, truthy, type Fn, type OperatorCompiler } from './rule';
 import { regexGrowth, regexSteps } from './regex-backtracking';
-import { charge } from './budget';
+import { charge, REGEX_STEP_UNITS } from './budget';
 
 /** Prerequisites nested deeper than this are treated as unmet (cycles are rejected at save). */
 const MAX_PREREQUISITE_DEPTH = 32;
@@ -41,7 +41,7 @@ const regex: OperatorCompiler = (args, scope, compile) => {
   return (d, e) => {
     const s = value(d, e);
     if (typeof s !== 'string' || s.length > MAX_REGEX_INPUT_LENGTH) return null;
-    charge(e, regexSteps(growth, s.length));
+    charge(e, REGEX_STEP_UNITS * regexSteps(growth, s.length));
     return re.test(s);
   };
 };

@@ -5,7 +5,7 @@ import { bucketOf, murmur3, murmur3From, murmur3Prefix } from './murmur3';
 import { matchSemVer, parseSemVer, SEM_VER_OPERATORS, versionTest } from './sem-ver';
 import type { Fn, OperatorCompiler } from './rule';
 import { prop, simpleVar } from './ops-data';
-import { charge, CHARGE_FROM } from './budget';
+import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
 import { charged } from './loose';
 
 export const MAX_TOTAL_WEIGHT = 2147483647;
@@ -56,7 +56,7 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
         env.keyMissing = true;
         return null;
       }
-      if (tk.length > CHARGE_FROM) charge(env, tk.length);
+      if (tk.length > CHARGE_FROM) charge(env, CHAR_UNITS * tk.length);
       // flagKey + targetingKey, with the flag key's part hashed once per flag
       const flag = env.flag;
       hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk);

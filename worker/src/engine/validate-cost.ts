@@ -5,7 +5,7 @@ import type { JsonValue, ValidationIssue } from './types';
 import { isPlainObject } from './rule';
 import { regexGrowth, regexSteps } from './regex-backtracking';
 import { MAX_REGEX_INPUT_LENGTH } from './safe-regex';
-import { CONTEXT_CHARS, CONTEXT_ELEMENTS, ELEMENT_UNITS, MAX_FLAG_COST, NODE_UNITS } from './budget';
+import { CHAR_UNITS, CONTEXT_CHARS, CONTEXT_ELEMENTS, ELEMENT_UNITS, MAX_FLAG_COST, NODE_UNITS, REGEX_STEP_UNITS } from './budget';
 import { pointer } from './validate-rule';
 
 /** Strings of the longest length a regex reads that one context can hold: an iteration's regex runs this often at most. */
@@ -111,8 +111,8 @@ export class FlagCosts {
     if (op === 'regex') return this.regex(args, at);
     if (ITERATIONS.has(op)) return this.iteration(op, args, at);
     const c = children();
-    if (LINEAR.has(op) || (op === 'in' && !Array.isArray(args[1]))) c.global += CONTEXT_CHARS;
-    if (op === 'var' && args[0] !== null && typeof args[0] === 'object') c.global += CONTEXT_CHARS;
+    if (LINEAR.has(op) || (op === 'in' && !Array.isArray(args[1]))) c.global += CHAR_UNITS * CONTEXT_CHARS;
+    if (op === 'var' && args[0] !== null && typeof args[0] === 'object') c.global += CHAR_UNITS * CONTEXT_CHARS;
     return this.over(c, at, () => `this rule can cost up to ${units(total(c))} units per evaluation, over ${LIMIT}`);
   }
 
@@ -125,10 +125,10 @@ export class FlagCosts {
     const growth = regexGrowth(pattern, flags.includes('i')) ?? { anchored: false, unbounded: 2, counted: 1 };
     const input = args[0];
     const steps = regexSteps(growth, typeof input === 'string' ? input.length : MAX_REGEX_INPUT_LENGTH);
-    if (typeof input === 'string') c.local += steps;
-    else c.scan += steps;
+    if (typeof input === 'string') c.local += REGEX_STEP_UNITS * steps;
+    else c.scan += REGEX_STEP_UNITS * steps;
     return this.over(c, pointer(at, 1), () =>
-      `this pattern can take up to ${units(steps)} steps on a string of ${MAX_REGEX_INPUT_LENGTH} characters, over ${LIMIT}: ` +
+      `this pattern can take up to ${units(steps)} steps (${units(REGEX_STEP_UNITS * steps)} units) on a string of ${MAX_REGEX_INPUT_LENGTH} characters, over ${LIMIT}: ` +
       `${growth.anchored ? '' : 'anchor it with ^ (an unanchored pattern is tried from every position), or '}bound its repetitions, or separate them with a character they cannot match`,
     );
   }

@@ -1,0 +1,32 @@
+// Loose comparisons of context data: JavaScript's answers, made without recursion and once per array.
+import { describe, expect, it } from 'vitest';
+import { REQUEST_BUDGET } from './budget';
+import type { Env } from './rule';
+import { looseEquals, primitive, textOf } from './loose';
+
+const env = (): Env => ({ ctx: {}, flag: { key: 'f' }, now: 0, split: undefined, keyMissing: false, depth: 0, budget: REQUEST_BUDGET, variantOf: () => undefined });
+
+describe('loose comparisons', () => {
+  it.each([
+    [[1, 2], '1,2'], [[[1], [2, [3]]], '1,2,3'], [[null, undefined, 'a'], ',,a'], [[{}], '[object Object]'], [[], ''], [[true, 1.5, 'x'], 'true,1.5,x'],
+  ])('turns %j into %j, as String() does', (value, text) => {
+    expect(textOf(value, env())).toBe(String(value));
+    expect(textOf(value, env())).toBe(text);
+  });
+
+  it('agrees with == and < for objects and primitives alike', () => {
+    const values: unknown[] = [[1], ['a'], [], [[2]], {}, 1, 2, '1', 'a', '', null, true, false, [1, 2], '1,2'];
+    for (const a of values) for (const b of values) {
+      expect([a, b, looseEquals(a, b, env())]).toEqual([a, b, a == b]); // eslint-disable-line eqeqeq
+      expect([a, b, (primitive(a, env()) as number) < (primitive(b, env()) as number)]).toEqual([a, b, (a as number) < (b as number)]);
+    }
+  });
+
+  it('converts an array nested 200,000 levels deep without overflowing the stack, and charges its elements', () => {
+    let deep: unknown = 0;
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    const e = env();
+    expect(textOf(deep as object, e)).toBe('0');
+    expect(e.budget).toBeLessThan(REQUEST_BUDGET - 200_000);
+  });
+});
