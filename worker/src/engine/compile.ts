@@ -1,7 +1,8 @@
 // Compiles a validated flag-set document into a snapshot: per flag, on first use, closures and precomputed, frozen results.
 
 import type { CompiledFlagSet, EvaluationResult, FlagDefinition, FlagSetDocument, FlagType, JsonValue, Metadata, ReleaseDefinition } from './types';
-import { compileRule, ruleNodes } from './compile-rule';
+import { compileRule } from './compile-rule';
+import { ruleNodes } from './rule-nodes';
 import { NODE_UNITS } from './budget';
 import { inferFlagType } from './infer-type';
 import { isPlainObject, RuleError, type CompileScope, type Fn } from './rule';

@@ -5,31 +5,9 @@ import type { EvaluationResult, JsonValue } from './types';
 import { isPlainObject, truthy, type CompileScope, type Env, type Fn } from './rule';
 import { bucketOf, murmur3From, murmur3Prefix } from './murmur3';
 import { flagKeyPrefixed, MAX_TOTAL_WEIGHT } from './ops-flagd';
-import { keyMissingResult, namedResult, outcomeResult, type CompiledFlag } from './results';
+import { keyMissingResult, namedResult, outcomeResult, type ChainProgram, type CompiledFlag, type SplitProgram } from './results';
 import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
 import { charged } from './loose';
-
-/** The `fractional` at the end of a chain: literal variants, constant weights, keyed as flagd keys it by default. */
-interface SplitProgram {
-  /** the bucketing key after the flag key (`{"cat": [{"var": "$flagd.flagKey"}, …]}`), or null for the targetingKey */
-  rest: Fn | null;
-  /** cumulative weights */
-  bounds: number[];
-  total: number;
-  /** each bucket's result; null when its variant is null (the default) */
-  results: (EvaluationResult | null)[];
-}
-
-export interface ChainProgram {
-  conds: Fn[];
-  /** each branch's literal (null: the default) and its result */
-  outs: JsonValue[];
-  results: (EvaluationResult | null)[];
-  /** the `else`: a literal and its result (null for none: the default), or a split */
-  otherwiseOut: JsonValue;
-  otherwise: EvaluationResult | null;
-  split: SplitProgram | null;
-}
 
 const literalName = (v: JsonValue): string | null | undefined =>
   v === null ? null : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;

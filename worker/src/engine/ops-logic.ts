@@ -5,7 +5,7 @@ import { truthy, type Env, type Fn, type OperatorCompiler } from './rule';
 import { prop, simpleVar } from './ops-data';
 import { charge, ELEMENT_UNITS, NODE_UNITS } from './budget';
 import { catPart, charged, looseEquals, primitive } from './loose';
-import { ruleNodes } from './compile-rule';
+import { ruleNodes } from './rule-nodes';
 
 type Compare = (a: any, b: any) => boolean;
 

@@ -4,7 +4,28 @@ import type { EvaluationResult, FlagType, JsonValue, Metadata } from './types';
 import type { Env, Fn } from './rule';
 import type { MurmurState } from './murmur3';
 import { ResultCache } from './result-cache';
-import type { ChainProgram } from './flag-program';
+
+/** The `fractional` at the end of a chain: literal variants, constant weights, keyed as flagd keys it by default. */
+export interface SplitProgram {
+  /** the bucketing key after the flag key (`{"cat": [{"var": "$flagd.flagKey"}, …]}`), or null for the targetingKey */
+  rest: Fn | null;
+  /** cumulative weights */
+  bounds: number[];
+  total: number;
+  /** each bucket's result; null when its variant is null (the default) */
+  results: (EvaluationResult | null)[];
+}
+
+export interface ChainProgram {
+  conds: Fn[];
+  /** each branch's literal (null: the default) and its result */
+  outs: JsonValue[];
+  results: (EvaluationResult | null)[];
+  /** the `else`: a literal and its result (null for none: the default), or a split */
+  otherwiseOut: JsonValue;
+  otherwise: EvaluationResult | null;
+  split: SplitProgram | null;
+}
 
 export interface CompiledFlag {
   key: string;
