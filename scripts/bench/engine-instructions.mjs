@@ -28,7 +28,8 @@ for (const a of args) {
 }
 const seedOf = (n) => (n === 200 ? 20240601 : 20241207);
 function instructions(bundle, file, mode, n, repeats) {
-  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, join(HERE, 'engine-instructions-child.mjs'), bundle, file, mode, String(n), String(repeats)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  // one thread, predictable: V8's background compilers and collectors would add their own, varying, instructions
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--predictable', join(HERE, 'engine-instructions-child.mjs'), bundle, file, mode, String(n), String(repeats)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const m = /Collected : (\d+)/.exec(r.stderr);
   if (!m) throw new Error(`callgrind: ${r.stderr.slice(-500)}`);
   return Number(m[1]);

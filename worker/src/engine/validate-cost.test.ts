@@ -57,7 +57,7 @@ describe('ordinary rules are accepted', () => {
 
 describe('the request budget (the backstop at run time)', () => {
   // flags refused by validation, compiled anyway (as an old snapshot could hold them): evaluation stays bounded
-  const heavy = { some: [{ var: 'emails' }, { regex: [{ var: '' }, '^[a-z]*[a-y]*b'] }] };
+  const heavy: JsonValue = { some: [{ var: 'emails' }, { regex: [{ var: '' }, '^[a-z]*[a-y]*b'] }] };
   const doc: FlagSetDocument = { flags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, flag({ if: [heavy, 'on', 'off'] })])) };
   // each flag: one match of 1,024² steps, most of a request's budget
   const context = { targetingKey: 'u', emails: ['a'.repeat(1024)] };
