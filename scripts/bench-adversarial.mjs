@@ -67,6 +67,15 @@ const cases = [
     context: { targetingKey: 'k'.repeat(250_000) },
   },
   {
+    name: 'loose comparisons of an array of 1,024 values nested 500 deep, one per flag',
+    flags: manyOf(2000, (i) => flag({ if: [{ '==': [{ var: `p${i % 100}` }, 'x'] }, 'on', { '<': [{ var: `p${i % 100}` }, 'x'] }, 'off'] })),
+    context: Object.fromEntries(Array.from({ length: 100 }, (_, i) => {
+      let v = Array.from({ length: 524 }, () => 0);
+      for (let d = 0; d < 499; d++) v = [v];
+      return [`p${i}`, v];
+    }).concat([['targetingKey', 'u']])),
+  },
+  {
     name: 'loose comparisons of a 40,000-element nested array',
     flags: manyOf(2000, (i) => flag({ if: [{ '==': [{ var: 'plan' }, `p${i}`] }, 'on', { '<': [{ var: 'plan' }, 'x'] }, 'off'] })),
     context: { targetingKey: 'u', plan: Array.from({ length: 40_000 }, () => [[0]]) },

@@ -1,75 +1,74 @@
 // JsonLogic's loose operators on data from the context: an array or object becomes its string form (what
-// JavaScript's coercion makes of it), computed once per object however many rules coerce it, and charged.
+// JavaScript's coercion makes of it), computed once per object however many rules coerce it, bounded and charged.
 
 import { charge, CHAR_UNITS, CHARGE_FROM, ELEMENT_UNITS } from './budget';
 import type { Env } from './rule';
 
-const texts = new WeakMap<object, string>();
+/** Arrays and objects of more values than this (counted through every level) are not turned into strings. */
+export const MAX_COERCED_VALUES = 1024;
 
-/** What `String()` makes of a plain object from JSON; one whose own toString or valueOf is data cannot be converted. */
-function objectText(o: object): string {
-  if (Object.prototype.hasOwnProperty.call(o, 'toString') || Object.prototype.hasOwnProperty.call(o, 'valueOf')) return String(o);
-  return '[object Object]';
-}
+const texts = new WeakMap<object, string | null>();
 
 /**
- * `String(v)` for an array or object (what JavaScript's coercion makes of it), made without recursion and once
- * per array however deep it nests (each nested array's text is kept too), each element charged: a context's
- * array may be 128 Ki elements long, or nested 100,000 levels deep.
+ * `String(v)` for an array or object of at most MAX_COERCED_VALUES values (what JavaScript's coercion makes of it),
+ * made once per object and charged by its values; null for a larger one, which loose comparisons treat as NaN (never
+ * equal, never less or greater) and `cat` as empty: a context's array may hold 128 Ki values or nest 100,000 levels
+ * deep, and JavaScript would walk all of it for every comparison (or overflow its stack).
  */
-export function textOf(v: object, e: Env): string {
+export function textOf(v: object, e: Env): string | null {
   const known = texts.get(v);
   if (known !== undefined) return known;
-  if (!Array.isArray(v)) return objectText(v);
-  // post-order over the nested arrays not yet converted: a frame is revisited once its children have their text
-  const stack: unknown[][] = [v];
-  while (stack.length > 0) {
-    const a = stack[stack.length - 1];
-    if (texts.has(a)) {
-      stack.pop();
-      continue;
+  // count the values without recursion, stopping past the limit
+  let values = 0;
+  const stack: unknown[] = [v];
+  while (stack.length > 0 && values <= MAX_COERCED_VALUES) {
+    const x = stack.pop();
+    values++;
+    if (Array.isArray(x)) {
+      if (values + stack.length + x.length > MAX_COERCED_VALUES) values = MAX_COERCED_VALUES + 1;
+      else for (let i = 0; i < x.length; i++) stack.push(x[i]);
+    } else if (typeof x === 'object' && x !== null) {
+      for (const k in x) if (Object.prototype.hasOwnProperty.call(x, k) && ++values > MAX_COERCED_VALUES) break;
     }
-    let pending = false;
-    for (let i = 0; i < a.length; i++) {
-      const x = a[i];
-      if (Array.isArray(x) && !texts.has(x)) {
-        stack.push(x);
-        pending = true;
-      }
-    }
-    if (pending) continue;
-    charge(e, ELEMENT_UNITS * (a.length + 1));
-    let s = '';
-    for (let i = 0; i < a.length; i++) {
-      const x = a[i];
-      if (i > 0) s += ',';
-      if (x === null || x === undefined) continue;
-      s += typeof x !== 'object' ? String(x) : Array.isArray(x) ? (texts.get(x) as string) : objectText(x);
-    }
-    texts.set(a, s);
-    stack.pop();
   }
-  return texts.get(v) as string;
+  charge(e, ELEMENT_UNITS * values);
+  let text: string | null = null;
+  if (values <= MAX_COERCED_VALUES) {
+    try {
+      text = String(v);
+    } catch {
+      text = null; // an object whose own toString or valueOf is data cannot be converted
+    }
+  }
+  texts.set(v, text);
+  return text;
 }
 
-/** `v` as a relational or arithmetic operator sees it: an object's string form, anything else as it is. */
+/** `v` as a relational or arithmetic operator sees it: an object's string form (NaN when too large), anything else as it is. */
 export function primitive(v: unknown, e: Env): unknown {
-  return typeof v === 'object' && v !== null ? textOf(v, e) : v;
+  if (typeof v !== 'object' || v === null) return v;
+  const text = textOf(v, e);
+  return text === null ? NaN : text;
 }
 
 /** `a == b`, with an object compared to a primitive by its string form (as JavaScript does), made once. */
 export function looseEquals(a: unknown, b: unknown, e: Env): boolean {
   if (typeof a === 'object' && a !== null) {
     if (typeof b === 'object' || b === undefined) return a == b; // eslint-disable-line eqeqeq
-    return textOf(a, e) == b; // eslint-disable-line eqeqeq
+    const text = textOf(a, e);
+    return text !== null && text == b; // eslint-disable-line eqeqeq
   }
-  if (typeof b === 'object' && b !== null) return a === undefined ? false : a == textOf(b, e); // eslint-disable-line eqeqeq
+  if (typeof b === 'object' && b !== null) {
+    if (a === undefined) return false;
+    const text = textOf(b, e);
+    return text !== null && a == text; // eslint-disable-line eqeqeq
+  }
   return a == b; // eslint-disable-line eqeqeq
 }
 
 /** One part of `cat` as `Array.prototype.join` converts it: null and undefined are empty, the rest `String()`. */
 export function catPart(x: unknown, e: Env): string {
-  return typeof x === 'string' ? x : x === null || x === undefined ? '' : typeof x === 'object' ? textOf(x, e) : String(x);
+  return typeof x === 'string' ? x : x === null || x === undefined ? '' : typeof x === 'object' ? (textOf(x, e) ?? '') : String(x);
 }
 
 /** A string a rule built or searched: charged by its length when long. */
