@@ -70,14 +70,15 @@ export const evaluateRoutes = new OpenAPIHono<AppEnv>().openapi(
     // else the environment's document read from D1
     const live = await liveSnapshot(edgeRequest(c), env.id).catch(() => null);
     const doc = live?.snapshot.document ?? environmentDocument(await loadProjectState(c.var.db, project.id), env);
-    const results = [];
-    let n = 0;
+    // each result is serialized as it is made, so that the work of a large environment is all in slices: the isolate
+    // serves other requests (other projects' evaluations) in between
+    const parts: string[] = [];
     for (const { result, branch } of explainAll(doc, context, Date.now(), live?.compiled)) {
       const { metadata: _metadata, ...answer } = result;
-      results.push({ ...answer, matched: { branch } });
-      // a large environment is explained in slices: the isolate serves other requests (other projects' evaluations) in between
-      if (++n % EXPLAIN_SLICE === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      parts.push(JSON.stringify({ ...answer, matched: { branch } }));
+      if (parts.length % EXPLAIN_SLICE === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     }
-    return c.json({ results }, 200);
+    // the schema's `{ results }`, serialized above rather than by c.json (which would do it all at once)
+    return new Response(`{"results":[${parts.join(',')}]}`, { status: 200, headers: { 'content-type': 'application/json' } }) as never;
   },
 );
