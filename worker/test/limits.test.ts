@@ -36,6 +36,19 @@ describe('limits', { timeout: 60_000 }, () => {
     expect(await dbFingerprint()).toBe(before);
   });
 
+  it('refuses a flag whose worst case is over the per-flag limit (a regex multiplied by `some`), naming the part, writing nothing', async () => {
+    expect((await call('POST', '/api/v1/projects/default/flags', { body: { key: 'emails-check', clientVisible: true } })).status).toBe(201);
+    const before = await dbFingerprint();
+    const targeting = { if: [{ some: [{ var: 'emails' }, { regex: [{ var: '' }, '^[a-z]*[a-y]*b'] }] }, 'on', 'off'] };
+    const res = await json(call('PATCH', '/api/v1/projects/default/environments/development/flags/emails-check', { body: { state: 'ENABLED', targeting } }));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'INVALID_DEFINITION', message: expect.stringMatching(/\/targeting\/if\/0\/some .*over the limit/) });
+    expect(await dbFingerprint()).toBe(before);
+    // the same pattern on one attribute is within the limit
+    const one = await json(call('PATCH', '/api/v1/projects/default/environments/development/flags/emails-check', { body: { state: 'ENABLED', targeting: { if: [{ regex: [{ var: 'email' }, '^[a-z]*[a-y]*b'] }, 'on', 'off'] } } }));
+    expect(one.status).toBe(200);
+  });
+
   it(`refuses a write that would take a project past ${MAX_FLAGS_PER_PROJECT} flags with 409 LIMIT_EXCEEDED naming the limit`, async () => {
     const before = await dbFingerprint();
     const flags = Object.fromEntries(Array.from({ length: MAX_FLAGS_PER_PROJECT + 1 }, (_, i) => [`f${i}`, { state: 'DISABLED', variants: { on: true }, defaultVariant: 'on' }]));
