@@ -6,7 +6,9 @@
 //   env: BENCH_TOOL (wrk | autocannon; default wrk when installed), BENCH_ROUNDS (16), BENCH_SECONDS (4 per target
 //        and round), BENCH_WARMUP (2 s per target, once, before the first round), BENCH_CONNECTIONS (32),
 //        BENCH_FLAGS (200), BENCH_TARGETS (trivial,single,bulk; also trivial-read, trivial-get), BENCH_KEEP (keep
-//        the temp dir), BENCH_PIN (1: workerd on CPUs 1.., wrk on CPU 0)
+//        the temp dir), BENCH_PIN (1: workerd on CPUs 1.., wrk on CPU 0), BENCH_AB (another checkout of Curtain, with
+//        its dependencies installed: its worker is served beside this one, as the targets single-before and
+//        bulk-before in the same rounds, for a before/after from one run)
 //
 // Why many short rounds: this machine's throughput swings by 10–20 % from one second to the next, whatever
 // runs. Short runs in rotating order pair every target with a trivial run seconds away, and the ratio of the
@@ -28,7 +30,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   applyMigrations,
   bootstrap,
@@ -113,9 +115,25 @@ try {
   const imported = await callOk(curtain.url, 'PUT', '/api/v1/projects/default/environments/development/flagd', { token: adminToken, body: flagd });
   log(`imported ${imported.report.created.length} flags into development`);
 
+  // BENCH_AB: another version of Curtain in the same rounds (before/after from one run, whatever the machine does)
+  let abProcs = [];
+  let ab = null;
+  if (process.env.BENCH_AB) {
+    const abScript = bundleWorker(join(work, 'bundle-ab'), resolve(process.env.BENCH_AB));
+    const server = await startMiniflare({ ...(await curtainWorker({ scriptPath: abScript, adminToken })) }, { persistTo: join(work, 'state-ab') });
+    servers.push(server);
+    abProcs = childProcesses().filter((pid) => !curtainProcs.includes(pid));
+    await applyMigrations(await server.mf.getD1Database('DB'));
+    const key = await bootstrap(server.url, adminToken);
+    await withoutLimit(server.url, adminToken, key);
+    await callOk(server.url, 'PUT', '/api/v1/projects/default/environments/development/flagd', { token: adminToken, body: flagd });
+    ab = { url: server.url, key };
+    log(`before (${process.env.BENCH_AB}) at ${server.url}`);
+  }
+
   const trivial = await startMiniflare(trivialWorker(), {});
   servers.push(trivial);
-  const trivialProcs = childProcesses().filter((pid) => !curtainProcs.includes(pid));
+  const trivialProcs = childProcesses().filter((pid) => !curtainProcs.includes(pid) && !abProcs.includes(pid));
   log(`trivial worker at ${trivial.url}`);
 
   const single = flagKey(2); // a targeted string flag: misses r1..r3 for the context, ends in the fractional rollout
@@ -129,6 +147,11 @@ try {
     single: { url: `${curtain.url}/ofrep/v1/evaluate/flags/${single}`, method: 'POST', headers: ofrepHeaders, body },
     bulk: { url: `${curtain.url}/ofrep/v1/evaluate/flags`, method: 'POST', headers: ofrepHeaders, body },
   };
+  if (ab) {
+    const abHeaders = { ...ofrepHeaders, authorization: `Bearer ${ab.key}` };
+    targets['single-before'] = { url: `${ab.url}/ofrep/v1/evaluate/flags/${single}`, method: 'POST', headers: abHeaders, body };
+    targets['bulk-before'] = { url: `${ab.url}/ofrep/v1/evaluate/flags`, method: 'POST', headers: abHeaders, body };
+  }
 
   // A benchmark of 401s is worthless: check each answer first.
   const check = async (name, ok) => {
@@ -145,11 +168,16 @@ try {
   await check('trivial-read', (j) => j?.ok === true);
   const s0 = await check('single', (j) => j?.key === single && typeof j.value === 'string' && typeof j.variant === 'string');
   const b0 = await check('bulk', (j) => Array.isArray(j?.flags) && j.flags.length === N_FLAGS && j.flags.every((f) => 'value' in f));
+  if (ab) {
+    const sb = await check('single-before', (j) => j?.key === single);
+    const bb = await check('bulk-before', (j) => Array.isArray(j?.flags) && j.flags.length === N_FLAGS);
+    if (JSON.stringify(sb) !== JSON.stringify(s0) || JSON.stringify(bb.flags) !== JSON.stringify(b0.flags)) log('note: before and after answer differently');
+  }
   log(`checked: trivial ${JSON.stringify(t0)}; single ${JSON.stringify(s0)}; bulk ${b0.flags.length} flags, ${JSON.stringify(b0).length} bytes`);
 
   const startLoad = loadavg();
   const load = makeLoader({ tool, connections: CONNECTIONS, threads: 1, scriptDir: work });
-  const names = (process.env.BENCH_TARGETS ?? 'trivial,single,bulk').split(',');
+  const names = (process.env.BENCH_TARGETS ?? (ab ? 'trivial,single,bulk,single-before,bulk-before' : 'trivial,single,bulk')).split(',');
   if (!names.includes('trivial')) throw new Error('BENCH_TARGETS must include trivial: every ratio is to it');
   // warm-up once per target (JIT, connections); the rounds follow each other without pause
   if (WARMUP > 0) for (const name of names) await load(targets[name], WARMUP, `${name}-warmup`);
@@ -157,7 +185,7 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     const order = names.map((_, i) => names[(i + round - 1) % names.length]);
     for (const name of order) {
-      const procs = name.startsWith('trivial') ? trivialProcs : curtainProcs;
+      const procs = name.startsWith('trivial') ? trivialProcs : name.endsWith('-before') ? abProcs : curtainProcs;
       const cpu0 = cpuSeconds(procs);
       const r = await load(targets[name], SECONDS, name);
       // CPU of the serving workerd process per request: a second reading, less dependent on the load generator's share

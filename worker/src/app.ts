@@ -36,6 +36,10 @@ const tooLarge = (max: number): never => {
   throw new ApiError('PAYLOAD_TOO_LARGE', `The request body may be at most ${max / 1024 / 1024} MiB`);
 };
 
+/** The flagd import, `PUT /api/v1/projects/{project}/environments/{env}/flagd`: the one route that takes the larger body. */
+const FLAGD_IMPORT_PATH = /^\/api\/v1\/projects\/[^/]+\/environments\/[^/]+\/flagd$/;
+export const isFlagdImport = (method: string, path: string) => method === 'PUT' && FLAGD_IMPORT_PATH.test(path);
+
 export function createApp() {
   const api = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
@@ -63,7 +67,7 @@ export function createApp() {
   // Body sizes (docs/limits.md): a whole environment as a flagd file may be large, anything else is small.
   const importLimit = bodyLimit({ maxSize: ADMIN_IMPORT_MAX_BYTES, onError: () => tooLarge(ADMIN_IMPORT_MAX_BYTES) });
   const bodyLimitOf = bodyLimit({ maxSize: ADMIN_BODY_MAX_BYTES, onError: () => tooLarge(ADMIN_BODY_MAX_BYTES) });
-  api.use('*', (c, next) => (c.req.path.endsWith('/flagd') ? importLimit(c, next) : bodyLimitOf(c, next)));
+  api.use('*', (c, next) => (isFlagdImport(c.req.method, c.req.path) ? importLimit(c, next) : bodyLimitOf(c, next)));
   // Bodies are JSON: one sent as another type is refused rather than read as JSON anyway.
   api.use('*', async (c, next) => {
     const type = c.req.header('content-type');

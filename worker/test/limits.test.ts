@@ -26,6 +26,29 @@ describe('limits', { timeout: 60_000 }, () => {
     expect(huge).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
   });
 
+  it('keeps the 32 MiB limit to the flagd import: a 5 MiB PATCH of a flag named "flagd" is refused with 413, unread', async () => {
+    const before = await dbFingerprint();
+    const body = JSON.stringify({ state: 'ENABLED', description: 'x'.repeat(5 * 1024 * 1024) });
+    const patch = await json(call('PATCH', '/api/v1/projects/default/environments/development/flags/flagd', { rawBody: body }));
+    expect(patch).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('1 MiB') } } });
+    const post = await json(call('POST', '/api/v1/projects/default/environments/development/flagd', { rawBody: body }));
+    expect(post).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('1 MiB') } } });
+    expect(await dbFingerprint()).toBe(before);
+  });
+
+  it('refuses a flag whose worst case is over the per-flag limit (a regex multiplied by `some`), naming the part, writing nothing', async () => {
+    expect((await call('POST', '/api/v1/projects/default/flags', { body: { key: 'emails-check', clientVisible: true } })).status).toBe(201);
+    const before = await dbFingerprint();
+    const targeting = { if: [{ some: [{ var: 'emails' }, { regex: [{ var: '' }, '^[a-z]*[a-y]*b'] }] }, 'on', 'off'] };
+    const res = await json(call('PATCH', '/api/v1/projects/default/environments/development/flags/emails-check', { body: { state: 'ENABLED', targeting } }));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'INVALID_DEFINITION', message: expect.stringMatching(/\/targeting\/if\/0\/some .*over the limit/) });
+    expect(await dbFingerprint()).toBe(before);
+    // the same pattern on one attribute is within the limit
+    const one = await json(call('PATCH', '/api/v1/projects/default/environments/development/flags/emails-check', { body: { state: 'ENABLED', targeting: { if: [{ regex: [{ var: 'email' }, '^[a-z]*[a-y]*b'] }, 'on', 'off'] } } }));
+    expect(one.status).toBe(200);
+  });
+
   it(`refuses a write that would take a project past ${MAX_FLAGS_PER_PROJECT} flags with 409 LIMIT_EXCEEDED naming the limit`, async () => {
     const before = await dbFingerprint();
     const flags = Object.fromEntries(Array.from({ length: MAX_FLAGS_PER_PROJECT + 1 }, (_, i) => [`f${i}`, { state: 'DISABLED', variants: { on: true }, defaultVariant: 'on' }]));

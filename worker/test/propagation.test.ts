@@ -1,9 +1,10 @@
 // Propagation: a change is visible after a write, evaluation survives channel and KV outages, the
 // change stream pushes events, and the API tells how many isolates serve the newest version.
-import { env, runInDurableObject } from 'cloudflare:test';
+import { env, listDurableObjectIds, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import type { Bindings } from '../src/bindings';
 import { adoptSnapshot, dropLiveSnapshots, liveSnapshot, SnapshotUnavailable, MAX_STALE_MS, REVALIDATE_MS, type EdgeRequest } from '../src/edge/live-snapshots';
+import { forgetUnknownEnvironments, UNKNOWN_ENVIRONMENT_TTL_MS } from '../src/edge/known-environments';
 import { kvKey } from '../src/snapshot/format';
 import { buildSnapshot } from '../src/store/snapshots';
 import { openDb } from '../src/store/db';
@@ -311,5 +312,34 @@ describe('forged keys', () => {
     const channel = env.CHANNELS.get(env.CHANNELS.idFromName(forgedEnvironment));
     const tables = await runInDurableObject(channel, (_obj, state) => state.storage.sql.exec('SELECT count(*) AS n FROM sqlite_master').one().n);
     expect(tables).toBe(0);
+  });
+
+  it('naming environments that do not exist wake no Durable Object at all (counted), however many', async () => {
+    const before = (await listDurableObjectIds(env.CHANNELS)).length;
+    for (let i = 0; i < 20; i++) {
+      const made = 'zy' + crypto.randomUUID().replace(/-/g, '').slice(0, 14);
+      const forged = `crt_s_${made}_${'a'.repeat(16)}_${'b'.repeat(32)}`;
+      expect((await ofrep(forged, 'kill-switch')).status).toBe(401);
+      expect((await ofrep(forged, null, {})).status).toBe(401);
+      const stream = await SELF.fetch(`https://curtain.test/ofrep/v1/events?environment=${made}&key=${'a'.repeat(16)}&token=x`);
+      expect(stream.status).toBe(401);
+    }
+    expect((await listDurableObjectIds(env.CHANNELS)).length).toBe(before);
+  });
+
+  it(`remember an unknown environment for ${UNKNOWN_ENVIRONMENT_TTL_MS / 1000} s, then ask D1 again`, async () => {
+    forgetUnknownEnvironments();
+    const made = 'zx' + crypto.randomUUID().replace(/-/g, '').slice(0, 14);
+    const req = edge(env);
+    const t0 = Date.now();
+    expect(await liveSnapshot(req, made, t0)).toBeNull();
+    // it comes to exist (as if created; ids are random, so only a test can do this): still refused from memory
+    const project = await env.DB.prepare('SELECT project_id AS p FROM environments WHERE id = ?').bind(environmentId).first<{ p: string }>();
+    await env.DB.prepare("INSERT INTO environments (id, project_id, key, name, created_at) VALUES (?, ?, 'made-up', 'Made up', 0)").bind(made, project!.p).run();
+    expect(await liveSnapshot(req, made, t0 + UNKNOWN_ENVIRONMENT_TTL_MS - 1)).toBeNull();
+    // after the TTL D1 says it exists, and its snapshot is built
+    const later = await liveSnapshot(req, made, t0 + UNKNOWN_ENVIRONMENT_TTL_MS + 1);
+    expect(later?.snapshot.environmentId).toBe(made);
+    await Promise.all(req.pending);
   });
 });

@@ -26,14 +26,15 @@ export const tempDir = (prefix) => mkdtempSync(join(tmpdir(), prefix));
 export const randomToken = (prefix = 'crt_bench_') => `${prefix}${randomBytes(24).toString('hex')}`;
 
 /**
- * `wrangler deploy --dry-run --outdir`: the bundle production would run; returns the path of index.js.
+ * `wrangler deploy --dry-run --outdir`: the bundle production would run (of this checkout, or of `from`, another
+ * one with its dependencies installed); returns the path of index.js.
  * wrangler insists that wrangler.toml's assets directory exists; the benchmarks serve no assets, so an
  * unbuilt dashboard gets an empty (git-ignored) one rather than a failed run.
  */
-export function bundleWorker(outdir) {
-  mkdirSync(join(root, 'dashboard/dist'), { recursive: true });
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outdir], {
-    cwd: root,
+export function bundleWorker(outdir, from = root) {
+  mkdirSync(join(from, 'dashboard/dist'), { recursive: true });
+  const r = spawnSync(process.execPath, [join(from, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outdir], {
+    cwd: from,
     env: quietEnv,
     encoding: 'utf8',
   });

@@ -9,6 +9,7 @@ import type { FlagChunk, Snapshot } from '../snapshot/format';
 import { channelOf, publishSnapshot } from '../snapshot/publish';
 import { buildSnapshot } from '../store/snapshots';
 import { openDb } from '../store/db';
+import { environmentKnown, environmentSeen } from './known-environments';
 import { BulkWireSlots, type BulkWire } from './ofrep-results';
 import { loadSnapshot } from './snapshot-source';
 
@@ -106,6 +107,8 @@ export async function liveSnapshot(req: EdgeRequest, environmentId: string, now 
     req.waitUntil(revalidate(req, environmentId, current, now));
     return current;
   }
+  // an environment this isolate has never served: one that does not exist (a forged key) is refused before any channel is asked
+  if (!current && !(await environmentKnown(req.env, environmentId, now))) return null;
   return (await revalidate(req, environmentId, current, now)) ?? current ?? null;
 }
 
@@ -169,6 +172,7 @@ export async function adoptSnapshot(snapshot: Snapshot, now = Date.now()): Promi
   const latest = live.get(snapshot.environmentId);
   if (latest && latest.snapshot.version >= snapshot.version) return;
   live.set(snapshot.environmentId, prepare(snapshot, parsed, now));
+  environmentSeen(snapshot.environmentId);
   const cache = await caches.open('curtain-heads').catch(() => null);
   await cache?.put(headUrl(snapshot.environmentId), headResponse(snapshot.version)).catch(() => {});
 }

@@ -6,7 +6,7 @@ import { edgeCorsHeaders } from './cors';
 import { evaluateOne, evaluateVisible, matchesEtag, parseEvaluationRequest } from './evaluate';
 import { colo, type EdgeRequest } from './live-snapshots';
 import { murmur3 } from '../engine';
-import { EtagFold, generalError, singleWire, type BulkWire } from './ofrep-results';
+import { generalError, singleWire, type BulkWire } from './ofrep-results';
 import { authenticateSdk, type Authentication, type SdkCaller } from './sdk-auth';
 import { streamToken } from './stream-token';
 
@@ -115,21 +115,12 @@ function bulk(request: Request, sdk: SdkCaller, now: number): Promise<Response> 
     if (!parsed.ok) return json({ errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }, 400);
     const results = evaluateVisible(sdk, parsed.context, now);
     const slots = sdk.live.bulkSlots[sdk.kind];
-    const fold = new EtagFold();
-    const texts: string[] = new Array(results.length);
-    for (let i = 0; i < results.length; i++) {
-      const wire = slots.wireAt(i, results[i]);
-      texts[i] = wire.text;
-      fold.add(wire.h1, wire.h2);
-    }
     const finish = (tail: BulkWire): Response => {
-      fold.add(tail.h1, tail.h2);
-      const etag = fold.etag();
+      const { body, etag } = slots.answer(results, tail);
       // a literal rather than a spread of jsonHeaders (one object per request, built directly)
       const headers = { 'access-control-allow-origin': ALLOW_ORIGIN, 'access-control-expose-headers': EXPOSE, 'content-type': 'application/json', etag, 'cache-control': 'private, no-cache' };
       if (matchesEtag(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
-      // one copy into a flat string (a chain of `+=` would be flattened at the end anyway)
-      return new Response('{"flags":[' + texts.join(',') + tail.text, { status: 200, headers });
+      return new Response(body, { status: 200, headers });
     };
     const tail = bulkTail(sdk);
     return tail instanceof Promise ? tail.then(finish) : finish(tail);

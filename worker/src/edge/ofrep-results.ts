@@ -93,11 +93,14 @@ export function bulkEntryWire(r: EvaluationResult): BulkWire {
 /**
  * The wires of one bulk answer's entries by position, remembered from the last answer: entry i is the
  * same flag every time (the snapshot's order), and usually the same shared result, so one identity
- * check finds its wire without a WeakMap lookup per flag. Kept per snapshot and per kind of key.
+ * check finds its wire without a WeakMap lookup per flag. When every entry is the very result of the last
+ * answer (a client polling with the same context), the last answer's text and ETag are the answer: they are
+ * a function of those results alone. Kept per snapshot and per kind of key.
  */
 export class BulkWireSlots {
   private readonly results: EvaluationResult[] = [];
   private readonly wires: BulkWire[] = [];
+  private last: { length: number; tail: BulkWire; body: string; etag: string } | null = null;
 
   wireAt(i: number, r: EvaluationResult): BulkWire {
     if (this.results[i] === r) return this.wires[i];
@@ -107,6 +110,29 @@ export class BulkWireSlots {
       this.wires[i] = wire;
     }
     return wire;
+  }
+
+  /** The response body (`{"flags":[…]` and the tail) and its ETag for these results. */
+  answer(results: EvaluationResult[], tail: BulkWire): { body: string; etag: string } {
+    const last = this.last;
+    let same = last !== null && last.tail === tail && last.length === results.length;
+    for (let i = 0; same && i < results.length; i++) same = this.results[i] === results[i];
+    if (same) return last!;
+    const fold = new EtagFold();
+    const texts: string[] = new Array(results.length);
+    let shared = true;
+    for (let i = 0; i < results.length; i++) {
+      const wire = this.wireAt(i, results[i]);
+      texts[i] = wire.text;
+      fold.add(wire.h1, wire.h2);
+      shared &&= this.results[i] === results[i];
+    }
+    fold.add(tail.h1, tail.h2);
+    // one copy into a flat string (a chain of `+=` would be flattened at the end anyway)
+    const answer = { length: results.length, tail, body: '{"flags":[' + texts.join(',') + tail.text, etag: fold.etag() };
+    // remembered only when every entry is a shared (frozen) result, which the identity check above can recognise
+    this.last = shared ? answer : null;
+    return answer;
   }
 }
 

@@ -2,41 +2,22 @@
 
 import type { CompiledFlagSet, EvaluationResult, FlagDefinition, FlagSetDocument, FlagType, JsonValue, Metadata, ReleaseDefinition } from './types';
 import { compileRule } from './compile-rule';
+import { ruleNodes } from './rule-nodes';
+import { NODE_UNITS } from './budget';
 import { inferFlagType } from './infer-type';
 import { isPlainObject, RuleError, type CompileScope, type Fn } from './rule';
-import type { MurmurState } from './murmur3';
-import type { ResultCache } from './result-cache';
 import { releaseRule } from './release';
 import { schedulePhases } from './schedule-phases';
+import { chainProgram } from './flag-program';
+import { makeResult, variantResult, type CompiledFlag } from './results';
+
+export { makeResult, variantResult, type CompiledFlag };
 
 /** The release that decides a flag, with the flag's variants inside and outside it. */
 interface FlagRelease {
   def: ReleaseDefinition;
   inside: string;
   outside: string;
-}
-
-export interface CompiledFlag {
-  key: string;
-  /** murmur3 state after the flag key, set by `fractional` on first use */
-  hashPrefix: MurmurState | undefined;
-  type: FlagType | null;
-  /** the compiled targeting, or null when the result never depends on the context (then `fixed` is the result) */
-  rule: Fn | null;
-  /** the result when `rule` is null: DISABLED, STATIC, or a PARSE_ERROR */
-  fixed: EvaluationResult | null;
-  /** targeting returned null: the default variant, or no value (the caller's default) */
-  defaultResult: EvaluationResult;
-  /** made on first use */
-  keyMissingResult: EvaluationResult | null;
-  /** the flag's variants (own properties only are variants) */
-  variants: Record<string, JsonValue>;
-  /** results by variant name, made on first use */
-  matches: ResultCache | null;
-  splits: ResultCache | null;
-  metadata: Metadata | undefined;
-  /** with scheduled changes: the flag as it is from each time on (the first from the beginning), each made on first use; else null */
-  phases: { from: number; flag: CompiledFlag | null; make: () => CompiledFlag }[] | null;
 }
 
 const EMPTY: Metadata = Object.freeze({}) as Metadata;
@@ -47,18 +28,6 @@ function deepFreeze<T>(v: T): T {
     for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
   }
   return v;
-}
-
-export function makeResult(flag: Pick<CompiledFlag, 'key' | 'metadata'>, fields: Omit<EvaluationResult, 'key' | 'metadata'>): EvaluationResult {
-  const r: EvaluationResult = { key: flag.key, ...fields };
-  if (flag.metadata) r.metadata = flag.metadata;
-  return Object.freeze(r);
-}
-
-export function variantResult(flag: CompiledFlag, variant: string, reason: EvaluationResult['reason']): EvaluationResult | undefined {
-  if (!Object.prototype.hasOwnProperty.call(flag.variants, variant)) return undefined;
-  const value = flag.variants[variant];
-  return makeResult(flag, { value, variant, reason });
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -115,6 +84,11 @@ export class FlagSnapshot implements CompiledFlagSet {
     return (this.all ??= this.flagsOf(this.keys));
   }
 
+  /** Compiles a rule in this snapshot's scope (its shared rules and segments), as a flag's targeting is. */
+  compileRule(rule: JsonValue): Fn {
+    return compileRule(rule, this.scope);
+  }
+
   has(key: string): boolean {
     return this.byKey.has(key) || (hasOwn.call(this.defs, key) && isPlainObject(this.defs[key]));
   }
@@ -145,10 +119,13 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
     key,
     hashPrefix: undefined,
     type: inferFlagType(def.variants),
-    rule: null,
     fixed: null,
+    program: null,
+    rule: null,
+    cost: 0,
     defaultResult: null as unknown as EvaluationResult,
     keyMissingResult: null,
+    budgetResult: null,
     variants,
     matches: null,
     splits: null,
@@ -177,8 +154,12 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
     flag.fixed = defaultVariant === null ? flag.defaultResult : (variantResult(flag, defaultVariant, 'STATIC') ?? flag.defaultResult);
   } else {
     try {
-      flag.rule = compileRule(targeting as JsonValue, scope);
+      // the common shape as data, unless a release wraps the flag's own rule
+      if (!release) flag.program = chainProgram(targeting as JsonValue, flag, scope, compileRule);
+      if (!flag.program) flag.rule = compileRule(targeting as JsonValue, scope);
+      flag.cost = NODE_UNITS * ruleNodes(targeting as JsonValue, scope);
     } catch {
+      flag.program = null;
       // The message names no part of the rule: answers to browser (client) keys must reveal no rules.
       // Validation says what is wrong and where: refused when saved, or a warning of a flag imported from flagd.
       flag.fixed = makeResult(flag, { reason: 'ERROR', errorCode: 'PARSE_ERROR', errorMessage: `the targeting of flag "${key}" could not be compiled (see its warnings in the admin API)` });
@@ -198,7 +179,7 @@ function makeScheduledFlag(key: string, def: FlagDefinition, setMetadata: Metada
   const phases: NonNullable<CompiledFlag['phases']> = [{ from: -Infinity, flag: base, make: () => base }];
   // each phase is compiled when the clock first reaches it: a flag with many changes pending costs one phase per use
   for (const phase of schedulePhases(def)) phases.push({ from: phase.from, flag: null, make: () => makeFlag(key, phase.def, setMetadata, scope, release) });
-  return { ...base, rule: null, fixed: null, phases };
+  return { ...base, fixed: null, program: null, rule: null, cost: 0, phases };
 }
 
 /** Puts a flag under its release: the release decides whenever the flag's own targeting would serve the default. */
@@ -259,6 +240,8 @@ export function compileFlagSet(doc: FlagSetDocument, options: { eager?: boolean 
     evaluators,
     inIteration: false,
     refStack: [],
+    conditions: new Map(),
+    segmentRule: (name) => (Object.prototype.hasOwnProperty.call(segmentRules, name) ? segmentRules[name] : undefined),
     segment(name) {
       let s = segments.get(name);
       if (s === undefined) {

@@ -9,9 +9,11 @@ import type {
   FlagSelection,
   ValueType,
 } from './types';
-import { FlagSnapshot, makeResult, variantResult, type CompiledFlag } from './compile';
-import { ResultCache } from './result-cache';
-import type { Env } from './rule';
+import { FlagSnapshot } from './compile';
+import { budgetResult, makeResult, outcomeResult, type CompiledFlag } from './results';
+import { BudgetExceeded, REQUEST_BUDGET } from './budget';
+import { runProgram } from './flag-program';
+import type { Env, Fn } from './rule';
 
 function snapshotOf(set: CompiledFlagSet): FlagSnapshot {
   if (!(set instanceof FlagSnapshot)) throw new TypeError('not a compiled flag set: use compileFlagSet()');
@@ -57,6 +59,7 @@ const shared: RunEnv = {
   split: undefined,
   keyMissing: false,
   depth: 0,
+  budget: REQUEST_BUDGET,
   variantOf: prerequisiteVariant,
   snapshot: null as unknown as FlagSnapshot,
 };
@@ -66,11 +69,12 @@ function enter(snapshot: FlagSnapshot, ctx: Record<string, unknown>, now: number
   shared.ctx = ctx;
   shared.now = now;
   shared.depth = 0;
+  shared.budget = REQUEST_BUDGET;
   return shared;
 }
 
 /** The phase of a flag with scheduled changes in effect at `now`: the last that began (binary search, any number of changes). */
-function phaseAt(flag: CompiledFlag, now: number): CompiledFlag {
+export function phaseAt(flag: CompiledFlag, now: number): CompiledFlag {
   const phases = flag.phases as NonNullable<CompiledFlag['phases']>;
   let lo = 0;
   let hi = phases.length - 1;
@@ -84,46 +88,34 @@ function phaseAt(flag: CompiledFlag, now: number): CompiledFlag {
 }
 
 function run(flag: CompiledFlag, env: Env): EvaluationResult {
-  if (flag.phases !== null) flag = phaseAt(flag, env.now);
-  if (flag.fixed) return flag.fixed;
+  if (flag.fixed !== null) return flag.fixed;
+  if ((env.budget -= flag.cost) < 0) return budgetResult(flag);
   env.flag = flag;
   env.split = undefined;
   env.keyMissing = false;
-  let out: unknown;
   try {
-    out = (flag.rule as NonNullable<CompiledFlag['rule']>)(env.ctx, env);
-  } catch {
+    if (flag.program !== null) return runProgram(flag, flag.program, env);
+    if (flag.phases !== null) return run(phaseAt(flag, env.now), env);
+    return outcomeResult(flag, (flag.rule as NonNullable<CompiledFlag['rule']>)(env.ctx, env), env);
+  } catch (err) {
+    if (err instanceof BudgetExceeded) return budgetResult(flag);
     return makeResult(flag, { reason: 'ERROR', errorCode: 'GENERAL', errorMessage: `error evaluating the targeting of flag "${flag.key}"` });
   }
-  if (out === null || out === undefined) return env.keyMissing ? keyMissingResult(flag) : flag.defaultResult;
-  // flagd names the variant with the result's string form: `true` -> "true".
-  const name = typeof out === 'string' ? out : safeString(out);
-  const split = env.split !== undefined && env.split === out;
-  const cache = split ? (flag.splits ??= new ResultCache()) : (flag.matches ??= new ResultCache());
-  let r = cache.get(name);
-  if (r === undefined) {
-    r = variantResult(flag, name, split ? 'SPLIT' : 'TARGETING_MATCH');
-    if (r === undefined) {
-      return makeResult(flag, { reason: 'ERROR', errorCode: 'GENERAL', errorMessage: `targeting of flag "${flag.key}" returned "${name}", which is not one of its variants` });
-    }
-    cache.set(name, r);
-  }
-  return r;
 }
 
-function keyMissingResult(flag: CompiledFlag): EvaluationResult {
-  return (flag.keyMissingResult ??= makeResult(flag, {
-    reason: 'ERROR',
-    errorCode: 'TARGETING_KEY_MISSING',
-    errorMessage: `flag "${flag.key}" splits traffic by targetingKey, and the context has none`,
-  }));
-}
-
-function safeString(v: unknown): string {
+/**
+ * Runs `rule` (compiled by the snapshot) as flag `key`'s targeting would run for `context` at `now`: the same
+ * flag key for `fractional` and `$flagd.flagKey`, prerequisites against the same snapshot. For explain.
+ */
+export function runRuleAs(snapshot: FlagSnapshot, key: string, rule: Fn, context: EvaluationContext, now: number): unknown {
+  const env = enter(snapshot, context, now);
+  env.flag = snapshot.flag(key) ?? { key };
+  env.split = undefined;
+  env.keyMissing = false;
   try {
-    return String(v);
+    return rule(context, env);
   } catch {
-    return '';
+    return null;
   }
 }
 

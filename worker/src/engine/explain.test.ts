@@ -1,6 +1,6 @@
 // Which rule decided an evaluation: the matched `if` branch, computed with the engine over the same set and time.
 import { describe, expect, it } from 'vitest';
-import { definitionAt, matchedBranch } from './explain';
+import { definitionAt, explainAll, matchedBranch } from './explain';
 import { compileFlagSet, evaluateAll, evaluateFlag } from './index';
 import type { EvaluationContext, FlagSetDocument } from './types';
 
@@ -116,5 +116,39 @@ describe('matchedBranch', () => {
     expect(explain(running, 'checkout', { targetingKey: 'u1', country: 'xx' })).toMatchObject({ branch: 3, result: { variant: 'off' } });
     const killed: FlagSetDocument = { ...doc, releases: { r: { ...release, killed: true } } };
     expect(explain(killed, 'checkout', { targetingKey: 'u1', country: 'xx' })).toMatchObject({ branch: null, result: { reason: 'STATIC' } });
+  });
+});
+
+describe('explainAll', () => {
+  /** N flags, each a 3-condition `if` (the shape that took 2.4 s at 1,000 flags and 9.6 s at 2,000). */
+  function largeDoc(n: number): FlagSetDocument {
+    const flags: FlagSetDocument['flags'] = {};
+    for (let i = 0; i < n; i++) {
+      flags[`f${i}`] = {
+        state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off',
+        targeting: { if: [{ '==': [{ var: 'plan' }, `p${i}`] }, 'on', { in: [{ var: 'country' }, ['xx', 'yy']] }, 'on', { ends_with: [{ var: 'email' }, '@nope.example'] }, 'on', 'off'] },
+      };
+    }
+    return { ...doc, flags: { ...doc.flags, ...flags } };
+  }
+
+  it('agrees with evaluateAll and matchedBranch for every flag', () => {
+    const d = largeDoc(20);
+    const context = { targetingKey: 'u1', plan: 'p7', email: 'bo@acme.com' };
+    const explained = [...explainAll(d, context, NOW)];
+    expect(explained.map((e) => e.result)).toEqual(evaluateAll(compileFlagSet(d), context, { now: NOW }));
+    for (const e of explained) expect(e.branch).toBe(matchedBranch(d, e.result.key, e.result, context, NOW));
+    expect(explained.find((e) => e.result.key === 'f7')?.branch).toBe(0);
+    expect(explained.find((e) => e.result.key === 'checkout')?.branch).toBe(0);
+  });
+
+  it('compiles the flag set once per request, however many flags and conditions (counted: enumerations of the flags)', () => {
+    const d = largeDoc(2000);
+    let enumerations = 0;
+    // compiling a flag set lists its flags; explaining condition by condition with a fresh compile each time did it per condition
+    const counted = { ...d, flags: new Proxy(d.flags, { ownKeys: (t) => (enumerations++, Reflect.ownKeys(t)) }) };
+    const explained = [...explainAll(counted, { targetingKey: 'u1', country: 'de' }, NOW)];
+    expect(explained).toHaveLength(2004);
+    expect(enumerations).toBe(1);
   });
 });

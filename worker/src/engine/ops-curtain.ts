@@ -4,6 +4,8 @@ import { cidrContains, parseCidr, parseIp, type CidrRange } from './ip';
 import { toInstant } from './date-time';
 import { checkRegex, MAX_REGEX_INPUT_LENGTH } from './safe-regex';
 import { RuleError, truthy, type Fn, type OperatorCompiler } from './rule';
+import { regexGrowth, regexSteps } from './regex-backtracking';
+import { charge, REGEX_STEP_UNITS } from './budget';
 
 /** Prerequisites nested deeper than this are treated as unmet (cycles are rejected at save). */
 const MAX_PREREQUISITE_DEPTH = 32;
@@ -34,9 +36,12 @@ const regex: OperatorCompiler = (args, scope, compile) => {
   const problem = checkRegex(pattern, flags);
   if (problem) throw new RuleError(`regex: ${problem}`);
   const re = new RegExp(pattern, flags);
+  // a failing match's steps grow with the input as the pattern allows: each match is charged for them first
+  const growth = regexGrowth(pattern, flags.includes('i')) ?? { anchored: false, unbounded: 2, counted: 1 };
   return (d, e) => {
     const s = value(d, e);
     if (typeof s !== 'string' || s.length > MAX_REGEX_INPUT_LENGTH) return null;
+    charge(e, REGEX_STEP_UNITS * regexSteps(growth, s.length));
     return re.test(s);
   };
 };

@@ -2,15 +2,34 @@
 
 import type { JsonValue } from './types';
 import type { CompileScope, Fn, OperatorCompiler } from './rule';
+import { charged } from './loose';
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Names that a value parsed from JSON can inherit from a built-in prototype (`constructor`, `__proto__`,
+ * `toString`, `length`…). `var` reads them only as the value's own properties, as flagd does, so that a rule
+ * never sees the JavaScript prototype chain; decided when compiling, so other names cost nothing per read.
+ */
+export function inheritable(k: string): boolean {
+  return k in Object.prototype || k in Array.prototype || k in String.prototype || k in Number.prototype || k in Boolean.prototype || k in Function.prototype;
+}
+
+/** One step of a path: the own property `k` of `o` for an inheritable name, any property otherwise; undefined when absent. */
+function step(o: unknown, k: string, own: boolean): unknown {
+  if (o === null || o === undefined) return undefined;
+  if (own && !hasOwn.call(o, k)) return undefined;
+  return (o as Record<string, unknown>)[k];
+}
 
 /** Reads a dotted path; `undefined` when absent (null values are returned as null, like JsonLogic). */
-function lookup(data: unknown, parts: string[]): unknown {
+function lookup(data: unknown, parts: string[], own: boolean[]): unknown {
   let v = data;
   for (let i = 0; i < parts.length; i++) {
-    if (v === null || v === undefined) return undefined;
-    v = (v as Record<string, unknown>)[parts[i]];
+    v = step(v, parts[i], own[i]);
+    if (v === undefined || typeof v === 'function') return undefined;
   }
-  return typeof v === 'function' ? undefined : v;
+  return v;
 }
 
 /** A path read, specialised for the common one- and two-segment paths; `missing` stands for an absent value. */
@@ -24,7 +43,8 @@ export function compilePath(path: string, scope: CompileScope, missing: unknown 
     if (path.startsWith('$flagd.')) return () => missing;
   }
   const parts = path.split('.');
-  if (parts.length === 1) {
+  const own = parts.map(inheritable);
+  if (parts.length === 1 && !own[0]) {
     const k = parts[0];
     return (data) => {
       if (data === null || data === undefined) return missing;
@@ -32,18 +52,18 @@ export function compilePath(path: string, scope: CompileScope, missing: unknown 
       return v === undefined || typeof v === 'function' ? missing : v;
     };
   }
-  if (parts.length === 2) {
+  if (parts.length === 2 && !own[0] && !own[1]) {
     const [a, b] = parts;
     return (data) => {
       if (data === null || data === undefined) return missing;
       const o = (data as Record<string, unknown>)[a];
-      if (o === null || o === undefined) return missing;
+      if (o === null || o === undefined || typeof o === 'function') return missing;
       const v = (o as Record<string, unknown>)[b];
       return v === undefined || typeof v === 'function' ? missing : v;
     };
   }
   return (data) => {
-    const v = lookup(data, parts);
+    const v = lookup(data, parts, own);
     return v === undefined ? missing : v;
   };
 }
@@ -63,14 +83,20 @@ export function simpleVar(node: JsonValue | undefined, scope: CompileScope): str
   }
   if (typeof arg !== 'string' && typeof arg !== 'number') return null;
   const path = String(arg);
-  if (path === '' || path.indexOf('.') !== -1 || (!scope.inIteration && path.startsWith('$flagd'))) return null;
+  if (path === '' || path.indexOf('.') !== -1 || (!scope.inIteration && path.startsWith('$flagd')) || inheritable(path)) return null;
   return path;
 }
 
-/** What `{"var": k}` reads from `data` for a `simpleVar` name: null when absent. */
+/** What `{"var": k}` reads from `data` for a `simpleVar` name (never an inheritable one): null when absent. */
 export function prop(data: unknown, k: string): unknown {
   if (data === null || data === undefined) return null;
   const v = (data as Record<string, unknown>)[k];
+  return v === undefined || typeof v === 'function' ? null : v;
+}
+
+/** The context attribute `k` (a release's bucketing attribute): own properties only for an inheritable name; null when absent. */
+export function attribute(data: unknown, k: string): unknown {
+  const v = step(data, k, inheritable(k));
   return v === undefined || typeof v === 'function' ? null : v;
 }
 
@@ -86,7 +112,7 @@ export const dataOperators: Record<string, OperatorCompiler> = {
       const pathFn = compile(first, scope);
       const def = args.length > 1 ? compile(args[1], scope) : null;
       return (data, env) => {
-        const v = compilePath(pathOf(pathFn(data, env) as JsonValue), { ...scope, inIteration: true })(data, env);
+        const v = compilePath(charged(pathOf(pathFn(data, env) as JsonValue), env), { ...scope, inIteration: true })(data, env);
         return v === undefined ? (def ? def(data, env) : null) : v;
       };
     }

@@ -2,11 +2,13 @@
 
 import type { JsonValue } from './types';
 import { bucketOf, murmur3, murmur3From, murmur3Prefix } from './murmur3';
-import { matchSemVer, matchVersion, parseSemVer, SEM_VER_OPERATORS } from './sem-ver';
+import { matchSemVer, parseSemVer, SEM_VER_OPERATORS, versionTest } from './sem-ver';
 import type { Fn, OperatorCompiler } from './rule';
 import { prop, simpleVar } from './ops-data';
+import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
+import { charged } from './loose';
 
-const MAX_TOTAL_WEIGHT = 2147483647;
+export const MAX_TOTAL_WEIGHT = 2147483647;
 
 interface Bucket {
   variant: Fn;
@@ -43,17 +45,18 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
     let hash: number;
     if (afterFlagKey) {
       const flag = env.flag;
-      hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), afterFlagKey(data, env) as string);
+      hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), charged(afterFlagKey(data, env) as string, env));
     } else if (explicitKey) {
       const k = explicitKey(data, env);
       if (typeof k !== 'string') return null;
-      hash = murmur3(k);
+      hash = murmur3(charged(k, env));
     } else {
       const tk = env.ctx.targetingKey;
       if (typeof tk !== 'string' || tk === '') {
         env.keyMissing = true;
         return null;
       }
+      if (tk.length > CHARGE_FROM) charge(env, CHAR_UNITS * tk.length);
       // flagKey + targetingKey, with the flag key's part hashed once per flag
       const flag = env.flag;
       hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk);
@@ -91,7 +94,7 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
  * For a bucketing key `{"cat": [{"var": "$flagd.flagKey"}, …rest]}`, the compiled `{"cat": rest}` (a
  * string, always), so that the hash is murmur3(flagKey + rest); else null.
  */
-function flagKeyPrefixed(node: JsonValue, scope: Parameters<OperatorCompiler>[1], compile: Parameters<OperatorCompiler>[2]): Fn | null {
+export function flagKeyPrefixed(node: JsonValue, scope: Parameters<OperatorCompiler>[1], compile: Parameters<OperatorCompiler>[2]): Fn | null {
   if (scope.inIteration || node === null || typeof node !== 'object' || Array.isArray(node)) return null;
   const keys = Object.keys(node);
   const parts = node.cat;
@@ -142,8 +145,9 @@ const semVer: OperatorCompiler = (args, scope, compile) => {
   const fixed = typeof lit === 'string' || typeof lit === 'number' ? parseSemVer(lit) : undefined;
   if (fixed) {
     const k = simpleVar(args[0], scope);
-    if (k !== null) return (d) => matchVersion(prop(d, k), op, fixed);
-    return (d, e) => matchVersion(a(d, e), op, fixed);
+    const test = versionTest(op, fixed);
+    if (k !== null) return (d) => test(prop(d, k));
+    return (d, e) => test(a(d, e));
   }
   const b = fixed === undefined ? compile(lit ?? null, scope) : null;
   return (d, e) => {

@@ -3,44 +3,55 @@
 import type { JsonValue } from './types';
 import { truthy, type Env, type Fn, type OperatorCompiler } from './rule';
 import { prop, simpleVar } from './ops-data';
+import { charge, ELEMENT_UNITS, NODE_UNITS } from './budget';
+import { catPart, charged, looseEquals, primitive } from './loose';
+import { ruleNodes } from './rule-nodes';
 
 type Compare = (a: any, b: any) => boolean;
 
 function comparator(op: string, test: Compare, between: boolean): OperatorCompiler {
+  // `==`, `!=`: an object next to a primitive is compared by its string form; relations coerce every object
+  const loose = op === '==' || op === '!=';
+  const strict = op === '===' || op === '!==';
   return (args, scope, compile) => {
     const right = args[1];
     const literal = right === null || typeof right !== 'object';
     const k = literal && args.length === 2 ? simpleVar(args[0], scope) : null;
     if (k !== null) return compareProp(op, k, right);
     const [a, b, c] = args.map((x) => compile(x, scope));
-    if (between && c) return (d, e) => { const y = b(d, e); return test(a(d, e), y) && test(y, c(d, e)); };
+    if (strict) return literal ? (d, e) => test(a(d, e), right) : (d, e) => test(a(d, e), b(d, e));
+    if (loose) {
+      const negate = op === '!=';
+      return (d, e) => looseEquals(a(d, e), literal ? right : b(d, e), e) !== negate;
+    }
+    if (between && c) return (d, e) => { const y = primitive(b(d, e), e); return test(primitive(a(d, e), e), y) && test(y, primitive(c(d, e), e)); };
     // the common `{"op": [expression, literal]}`: skip a closure call
-    if (literal) return (d, e) => test(a(d, e), right);
-    return (d, e) => test(a(d, e), b(d, e));
+    if (literal) return (d, e) => test(primitive(a(d, e), e), right);
+    return (d, e) => test(primitive(a(d, e), e), primitive(b(d, e), e));
   };
 }
 
-/** `{"op": [{"var": k}, literal]}`, the most common comparison: one closure per operator, nothing called. */
+/** `{"op": [{"var": k}, literal]}`, the most common comparison: one closure per operator, nothing called for strings. */
 function compareProp(op: string, k: string, r: any): Fn {
+  if (typeof r === 'string') {
+    // a string equals `r` loosely exactly when it is `r`
+    if (op === '==') return (d, e) => { const v = prop(d, k); return typeof v === 'string' ? v === r : looseEquals(v, r, e); };
+    if (op === '!=') return (d, e) => { const v = prop(d, k); return typeof v === 'string' ? v !== r : !looseEquals(v, r, e); };
+  }
   switch (op) {
-    case '==': return (d) => prop(d, k) == r; // eslint-disable-line eqeqeq
+    case '==': return (d, e) => looseEquals(prop(d, k), r, e);
     case '===': return (d) => prop(d, k) === r;
-    case '!=': return (d) => prop(d, k) != r; // eslint-disable-line eqeqeq
+    case '!=': return (d, e) => !looseEquals(prop(d, k), r, e);
     case '!==': return (d) => prop(d, k) !== r;
-    case '>': return (d) => (prop(d, k) as any) > r;
-    case '>=': return (d) => (prop(d, k) as any) >= r;
-    case '<': return (d) => (prop(d, k) as any) < r;
-    default: return (d) => (prop(d, k) as any) <= r;
+    case '>': return (d, e) => (primitive(prop(d, k), e) as any) > r;
+    case '>=': return (d, e) => (primitive(prop(d, k), e) as any) >= r;
+    case '<': return (d, e) => (primitive(prop(d, k), e) as any) < r;
+    default: return (d, e) => (primitive(prop(d, k), e) as any) <= r;
   }
 }
 
-function toNumber(v: unknown): number {
-  return typeof v === 'number' ? v : parseFloat(v as string);
-}
-
-/** One part of `cat` as `Array.prototype.join` converts it: null and undefined are empty, the rest `String()`. */
-function catPart(x: unknown): string {
-  return typeof x === 'string' ? x : x === null || x === undefined ? '' : String(x);
+function toNumber(v: unknown, e: Env): number {
+  return typeof v === 'number' ? v : parseFloat(primitive(v, e) as string);
 }
 
 function allArgs(args: JsonValue[], scope: Parameters<OperatorCompiler>[1], compile: Parameters<OperatorCompiler>[2]) {
@@ -53,8 +64,8 @@ function allArgs(args: JsonValue[], scope: Parameters<OperatorCompiler>[1], comp
 }
 
 /** JsonLogic substr: a negative start counts from the end; a negative length drops characters from the end. */
-function substr(source: unknown, start: unknown, len: unknown): string {
-  const s = String(source);
+function substr(source: unknown, start: unknown, len: unknown, e: Env): string {
+  const s = charged(String(primitive(source, e)), e);
   let from = Math.trunc(Number(start)) || 0;
   if (from < 0) from = Math.max(s.length + from, 0);
   if (from > s.length) return '';
@@ -63,11 +74,22 @@ function substr(source: unknown, start: unknown, len: unknown): string {
   return n < 0 ? s.slice(from, Math.max(s.length + n, from)) : s.slice(from, from + n);
 }
 
-/** Arguments of map/filter/…: the array, and the body compiled to read each element. */
+/**
+ * Arguments of map/filter/…: the array, the body compiled to read each element, and what one element costs
+ * (budget.ts): an iteration is charged for its array's length before it runs.
+ */
 function iteration(args: JsonValue[], scope: Parameters<OperatorCompiler>[1], compile: Parameters<OperatorCompiler>[2]) {
   const list = compile(args[0], scope);
-  const body = compile(args[1] ?? null, { ...scope, inIteration: true });
-  return { list, body };
+  const inner = { ...scope, inIteration: true };
+  const body = compile(args[1] ?? null, inner);
+  const perElement = ELEMENT_UNITS + NODE_UNITS * ruleNodes(args[1] ?? null, inner);
+  const items = (d: unknown, e: Env): unknown[] | null => {
+    const xs = list(d, e);
+    if (!Array.isArray(xs)) return null;
+    charge(e, xs.length * perElement);
+    return xs;
+  };
+  return { items, body };
 }
 
 export const logicOperators: Record<string, OperatorCompiler> = {
@@ -140,89 +162,89 @@ export const logicOperators: Record<string, OperatorCompiler> = {
     const container = compile(list, scope);
     return (d, e) => {
       const c = container(d, e);
-      if (typeof c === 'string') return c.indexOf(item(d, e) as string) !== -1;
-      return Array.isArray(c) ? c.indexOf(item(d, e)) !== -1 : false;
+      if (typeof c === 'string') return charged(c, e).indexOf(primitive(item(d, e), e) as string) !== -1;
+      return Array.isArray(c) ? charged(c, e).indexOf(item(d, e)) !== -1 : false;
     };
   },
   cat(args, scope, compile) {
     // one or two parts (the usual bucketing keys) without building an array to join
     if (args.length === 1) {
       const a = compile(args[0], scope);
-      return (d, e) => catPart(a(d, e));
+      return (d, e) => charged(catPart(a(d, e), e), e);
     }
     if (args.length === 2) {
       const a = compile(args[0], scope);
       const b = compile(args[1], scope);
-      return (d, e) => catPart(a(d, e)) + catPart(b(d, e));
+      return (d, e) => charged(catPart(a(d, e), e) + catPart(b(d, e), e), e);
     }
     const all = allArgs(args, scope, compile);
-    return (d, e) => all(d, e).join('');
+    return (d, e) => { let out = ''; for (const x of all(d, e)) out += catPart(x, e); return charged(out, e); };
   },
   substr(args, scope, compile) {
     const [s, from, len] = args.map((x) => compile(x, scope));
-    return (d, e) => substr(s(d, e), from(d, e), len ? len(d, e) : undefined);
+    return (d, e) => substr(s(d, e), from(d, e), len ? len(d, e) : undefined, e);
   },
 
   '+'(args, scope, compile) {
     const all = allArgs(args, scope, compile);
-    return (d, e) => all(d, e).reduce((sum: number, x) => sum + toNumber(x), 0);
+    return (d, e) => all(d, e).reduce((sum: number, x) => sum + toNumber(x, e), 0);
   },
   '*'(args, scope, compile) {
     const all = allArgs(args, scope, compile);
-    return (d, e) => { const xs = all(d, e); return xs.length === 1 ? xs[0] : xs.reduce((p, x) => toNumber(p) * toNumber(x)); };
+    return (d, e) => { const xs = all(d, e); return xs.length === 1 ? xs[0] : xs.reduce((p, x) => toNumber(p, e) * toNumber(x, e)); };
   },
   '-'(args, scope, compile) {
     const [a, b] = args.map((x) => compile(x, scope));
-    return b ? (d, e) => (a(d, e) as number) - (b(d, e) as number) : (d, e) => -(a(d, e) as number);
+    return b ? (d, e) => (primitive(a(d, e), e) as number) - (primitive(b(d, e), e) as number) : (d, e) => -(primitive(a(d, e), e) as number);
   },
   '/'(args, scope, compile) {
     const [a, b] = args.map((x) => compile(x, scope));
-    return (d, e) => (a(d, e) as number) / (b(d, e) as number);
+    return (d, e) => (primitive(a(d, e), e) as number) / (primitive(b(d, e), e) as number);
   },
   '%'(args, scope, compile) {
     const [a, b] = args.map((x) => compile(x, scope));
-    return (d, e) => (a(d, e) as number) % (b(d, e) as number);
+    return (d, e) => (primitive(a(d, e), e) as number) % (primitive(b(d, e), e) as number);
   },
   min(args, scope, compile) {
     const all = allArgs(args, scope, compile);
-    return (d, e) => Math.min(...(all(d, e) as number[]));
+    return (d, e) => Math.min(...(all(d, e).map((x) => primitive(x, e)) as number[]));
   },
   max(args, scope, compile) {
     const all = allArgs(args, scope, compile);
-    return (d, e) => Math.max(...(all(d, e) as number[]));
+    return (d, e) => Math.max(...(all(d, e).map((x) => primitive(x, e)) as number[]));
   },
 
   merge(args, scope, compile) {
     const all = allArgs(args, scope, compile);
-    return (d, e) => ([] as unknown[]).concat(...all(d, e));
+    return (d, e) => charged(([] as unknown[]).concat(...all(d, e)), e);
   },
   map(args, scope, compile) {
-    const { list, body } = iteration(args, scope, compile);
-    return (d, e) => { const xs = list(d, e); return Array.isArray(xs) ? xs.map((x) => body(x, e)) : []; };
+    const { items, body } = iteration(args, scope, compile);
+    return (d, e) => { const xs = items(d, e); return xs ? xs.map((x) => body(x, e)) : []; };
   },
   filter(args, scope, compile) {
-    const { list, body } = iteration(args, scope, compile);
-    return (d, e) => { const xs = list(d, e); return Array.isArray(xs) ? xs.filter((x) => truthy(body(x, e))) : []; };
+    const { items, body } = iteration(args, scope, compile);
+    return (d, e) => { const xs = items(d, e); return xs ? xs.filter((x) => truthy(body(x, e))) : []; };
   },
   all(args, scope, compile) {
-    const { list, body } = iteration(args, scope, compile);
-    return (d, e) => { const xs = list(d, e); return Array.isArray(xs) && xs.length > 0 && xs.every((x) => truthy(body(x, e))); };
+    const { items, body } = iteration(args, scope, compile);
+    return (d, e) => { const xs = items(d, e); return xs !== null && xs.length > 0 && xs.every((x) => truthy(body(x, e))); };
   },
   some(args, scope, compile) {
-    const { list, body } = iteration(args, scope, compile);
-    return (d, e) => { const xs = list(d, e); return Array.isArray(xs) && xs.some((x) => truthy(body(x, e))); };
+    const { items, body } = iteration(args, scope, compile);
+    return (d, e) => { const xs = items(d, e); return xs !== null && xs.some((x) => truthy(body(x, e))); };
   },
   none(args, scope, compile) {
-    const { list, body } = iteration(args, scope, compile);
-    return (d, e) => { const xs = list(d, e); return !Array.isArray(xs) || !xs.some((x) => truthy(body(x, e))); };
+    const { items, body } = iteration(args, scope, compile);
+    return (d, e) => { const xs = items(d, e); return xs === null || !xs.some((x) => truthy(body(x, e))); };
   },
   reduce(args, scope, compile) {
-    const { list, body } = iteration(args, scope, compile);
+    const { items, body } = iteration(args, scope, compile);
     const initial = compile(args[2] ?? null, scope);
     return (d, e) => {
-      const xs = list(d, e);
+      const xs = items(d, e);
       const init = initial(d, e);
-      if (!Array.isArray(xs)) return init;
+      if (xs === null) return init;
       return xs.reduce((accumulator, current) => body({ current, accumulator }, e), init);
     };
   },

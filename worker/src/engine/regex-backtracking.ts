@@ -80,6 +80,8 @@ class Parser {
   constructor(
     readonly p: string,
     readonly ignoreCase: boolean,
+    /** the weight of an unbounded repetition */
+    readonly unbounded = UNBOUNDED_WEIGHT,
   ) {}
 
   /** Branches up to the closing parenthesis or the end. */
@@ -115,7 +117,7 @@ class Parser {
     const q = quantifier(this.p, this.i);
     this.i += q.length;
     const repeated = q.min !== q.max;
-    const weight = q.max === Infinity ? UNBOUNDED_WEIGHT : q.max - q.min + 1;
+    const weight = q.max === Infinity ? this.unbounded : q.max - q.min + 1;
     if (inner) {
       if (inner.length === 1 && q.length === 0) return void seq.push(...inner[0]);
       // alternatives are tried one after the other, each with its own ways
@@ -241,4 +243,55 @@ export function backtrackingOf(pattern: string, ignoreCase: boolean): number {
   } catch {
     return Infinity;
   }
+}
+
+/**
+ * How a pattern's worst failing match grows with the input's length L: `(anchored ? 1 : L) × L^unbounded × counted`
+ * steps, where `unbounded` and `counted` are the unbounded repetitions and the other ways of its worst run
+ * (a backtracking engine tries each start position of an unanchored pattern). Measured in V8 on 1,024
+ * characters, one step is at most about a nanosecond (docs/limits.md).
+ */
+export interface RegexGrowth {
+  anchored: boolean;
+  unbounded: number;
+  counted: number;
+}
+
+/** The growth of `pattern` (valid, checked by safe-regex.ts), or null when it cannot be read. */
+export function regexGrowth(pattern: string, ignoreCase: boolean): RegexGrowth | null {
+  const worst = (w: number): number => {
+    try {
+      return Math.max(...new Parser(pattern, ignoreCase, w).alternation().map(worstRun));
+    } catch {
+      return Infinity;
+    }
+  };
+  const a = worst(1024);
+  const b = worst(1024 * 1024);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
+  const unbounded = Math.max(0, Math.round(Math.log(b / a) / Math.log(1024)));
+  // anchored: every top-level alternative starts with ^ (here: one alternative, starting with ^)
+  const anchored = pattern.startsWith('^') && !topLevelAlternation(pattern);
+  return { anchored, unbounded, counted: Math.max(1, a / 1024 ** unbounded) };
+}
+
+/** Steps of a failing match on `length` characters. */
+export function regexSteps(g: RegexGrowth, length: number): number {
+  const n = Math.max(1, length);
+  return (g.anchored ? 1 : n) * n ** g.unbounded * g.counted;
+}
+
+function topLevelAlternation(p: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
 }

@@ -3,8 +3,9 @@
 
 import type { ReleaseDefinition, ReleasePosition } from './types';
 import { bucketOf, murmur3From, murmur3Prefix, type MurmurState } from './murmur3';
-import { prop } from './ops-data';
+import { attribute } from './ops-data';
 import type { Env, Fn } from './rule';
+import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
 
 /** Buckets per release: 0.01 % steps. */
 export const RELEASE_BUCKETS = 10_000;
@@ -73,7 +74,7 @@ function basisPoints(def: ReleaseDefinition): (now: number) => number {
 
 /** The value a release buckets a user by: a string, or a finite number as text; '' when the context has none. */
 function bucketingValue(ctx: Record<string, unknown>, by: string): string {
-  const raw = by === 'targetingKey' ? ctx.targetingKey : prop(ctx, by);
+  const raw = by === 'targetingKey' ? ctx.targetingKey : attribute(ctx, by);
   return typeof raw === 'string' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : '';
 }
 
@@ -125,6 +126,7 @@ export function releaseRule(def: ReleaseDefinition, inside: string, outside: str
     const id = bucketingValue(ctx, by);
     // without a bucketing value nobody can be kept in as the rollout grows: such users wait outside
     if (id === '') return outside;
+    if (id.length > CHARGE_FROM) charge(env, CHAR_UNITS * id.length);
     // bucket < bp, i.e. floor(hash × 10,000 / 2^32) < bp (bucketIn's), compared exactly in integers below 2^53
     const v = murmur3From(salt, id) * RELEASE_BUCKETS < scaled ? inside : outside;
     env.split = v;

@@ -23,6 +23,8 @@ export interface Env {
   keyMissing: boolean;
   /** how many prerequisite evaluations are in progress (a guard; cycles are rejected at save) */
   depth: number;
+  /** what is left of the request's budget (budget.ts): the operators whose cost depends on the data spend it */
+  budget: number;
   /** resolves a prerequisite flag to its variant for this same context and time */
   variantOf(flagKey: string, env: Env): string | undefined;
 }
@@ -39,6 +41,10 @@ export interface CompileScope {
   inIteration: boolean;
   /** `$ref` names being expanded (a guard; cycles are rejected at save) */
   refStack: string[];
+  /** a segment's rule as written, for counting its nodes (budget.ts) */
+  segmentRule?(name: string): JsonValue | undefined;
+  /** conditions compiled so far in this snapshot, by their JSON: flags that test the same thing share one closure */
+  conditions?: Map<string, Fn>;
 }
 
 export type OperatorCompiler = (args: JsonValue[], scope: CompileScope, compile: (node: JsonValue, scope: CompileScope) => Fn) => Fn;

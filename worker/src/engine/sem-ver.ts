@@ -82,6 +82,8 @@ export function parseSemVer(raw: unknown): SemVer | null {
     raw = String(raw);
   }
   const str = raw as string;
+  // a context may send long strings: they are never versions, and the memo must not keep them alive
+  if (str.length > MAX_LENGTH) return null;
   let v = cache.get(str);
   if (v === undefined) {
     v = parseUncached(str);
@@ -144,11 +146,10 @@ function matchParsed(raw: unknown, op: string, b: SemVer): boolean | null {
 }
 
 /**
- * `matchSemVer(parseSemVer(raw), op, b)` for a literal `b`, without the memo or an allocation when
- * `raw` is a plain "M.m.p" string (the common case); the general path otherwise.
+ * The precedence of `raw` against a literal `b` (-1, 0 or 1) without the memo or an allocation when `raw` is a
+ * plain "M.m.p" string (the common case); NaN when it is not one (the caller takes the general path).
  */
-export function matchVersion(raw: unknown, op: string, b: SemVer): boolean | null {
-  if (typeof raw !== 'string') return matchParsed(raw, op, b);
+function comparePlain(raw: string, b: SemVer): number {
   // a context's version is read once for all the flags that compare it (the same string each time)
   if (raw !== last.raw) {
     last.raw = raw;
@@ -157,25 +158,32 @@ export function matchVersion(raw: unknown, op: string, b: SemVer): boolean | nul
     last.minor = plain[1];
     last.patch = plain[2];
   }
-  if (!last.plain) return matchParsed(raw, op, b);
-  const major = last.major;
-  const minor = last.minor;
-  const patch = last.patch;
-  let c: number;
-  if (major !== b.major) c = major < b.major ? -1 : 1;
-  else if (minor !== b.minor) c = minor < b.minor ? -1 : 1;
-  else if (patch !== b.patch) c = patch < b.patch ? -1 : 1;
-  else c = b.pre.length === 0 ? 0 : 1; // a release follows its pre-releases
+  if (!last.plain) return NaN;
+  if (last.major !== b.major) return last.major < b.major ? -1 : 1;
+  if (last.minor !== b.minor) return last.minor < b.minor ? -1 : 1;
+  if (last.patch !== b.patch) return last.patch < b.patch ? -1 : 1;
+  return b.pre.length === 0 ? 0 : 1; // a release follows its pre-releases
+}
+
+/** `matchSemVer(parseSemVer(raw), op, b)` for a literal `b`, fast for plain "M.m.p" strings. */
+export function matchVersion(raw: unknown, op: string, b: SemVer): boolean | null {
+  return versionTest(op, b)(raw);
+}
+
+/**
+ * `matchVersion(·, op, b)` as one function per operator, chosen when the rule is compiled: an evaluation
+ * compares numbers and tests the result, with no dispatch on the operator.
+ */
+export function versionTest(op: string, b: SemVer): (raw: unknown) => boolean | null {
+  const general = (raw: unknown) => matchParsed(raw, op, b);
   switch (op) {
-    case '=': return c === 0;
-    case '!=': return c !== 0;
-    case '<': return c < 0;
-    case '<=': return c <= 0;
-    case '>': return c > 0;
-    case '>=': return c >= 0;
-    case '^': return major === b.major;
-    case '~': return major === b.major && minor === b.minor;
-    default: return null;
+    case '>=': return (raw) => { const c = typeof raw === 'string' ? comparePlain(raw, b) : NaN; return c === c ? c >= 0 : general(raw); };
+    case '>': return (raw) => { const c = typeof raw === 'string' ? comparePlain(raw, b) : NaN; return c === c ? c > 0 : general(raw); };
+    case '<=': return (raw) => { const c = typeof raw === 'string' ? comparePlain(raw, b) : NaN; return c === c ? c <= 0 : general(raw); };
+    case '<': return (raw) => { const c = typeof raw === 'string' ? comparePlain(raw, b) : NaN; return c === c ? c < 0 : general(raw); };
+    case '=': return (raw) => { const c = typeof raw === 'string' ? comparePlain(raw, b) : NaN; return c === c ? c === 0 : general(raw); };
+    case '!=': return (raw) => { const c = typeof raw === 'string' ? comparePlain(raw, b) : NaN; return c === c ? c !== 0 : general(raw); };
+    default: return general; // ^ and ~ compare parts: the general path
   }
 }
 

@@ -3,6 +3,7 @@
 import type { JsonValue } from './types';
 import { compileRule } from './compile-rule';
 import type { Env } from './rule';
+import { REQUEST_BUDGET } from './budget';
 
 export interface RuleRun {
   result: unknown;
@@ -29,6 +30,7 @@ export function runRule(
     split: undefined,
     keyMissing: false,
     depth: 0,
+    budget: REQUEST_BUDGET,
     variantOf: (key) => opts.variants?.[key],
   };
   return { result: fn(data, env), env };

@@ -4,6 +4,7 @@ import type { FlagDefinition, FlagSetDocument, JsonValue, ValidationIssue } from
 import { checkRule, emptyReferences, pointer, type RuleReferences } from './validate-rule';
 import { checkVariantLimits, expandedSizes, MAX_EXPANDED_RULE_NODES } from './validate-limits';
 import { inferFlagType } from './infer-type';
+import { checkFlagCosts } from './validate-cost';
 import { isPlainObject } from './rule';
 
 export interface ValidateFlagSetOptions {
@@ -252,6 +253,8 @@ export function validateFlagSet(doc: unknown, options: ValidateFlagSetOptions = 
         });
       }
     }
+    // Bounded cost per evaluation: what the worst context the request limits allow can make each flag do.
+    checkFlagCosts({ flags, evaluators: isPlainObject(evaluators) ? evaluators : {}, segments: isPlainObject(segments) ? segments : {} }, flagRefs.keys(), issues);
   }
   return result();
 }

@@ -1,19 +1,20 @@
 // POST /api/v1/projects/{project}/environments/{env}/evaluate: every flag for one context, answered as the edge
-// answers it (the environment's document built as its snapshot is, the same engine and clock), plus which rule of
-// each flag's targeting matched. For people debugging "why did this user get that?". Caller: an admin token.
+// answers it (the snapshot this isolate evaluates with, the same engine and clock), plus which rule of each flag's
+// targeting matched. For people debugging "why did this user get that?". Caller: an admin token.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
-import { compileFlagSet, evaluateAll } from '../engine';
-import { matchedBranch } from '../engine/explain';
+import { explainAll } from '../engine/explain';
 import type { EvaluationContext } from '../engine/types';
-import { notFound } from '../errors';
 import { environmentDocument, loadProjectState } from '../store/flag-set';
-import { getProject } from '../store/projects';
+import { getEnvironment, getProject } from '../store/projects';
+import { edgeRequest, liveSnapshot } from '../edge/live-snapshots';
 import { envParams, errorResponses, json, jsonBody } from './schemas';
 
 /** Evaluate-as contexts (docs/limits.md): as big as a person pastes, never as deep as an attack. */
 const CONTEXT_MAX_BYTES = 64 * 1024;
 const CONTEXT_MAX_DEPTH = 32;
+/** Flags explained between two yields of the thread (a few milliseconds of work). */
+const EXPLAIN_SLICE = 500;
 
 /** How deep a JSON value nests, counted without recursion (a value thousands of levels deep must not overflow). */
 function depthOf(value: unknown): number {
@@ -64,15 +65,20 @@ export const evaluateRoutes = new OpenAPIHono<AppEnv>().openapi(
     const params = c.req.valid('param');
     const context = c.req.valid('json').context as EvaluationContext;
     const project = await getProject(c.var.db, params.project);
-    const state = await loadProjectState(c.var.db, project.id);
-    const env = state.environments.find((e) => e.key === params.env);
-    if (!env) throw notFound(`Environment '${params.env}'`);
-    const doc = environmentDocument(state, env);
-    const now = Date.now();
-    const results = evaluateAll(compileFlagSet(doc), context, { now }).map((r) => {
-      const { metadata: _metadata, ...answer } = r;
-      return { ...answer, matched: { branch: matchedBranch(doc, r.key, r, context, now) } };
-    });
-    return c.json({ results }, 200);
+    const env = await getEnvironment(c.var.db, project.id, params.env);
+    // the snapshot this isolate's edge evaluates with (compiled already; a write made here is in it at once),
+    // else the environment's document read from D1
+    const live = await liveSnapshot(edgeRequest(c), env.id).catch(() => null);
+    const doc = live?.snapshot.document ?? environmentDocument(await loadProjectState(c.var.db, project.id), env);
+    // each result is serialized as it is made, so that the work of a large environment is all in slices: the isolate
+    // serves other requests (other projects' evaluations) in between
+    const parts: string[] = [];
+    for (const { result, branch } of explainAll(doc, context, Date.now(), live?.compiled)) {
+      const { metadata: _metadata, ...answer } = result;
+      parts.push(JSON.stringify({ ...answer, matched: { branch } }));
+      if (parts.length % EXPLAIN_SLICE === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    // the schema's `{ results }`, serialized above rather than by c.json (which would do it all at once)
+    return new Response(`{"results":[${parts.join(',')}]}`, { status: 200, headers: { 'content-type': 'application/json' } }) as never;
   },
 );

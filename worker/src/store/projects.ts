@@ -79,3 +79,9 @@ export async function createEnvironment(db: Db, actor: AuditActor, project: Proj
   ]);
   return (await getEnvironment(db, project.id, input.key))!;
 }
+
+/** Whether an environment with this id exists (the edge asks before it touches a channel for a key's environment). */
+export async function environmentExists(db: Db, environmentId: string): Promise<boolean> {
+  const row = await db.select({ id: environments.id }).from(environments).where(eq(environments.id, environmentId)).get();
+  return row !== undefined;
+}

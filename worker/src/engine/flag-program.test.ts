@@ -1,0 +1,47 @@
+// The common targeting as data answers exactly as the same rule compiled the general way.
+import { describe, expect, it } from 'vitest';
+import { compileFlagSet, evaluateFlag, type EvaluationContext, type JsonValue } from './index';
+
+/**
+ * Each rule as flag `f` (a program), and wrapped in `{"if": [true, rule]}` (not a program: compiled whole), in two
+ * sets, so that both hash the same flag key.
+ */
+function both(targeting: JsonValue, variants: Record<string, JsonValue>, defaultVariant: string | null) {
+  const flag = (t: JsonValue) => ({ state: 'ENABLED' as const, variants, defaultVariant, targeting: t });
+  return [compileFlagSet({ flags: { f: flag(targeting) } }), compileFlagSet({ flags: { f: flag({ if: [true, targeting] }) } })];
+}
+
+const strings = { a: 'a', b: 'b', c: 'c', 'true': 'yes' };
+const shapes: [string, JsonValue, Record<string, JsonValue>, string | null][] = [
+  ['a chain ending in a split', { if: [{ '==': [{ var: 'plan' }, 'pro'] }, 'a', { ends_with: [{ var: 'email' }, '@x.com'] }, 'b', { fractional: [['a', 30], ['c', 70]] }] }, strings, 'b'],
+  ['a split keyed on the flag key and an attribute', { if: [{ in: [{ var: 'country' }, ['de', 'fr']] }, 'c', { fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'email' }] }, ['a', 1], ['b', 1]] }] }, strings, 'a'],
+  ['null branches and no else', { if: [{ '==': [{ var: 'plan' }, 'free'] }, null, { sem_ver: [{ var: 'v' }, '>=', '2.0.0'] }, 'b'] }, strings, null],
+  ['a literal else and boolean branch values', { if: [{ '==': [{ var: 'plan' }, 'pro'] }, true, 'c'] }, strings, 'a'],
+  ['a name that is not a variant', { if: [{ '==': [{ var: 'plan' }, 'pro'] }, 'nope', 'a'] }, strings, 'a'],
+  ['a split in a condition picking the branch’s own name', { if: [{ '==': [{ fractional: [['a', 50], ['b', 50]] }, 'a'] }, 'a', 'c'] }, strings, 'c'],
+  ['a split with a null bucket', { if: [{ '==': [{ var: 'plan' }, 'x'] }, 'a', { fractional: [['b', 50], [null, 50]] }] }, strings, 'c'],
+];
+
+const contexts: EvaluationContext[] = [{}];
+for (let i = 0; i < 60; i++) {
+  contexts.push({
+    ...(i % 7 === 0 ? {} : { targetingKey: `user-${i}` }),
+    plan: ['pro', 'free', 'x', undefined][i % 4],
+    email: i % 3 === 0 ? `u${i}@x.com` : `u${i}@y.org`,
+    country: i % 5 === 0 ? 'de' : 'us',
+    v: `${i % 4}.${i % 3}.0`,
+  });
+}
+
+describe('flag programs', () => {
+  it.each(shapes)('%s: the same results as the rule compiled whole', (_what, targeting, variants, dflt) => {
+    const [program, general] = both(targeting, variants, dflt);
+    const reasons = new Set<string>();
+    for (const context of contexts) {
+      const a = evaluateFlag(program, 'f', context, { now: 0 });
+      expect(a).toEqual(evaluateFlag(general, 'f', context, { now: 0 }));
+      reasons.add(`${a.reason}/${a.variant}`);
+    }
+    expect(reasons.size).toBeGreaterThan(1); // the contexts take more than one path
+  });
+});
