@@ -1,0 +1,125 @@
+// The channel's side of its relays: admitting streams within the caps (counted across relays), sending each
+// change to every relay that holds streams, and remembering which relays do (SQLite), across restarts.
+import { regionOf, StreamLedger } from './stream-ledger';
+import { DASHBOARD, type AdmitAnswer, type AdmitRequest, type Delivery, type HeadEvent, type RelayReport, type StreamCaps } from './stream-protocol';
+
+/**
+ * Before refusing a stream at a cap, the channel has the relays write to the streams counted against it, so
+ * that those whose clients left without a word close first: at most once per cap (a key's, the environment's)
+ * every SWEEP_INTERVAL_MS, however many streams are refused meanwhile.
+ */
+const SWEEP_INTERVAL_MS = 2000;
+/** A delivery that fails is tried again after these pauses (a relay also catches up at its next heartbeat). */
+const DELIVERY_PAUSES_MS = [1000, 5000];
+
+const isKey = (k: string) => k !== DASHBOARD;
+
+type RelayStub = Pick<DurableObjectStub<import('./relay').StreamRelay>, 'deliver' | 'sweep' | 'counts'>;
+
+export class ChannelRelays {
+  private readonly ledger = new StreamLedger();
+  /** relays named in storage */
+  private readonly stored = new Set<string>();
+  private readonly sweeps = new Map<string, { at: number; done: Promise<void> }>();
+  private refreshing: Promise<void> | null = null;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly relay: (name: string) => RelayStub,
+    private readonly caps: StreamCaps,
+  ) {}
+
+  /** Reads the relays that held streams before a restart (their counts are asked for before the next admission). */
+  load() {
+    if (!this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stream_relays'").toArray().length) return;
+    for (const { name } of this.sql.exec<{ name: string }>('SELECT name FROM stream_relays')) {
+      this.stored.add(name);
+      this.ledger.remember(name);
+    }
+  }
+
+  /** Streams held, all relays together: in all, or of one key. */
+  count(keyId: string | null = null) {
+    return this.ledger.count(keyId);
+  }
+
+  /** Grants what fits of a relay's waiting streams; when something does not, sweeps the caps it meets first. */
+  async admit(request: AdmitRequest, head: () => HeadEvent | null, active: (k: string) => boolean): Promise<AdmitAnswer> {
+    await this.refreshUnknown();
+    this.ledger.report(request, true);
+    const short = this.ledger.shortOf(request.want, this.caps, isKey);
+    if (short.length) await Promise.all(short.map((k) => this.sweep(k)));
+    const { seq, granted, revoked } = this.ledger.grant(request, this.caps, active, isKey);
+    this.persist();
+    return { seq, granted, revoked, head: head(), shards: this.ledger.shards(regionOf(request.relay), this.caps.perRelay) };
+  }
+
+  /** Sends a new version to every relay, with the keys whose streams must close (not in `activeKeys`). */
+  deliver(head: HeadEvent, activeKeys: ReadonlySet<string>) {
+    const delivery: Delivery = { ...head, revoked: [...this.ledger.keys()].filter((k) => isKey(k) && !activeKeys.has(k)) };
+    for (const name of this.ledger.names) void this.deliverTo(name, delivery, 0);
+  }
+
+  private async deliverTo(name: string, delivery: Delivery, attempt: number): Promise<void> {
+    try {
+      this.take(name, await this.relay(name).deliver(delivery));
+      this.persist();
+    } catch (err) {
+      if (attempt >= DELIVERY_PAUSES_MS.length) return console.error('curtain: a relay could not be told of a change', name, delivery.version, String(err));
+      await new Promise((r) => setTimeout(r, DELIVERY_PAUSES_MS[attempt]));
+      return this.deliverTo(name, delivery, attempt + 1);
+    }
+  }
+
+  /** Has the relays holding streams of `keyId` (all streams when null) sweep them, then takes their counts. */
+  private sweep(keyId: string | null): Promise<void> {
+    const scope = keyId ?? '*';
+    const last = this.sweeps.get(scope);
+    if (last && Date.now() - last.at < SWEEP_INTERVAL_MS) return last.done;
+    const done = this.ask(this.ledger.holding(keyId), (stub) => stub.sweep(keyId));
+    this.sweeps.set(scope, { at: Date.now(), done });
+    return done;
+  }
+
+  /** After a restart: the counts of the relays named in storage, asked once, before the next admission. */
+  private refreshUnknown(): Promise<void> {
+    const unknown = this.ledger.unknown;
+    if (!unknown.length) return Promise.resolve();
+    this.refreshing ??= this.ask(unknown, (stub) => stub.counts()).finally(() => {
+      this.refreshing = null;
+      for (const name of this.ledger.unknown) this.ledger.report({ relay: name, instance: '', n: 0, applied: 0, held: { total: 0, byKey: {} } });
+    });
+    return this.refreshing;
+  }
+
+  private async ask(names: string[], call: (stub: RelayStub) => Promise<RelayReport>) {
+    await Promise.all(
+      names.map(async (name) => {
+        try {
+          this.take(name, await call(this.relay(name)));
+        } catch (err) {
+          console.error('curtain: a relay did not answer its channel', name, String(err));
+        }
+      }),
+    );
+  }
+
+  /** A relay's report, under the name the channel called it by (a relay just restarted does not know its own yet). */
+  private take(name: string, report: RelayReport) {
+    this.ledger.report({ ...report, relay: name });
+  }
+
+  /** Stores the relays that hold streams, and forgets those that hold none. */
+  private persist() {
+    for (const name of this.ledger.idle()) {
+      this.ledger.forget(name);
+      if (this.stored.delete(name)) this.sql.exec('DELETE FROM stream_relays WHERE name = ?', name);
+    }
+    for (const name of this.ledger.names) {
+      if (this.stored.has(name)) continue;
+      this.sql.exec('CREATE TABLE IF NOT EXISTS stream_relays (name TEXT PRIMARY KEY)');
+      this.sql.exec('INSERT OR IGNORE INTO stream_relays (name) VALUES (?)', name);
+      this.stored.add(name);
+    }
+  }
+}
