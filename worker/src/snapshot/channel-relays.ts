@@ -5,10 +5,10 @@ import { DASHBOARD, type AdmitAnswer, type AdmitRequest, type Delivery, type Hea
 
 /**
  * Before refusing a stream at a cap, the channel has the relays write to the streams counted against it, so
- * that those whose clients left without a word close first: at most once per cap (a key's, the environment's)
- * every SWEEP_INTERVAL_MS, however many streams are refused meanwhile.
+ * that those whose clients left without a word close first: one sweep per cap (a key's, the environment's)
+ * every SWEEP_INTERVAL_MS at most, however many streams wait for it.
  */
-const SWEEP_INTERVAL_MS = 2000;
+const SWEEP_INTERVAL_MS = 1000;
 /** A delivery that fails is tried again after these pauses (a relay also catches up at its next heartbeat). */
 const DELIVERY_PAUSES_MS = [1000, 5000];
 
@@ -20,7 +20,8 @@ export class ChannelRelays {
   private readonly ledger = new StreamLedger();
   /** relays named in storage */
   private readonly stored = new Set<string>();
-  private readonly sweeps = new Map<string, { at: number; done: Promise<void> }>();
+  /** per cap swept: when the last sweep started, and the next one while it waits for its turn */
+  private readonly sweeps = new Map<string, { lastStart: number; queued: Promise<void> | null }>();
   private refreshing: Promise<void> | null = null;
 
   constructor(
@@ -71,14 +72,21 @@ export class ChannelRelays {
     }
   }
 
-  /** Has the relays holding streams of `keyId` (all streams when null) sweep them, then takes their counts. */
+  /**
+   * Has the relays holding streams of `keyId` (all streams when null) sweep them, then takes their counts. The
+   * sweep waited for starts after the call, so it sees every stream closed before: one that has not started yet
+   * is joined, else the next starts SWEEP_INTERVAL_MS after the last began.
+   */
   private sweep(keyId: string | null): Promise<void> {
     const scope = keyId ?? '*';
-    const last = this.sweeps.get(scope);
-    if (last && Date.now() - last.at < SWEEP_INTERVAL_MS) return last.done;
-    const done = this.ask(this.ledger.holding(keyId), (stub) => stub.sweep(keyId));
-    this.sweeps.set(scope, { at: Date.now(), done });
-    return done;
+    const s = this.sweeps.get(scope) ?? { lastStart: -Infinity, queued: null };
+    this.sweeps.set(scope, s);
+    s.queued ??= new Promise((r) => setTimeout(r, Math.max(0, s.lastStart + SWEEP_INTERVAL_MS - Date.now()))).then(() => {
+      s.queued = null;
+      s.lastStart = Date.now();
+      return this.ask(this.ledger.holding(keyId), (stub) => stub.sweep(keyId));
+    });
+    return s.queued;
   }
 
   /** After a restart: the counts of the relays named in storage, asked once, before the next admission. */

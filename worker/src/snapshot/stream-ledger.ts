@@ -115,6 +115,8 @@ export class StreamLedger {
    * it applied. The request's own report must have been taken first (`report(request, true)`). `active(k)`: whether key k may have streams (the dashboard's always may).
    */
   grant(request: AdmitRequest, caps: StreamCaps, active: (k: string) => boolean, isKey: (k: string) => boolean) {
+    // forgotten as idle while its admission waited for a sweep: its request's report stands again
+    if (!this.relays.has(request.relay)) this.report(request, true);
     const e = this.relays.get(request.relay)!;
     const granted: Record<string, number> = {};
     const revoked: string[] = [];
