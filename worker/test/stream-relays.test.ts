@@ -25,12 +25,12 @@ class Stream {
   private readonly pump: Promise<void>;
 
   constructor(res: Response) {
-    this.reader = res.body!.getReader();
+    const reader = (this.reader = res.body!.getReader());
     const decoder = new TextDecoder();
     this.pump = (async () => {
       try {
         for (;;) {
-          const { value, done } = await this.reader.read();
+          const { value, done } = await reader.read();
           if (done) break;
           this.text += decoder.decode(value, { stream: true });
         }

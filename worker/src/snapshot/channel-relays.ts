@@ -44,6 +44,11 @@ export class ChannelRelays {
     return this.ledger.count(keyId);
   }
 
+  /** Each relay the channel knows, and the streams it holds. */
+  relays() {
+    return this.ledger.held();
+  }
+
   /** Grants what fits of a relay's waiting streams; when something does not, sweeps the caps it meets first. */
   async admit(request: AdmitRequest, head: () => HeadEvent | null, active: (k: string) => boolean): Promise<AdmitAnswer> {
     await this.refreshUnknown();

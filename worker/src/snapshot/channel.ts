@@ -178,6 +178,11 @@ export class EnvironmentChannel extends DurableObject<Env> {
     return this.relays.count(keyId);
   }
 
+  /** The relays holding the environment's streams, and how many each holds. */
+  async streamRelays(): Promise<{ relay: string; streams: number }[]> {
+    return this.relays.relays();
+  }
+
   /** Whether streams may be opened with `keyId`: a key of the newest snapshot (with none yet, the edge's word stands). */
   private isActive(keyId: string) {
     if (keyId === DASHBOARD || !this.head || this.store.envelope === null) return true;

@@ -70,7 +70,7 @@ export class StreamLedger {
     this.relays.delete(name);
   }
 
-  private held(e: Entry, keyId: string | null) {
+  private heldBy(e: Entry, keyId: string | null) {
     let n = keyId === null ? e.reported.total : (e.reported.byKey[keyId] ?? 0);
     for (const u of e.unacked) for (const [k, g] of Object.entries(u.granted)) if (keyId === null || k === keyId) n += g;
     return n;
@@ -79,13 +79,18 @@ export class StreamLedger {
   /** Streams held across relays: all (keyId null) or one key's. */
   count(keyId: string | null = null, relays: Iterable<Entry> = this.relays.values()) {
     let n = 0;
-    for (const e of relays) n += this.held(e, keyId);
+    for (const e of relays) n += this.heldBy(e, keyId);
     return n;
+  }
+
+  /** Each relay and the streams it holds. */
+  held(): { relay: string; streams: number }[] {
+    return [...this.relays].map(([relay, e]) => ({ relay, streams: this.heldBy(e, null) }));
   }
 
   /** Relays that hold streams of `keyId` (any stream when null). */
   holding(keyId: string | null): string[] {
-    return [...this.relays].filter(([, e]) => this.held(e, keyId) > 0).map(([n]) => n);
+    return [...this.relays].filter(([, e]) => this.heldBy(e, keyId) > 0).map(([n]) => n);
   }
 
   /** Key ids that streams are held with (the dashboard's excepted). */

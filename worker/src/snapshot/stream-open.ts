@@ -66,8 +66,11 @@ export async function openStream(env: Bindings, environmentId: string, keyId: st
     const url = `https://relay/stream?environment=${environmentId}&relay=${encodeURIComponent(name)}${keyId === null ? '' : `&key=${keyId}`}`;
     const res = await relay.fetch(new Request(url, { headers }));
     const told = Number(res.headers.get(RELAY_SHARDS_HEADER));
-    if (Number.isSafeInteger(told) && told > 0) shardHints.set(slot, (shards = told));
-    if (!res.headers.has(RELAY_FULL_HEADER)) {
+    const full = res.headers.has(RELAY_FULL_HEADER);
+    // a relay that admitted a stream has just heard from the channel; a full one may have heard long ago, so
+    // its word may raise the spread but never lower it
+    if (Number.isSafeInteger(told) && told > 0) shardHints.set(slot, (shards = full ? Math.max(shards, told) : told));
+    if (!full) {
       if (!res.headers.has(RELAY_SHARDS_HEADER)) return res;
       const answer = new Response(res.body, res);
       answer.headers.delete(RELAY_SHARDS_HEADER);

@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// `npm run bench:scale`: one environment simulated in workerd (the bundled worker in Miniflare), its change
+// streams fanned out over relays, and the projection for docs/scale.md's large customer.
+//
+//   npm run bench:scale
+//   env: BENCH_STREAMS (10000: streams of the whole-environment run), BENCH_RELAY_SIZES (500,1000,2000,4000,8000:
+//        streams held by one relay), BENCH_RELAYS (134: relays one change is sent to), BENCH_SECONDS (30),
+//        BENCH_LOCATIONS (330), BENCH_KEEP (keep the temp dir)
+//
+// Phases, each on a fresh Miniflare (one workerd process: channel, relays, worker and the driver share it):
+//   relay        one relay holding 250 … 8,000 streams, opened on it directly by a Durable Object of the driver
+//                (scripts/bench/scale/driver.mjs: no sockets, no proxying worker): the time from a change's PATCH
+//                to its event on every stream, the CPU per event and the memory per stream, by size
+//   fan-out      BENCH_RELAYS relays of one stream each, held the same way: what the channel pays to tell them
+//   environment  wrangler.toml's caps, BENCH_STREAMS streams over the relays they need, BENCH_LOCATIONS head reads
+//                a second and a change every 600 ms (100 a minute) for BENCH_SECONDS: delivery p50/p99, CPU of the
+//                idle and the busy process, how fast streams open, memory per stream
+//   engine       the engine alone in Node: heap and CPU of the 20,000-flag environment (scripts/bench/scale/engine-limits.mjs)
+// Then the projection for the model (scripts/bench/scale/projection.mjs; method in docs/scale.md).
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { bundleWorker, removeDir, requireNode22, root, tempDir } from './bench/http/miniflare.mjs';
+import { StreamClients } from './bench/scale/clients.mjs';
+import { cpuMs, rssMiB } from './bench/scale/cpu.mjs';
+import { callCpu, deliveries, heldDeliveries, locationsLoad, writeCpu } from './bench/scale/measure.mjs';
+import { project, report } from './bench/scale/projection.mjs';
+import { startEnvironment, statePath } from './bench/scale/setup.mjs';
+
+requireNode22();
+const num = (name, dflt) => (process.env[name] ? Number(process.env[name]) : dflt);
+const STREAMS = num('BENCH_STREAMS', 10_000);
+const RELAY_SIZES = (process.env.BENCH_RELAY_SIZES ?? '500,1000,2000,4000,8000').split(',').map(Number);
+const RELAYS = num('BENCH_RELAYS', 134);
+const SECONDS = num('BENCH_SECONDS', 30);
+const LOCATIONS = num('BENCH_LOCATIONS', 330);
+const log = (...a) => console.error('bench:scale:', ...a);
+const work = tempDir('curtain-bench-scale-');
+const cleanups = [];
+const cleanup = async () => {
+  while (cleanups.length) await cleanups.pop()().catch(() => {});
+  if (!process.env.BENCH_KEEP) removeDir(work);
+};
+process.on('SIGINT', () => cleanup().finally(() => process.exit(130)));
+const BIG = '1000000000';
+
+async function phase(name, vars) {
+  const env = await startEnvironment({ scriptPath, stateDir: statePath(work, name), vars });
+  const clients = new StreamClients(env.streamUrl);
+  const stop = async () => {
+    clients.close();
+    await env.stop();
+  };
+  cleanups.push(stop);
+  return { env, clients, stop };
+}
+
+log('bundling the worker (wrangler deploy --dry-run)…');
+const scriptPath = bundleWorker(join(work, 'bundle'));
+const results = { relay: [], fanOut: null, environment: null, channel: null, engine: null };
+try {
+  // 1. One relay, by size: streams held by the driver on the relay directly.
+  {
+    const { env, stop } = await phase('relay', { STREAMS_PER_ENVIRONMENT: BIG, STREAMS_PER_KEY: BIG, STREAMS_PER_RELAY: BIG });
+    const baselineCpuMs = await writeCpu(env);
+    results.writeCpuMs = baselineCpuMs;
+    log(`relay: a change with no stream costs ${baselineCpuMs.toFixed(0)} ms of CPU (the write path)`);
+    const relay = `${env.environmentId}:bench:0`;
+    let held = 0;
+    const rss0 = rssMiB(env.pids);
+    for (const size of RELAY_SIZES) {
+      const c0 = cpuMs(env.pids);
+      const t0 = Date.now();
+      const got = await env.drive('/hold', { key: env.keyId, relays: relay, n: size - held });
+      if (got.failed) throw new Error(`${got.failed} streams refused on one relay`);
+      held = got.held;
+      const openMs = Date.now() - t0;
+      const openCpuMs = cpuMs(env.pids) - c0;
+      const rss = rssMiB(env.pids);
+      await heldDeliveries(env, { count: 1, baselineCpuMs }); // warm
+      const row = await heldDeliveries(env, { count: 5, baselineCpuMs });
+      results.relay.push({ ...row, opensPerS: ((size - (results.relay.at(-1)?.streams ?? 0)) / openMs) * 1000, openCpuUs: (openCpuMs / (size - (results.relay.at(-1)?.streams ?? 0))) * 1000, rssKiBPerStream: ((rss - rss0) / held) * 1024 });
+      log(`relay: ${held} streams: p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, ${row.cpuMsPerEvent.toFixed(0)} ms CPU per event, ${results.relay.at(-1).rssKiBPerStream.toFixed(1)} KiB per stream`);
+    }
+    // the JavaScript part of a stream: writer and reader in one object, no pipe between objects
+    const local = 4000;
+    const r0 = rssMiB(env.pids);
+    await env.drive('/local', { n: local });
+    await new Promise((r) => setTimeout(r, 500));
+    results.streamJsKiB = ((rssMiB(env.pids) - r0) / local) * 1024;
+    log(`relay: a stream's JavaScript objects (both ends, in one object): ${results.streamJsKiB.toFixed(1)} KiB`);
+    await stop();
+  }
+
+  // 2. The channel's fan-out: RELAYS relays of one stream each.
+  {
+    const { env, stop } = await phase('fanout', { STREAMS_PER_ENVIRONMENT: BIG, STREAMS_PER_KEY: BIG, STREAMS_PER_RELAY: BIG });
+    const baselineCpuMs = await writeCpu(env);
+    const relays = Array.from({ length: RELAYS }, (_, i) => `${env.environmentId}:bench:${i}`);
+    const got = await env.drive('/hold', { key: env.keyId, relays: relays.join(','), n: 1 });
+    const { held } = await env.drive('/relays');
+    await heldDeliveries(env, { count: 1, baselineCpuMs });
+    const row = await heldDeliveries(env, { count: 5, baselineCpuMs });
+    results.fanOut = { ...row, relays: held.length, failed: got.failed };
+    log(`fan-out: ${held.length} relays: p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, ${row.cpuMsPerEvent.toFixed(0)} ms CPU per event`);
+    await stop();
+  }
+
+  // 3. The environment as configured, under the locations' reads and 100 changes a minute.
+  {
+    const { env, clients, stop } = await phase('environment', {});
+    const baselineCpuMs = await writeCpu(env);
+    results.channel = { headCpuMs: await callCpu(env, '/heads', LOCATIONS), reportCpuMs: await callCpu(env, '/applied', LOCATIONS) };
+    log(`channel: ${(results.channel.headCpuMs * 1000).toFixed(0)} µs of CPU per head read, ${(results.channel.reportCpuMs * 1000).toFixed(0)} µs per applied report (caller's part included)`);
+    const rss0 = rssMiB(env.pids);
+    let c0 = cpuMs(env.pids);
+    const openMs = await clients.open(STREAMS, 64);
+    const openCpuMs = cpuMs(env.pids) - c0;
+    const rss1 = rssMiB(env.pids);
+    const { held, channel } = await env.drive('/relays');
+    log(`environment: ${clients.clients.length} streams opened in ${(openMs / 1000).toFixed(1)} s over ${held.filter(Boolean).length} relays (${held.filter(Boolean).join(', ')}); the channel counts ${channel}`);
+    const load = locationsLoad(env, LOCATIONS);
+    await new Promise((r) => setTimeout(r, 2000));
+    c0 = cpuMs(env.pids);
+    const idleStart = Date.now();
+    await new Promise((r) => setTimeout(r, 10_000));
+    const idleCpuPerS = (cpuMs(env.pids) - c0) / ((Date.now() - idleStart) / 1000);
+    c0 = cpuMs(env.pids);
+    const busyStart = Date.now();
+    const row = await deliveries(env, clients, { count: Math.round((SECONDS * 1000) / 600), gapMs: 0, baselineCpuMs });
+    const busyCpuPerS = (cpuMs(env.pids) - c0) / ((Date.now() - busyStart) / 1000);
+    await load.stop();
+    results.environment = {
+      ...row,
+      relays: held.filter(Boolean).length,
+      held: held.filter(Boolean),
+      openMs,
+      opensPerS: (clients.clients.length / openMs) * 1000,
+      openCpuUsPerStream: (openCpuMs / clients.clients.length) * 1000,
+      refused: clients.refused,
+      rssMiBPerKStream: ((rss1 - rss0) / clients.clients.length) * 1000,
+      idleCpuPerS,
+      busyCpuPerS,
+      locations: LOCATIONS,
+    };
+    log(`environment: p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms over ${row.events} changes; CPU ${idleCpuPerS.toFixed(0)} ms/s idle, ${busyCpuPerS.toFixed(0)} ms/s with changes`);
+    await stop();
+  }
+
+  // 4. The engine and the largest environment, in Node.
+  {
+    const bundle = join(work, 'engine.mjs');
+    await build({ entryPoints: [join(root, 'worker/src/engine/index.ts')], bundle: true, format: 'esm', minify: true, platform: 'neutral', target: 'es2022', outfile: bundle, logLevel: 'error' });
+    const r = spawnSync(process.execPath, ['--expose-gc', join(root, 'scripts/bench/scale/engine-limits.mjs'), bundle, '20000'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    results.engine = JSON.parse(r.stdout.trim().split('\n').pop());
+  }
+
+  const header = [
+    `## bench:scale — ${new Date().toISOString()}`,
+    '',
+    `Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}. ` +
+      'Everything in one workerd process (channel, relays, the worker that proxies each stream, the driver) and the clients in Node, on this machine.',
+  ];
+  console.log([...header, '', report(results, project(results)), ''].join('\n'));
+} catch (err) {
+  console.error('bench:scale failed:', err?.stack ?? err);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}

@@ -1,0 +1,104 @@
+// What bench:scale measures on one simulated environment: the delivery of changes to every open stream and
+// the CPU the serving process spent on them.
+import { cpuMs } from './cpu.mjs';
+
+export const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN;
+};
+export const median = (xs) => pct(xs, 50);
+
+/**
+ * `count` changes, `gapMs` apart: for each, the delay from just before its PATCH to its event at every stream,
+ * and the serving process's CPU from the PATCH until the last stream had it (so the write's own cost is in it:
+ * `baselineCpuMs`, measured with no streams, is taken off).
+ */
+export async function deliveries(env, clients, { count = 5, gapMs = 600, baselineCpuMs = 0 } = {}) {
+  const delays = [];
+  const cpu = [];
+  const patch = [];
+  let missed = 0;
+  for (let i = 0; i < count; i++) {
+    const c0 = cpuMs(env.pids);
+    const { version, t0, patchMs } = await env.change();
+    const have = await clients.waitFor(version);
+    cpu.push(cpuMs(env.pids) - c0 - baselineCpuMs);
+    missed += clients.clients.length - have;
+    delays.push(...clients.delays(version, t0));
+    patch.push(patchMs);
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  return { streams: clients.clients.length, events: count, p50: pct(delays, 50), p99: pct(delays, 99), max: pct(delays, 100), cpuMsPerEvent: median(cpu), patchMs: median(patch), missed };
+}
+
+/**
+ * The same for the streams the driver's Holder keeps on relays directly (its clocks are the epoch's: the
+ * delay runs from just before the PATCH to each stream's read of the event).
+ */
+export async function heldDeliveries(env, { count = 5, gapMs = 600, baselineCpuMs = 0 } = {}) {
+  const delays = [];
+  const cpu = [];
+  const patch = [];
+  let missed = 0;
+  let streams = 0;
+  for (let i = 0; i < count; i++) {
+    const c0 = cpuMs(env.pids);
+    const wall0 = Date.now();
+    const { version, patchMs } = await env.change();
+    patch.push(patchMs);
+    let seen;
+    for (let tries = 0; tries < 3000; tries++) {
+      seen = await env.drive('/seen', { version });
+      if (seen.have === seen.of) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    cpu.push(cpuMs(env.pids) - c0 - baselineCpuMs);
+    missed += seen.of - seen.have;
+    streams = seen.of;
+    delays.push(...seen.times.map((t) => t - wall0));
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  return { streams, events: count, p50: pct(delays, 50), p99: pct(delays, 99), max: pct(delays, 100), cpuMsPerEvent: median(cpu), patchMs: median(patch), missed };
+}
+
+/** CPU (ms) per call of the driver's `path` (made `n` at a time, `rounds` times): an upper bound of one such call to the channel. */
+export async function callCpu(env, path, n, rounds = 10) {
+  const c0 = cpuMs(env.pids);
+  for (let i = 0; i < rounds; i++) await env.drive(path, { n });
+  return (cpuMs(env.pids) - c0) / (n * rounds);
+}
+
+/** The serving process's CPU for `count` changes with no stream open: the write path alone. */
+export async function writeCpu(env, count = 5) {
+  const cpu = [];
+  for (let i = 0; i < count; i++) {
+    const c0 = cpuMs(env.pids);
+    await env.change();
+    cpu.push(cpuMs(env.pids) - c0);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return median(cpu);
+}
+
+/** Plays `locations` edge locations for `seconds`: each reads the channel's head once a second. */
+export function locationsLoad(env, locations) {
+  let reads = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const next = Date.now() + 1000;
+      await env.drive('/heads', { n: locations });
+      reads += locations;
+      await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+    }
+  })();
+  return {
+    get reads() {
+      return reads;
+    },
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
