@@ -3,9 +3,10 @@
 // streams fanned out over relays, and the projection for docs/scale.md's large customer.
 //
 //   npm run bench:scale
-//   env: BENCH_STREAMS (10000: streams of the whole-environment run), BENCH_RELAY_SIZES (500,1000,2000,4000,8000:
+//   env: BENCH_STREAMS (9000: streams of the whole-environment run; this machine's most, as workerd holds two file
+//        descriptors per connection and a process may open 20,000), BENCH_RELAY_SIZES (500,1000,2000,4000,8000:
 //        streams held by one relay), BENCH_RELAYS (134: relays one change is sent to), BENCH_SECONDS (30),
-//        BENCH_LOCATIONS (330), BENCH_KEEP (keep the temp dir)
+//        BENCH_LOCATIONS (330), BENCH_LARGEST (20000 flags in the write-path run; 0 skips it), BENCH_KEEP (keep the temp dir)
 //
 // Phases, each on a fresh Miniflare (one workerd process: channel, relays, worker and the driver share it):
 //   relay        one relay holding 250 … 8,000 streams, opened on it directly by a Durable Object of the driver
@@ -15,13 +16,15 @@
 //   environment  wrangler.toml's caps, BENCH_STREAMS streams over the relays they need, BENCH_LOCATIONS head reads
 //                a second and a change every 600 ms (100 a minute) for BENCH_SECONDS: delivery p50/p99, CPU of the
 //                idle and the busy process, how fast streams open, memory per stream
+//   largest      a change in an environment of BENCH_LARGEST flags: the write path's time and CPU (D1 included)
 //   engine       the engine alone in Node: heap and CPU of the 20,000-flag environment (scripts/bench/scale/engine-limits.mjs)
 // Then the projection for the model (scripts/bench/scale/projection.mjs; method in docs/scale.md).
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { bundleWorker, removeDir, requireNode22, root, tempDir } from './bench/http/miniflare.mjs';
+import { bundleWorker, callOk, removeDir, requireNode22, root, tempDir } from './bench/http/miniflare.mjs';
+import { generateFlagd } from './bench/http/workload.mjs';
 import { StreamClients } from './bench/scale/clients.mjs';
 import { cpuMs, rssMiB } from './bench/scale/cpu.mjs';
 import { callCpu, deliveries, heldDeliveries, locationsLoad, writeCpu } from './bench/scale/measure.mjs';
@@ -30,11 +33,12 @@ import { startEnvironment, statePath } from './bench/scale/setup.mjs';
 
 requireNode22();
 const num = (name, dflt) => (process.env[name] ? Number(process.env[name]) : dflt);
-const STREAMS = num('BENCH_STREAMS', 10_000);
+const STREAMS = num('BENCH_STREAMS', 9_000);
 const RELAY_SIZES = (process.env.BENCH_RELAY_SIZES ?? '500,1000,2000,4000,8000').split(',').map(Number);
 const RELAYS = num('BENCH_RELAYS', 134);
 const SECONDS = num('BENCH_SECONDS', 30);
 const LOCATIONS = num('BENCH_LOCATIONS', 330);
+const LARGEST = num('BENCH_LARGEST', 20_000);
 const log = (...a) => console.error('bench:scale:', ...a);
 const work = tempDir('curtain-bench-scale-');
 const cleanups = [];
@@ -58,7 +62,7 @@ async function phase(name, vars) {
 
 log('bundling the worker (wrangler deploy --dry-run)…');
 const scriptPath = bundleWorker(join(work, 'bundle'));
-const results = { relay: [], fanOut: null, environment: null, channel: null, engine: null };
+const results = { relay: [], fanOut: null, environment: null, channel: null, largest: null, engine: null };
 try {
   // 1. One relay, by size: streams held by the driver on the relay directly.
   {
@@ -79,7 +83,7 @@ try {
       const openCpuMs = cpuMs(env.pids) - c0;
       const rss = rssMiB(env.pids);
       await heldDeliveries(env, { count: 1, baselineCpuMs }); // warm
-      const row = await heldDeliveries(env, { count: 5, baselineCpuMs });
+      const row = await heldDeliveries(env, { count: 8, baselineCpuMs });
       results.relay.push({ ...row, opensPerS: ((size - (results.relay.at(-1)?.streams ?? 0)) / openMs) * 1000, openCpuUs: (openCpuMs / (size - (results.relay.at(-1)?.streams ?? 0))) * 1000, rssKiBPerStream: ((rss - rss0) / held) * 1024 });
       log(`relay: ${held} streams: p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, ${row.cpuMsPerEvent.toFixed(0)} ms CPU per event, ${results.relay.at(-1).rssKiBPerStream.toFixed(1)} KiB per stream`);
     }
@@ -101,7 +105,7 @@ try {
     const got = await env.drive('/hold', { key: env.keyId, relays: relays.join(','), n: 1 });
     const { held } = await env.drive('/relays');
     await heldDeliveries(env, { count: 1, baselineCpuMs });
-    const row = await heldDeliveries(env, { count: 5, baselineCpuMs });
+    const row = await heldDeliveries(env, { count: 10, baselineCpuMs });
     results.fanOut = { ...row, relays: held.length, failed: got.failed };
     log(`fan-out: ${held.length} relays: p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, ${row.cpuMsPerEvent.toFixed(0)} ms CPU per event`);
     await stop();
@@ -148,7 +152,27 @@ try {
     await stop();
   }
 
-  // 4. The engine and the largest environment, in Node.
+  // 4. The largest environment's write path: a change among 20,000 flags (validated against all of them, committed,
+  //    its snapshot rebuilt from D1 and published in chunks).
+  if (LARGEST) {
+    const { env, stop } = await phase('largest', {});
+    const t0 = Date.now();
+    await callOk(env.url, 'PUT', '/api/v1/projects/default/environments/development/flagd', { token: env.adminToken, body: generateFlagd({ nFlags: LARGEST }) });
+    const importMs = Date.now() - t0;
+    const patches = [];
+    for (let i = 0; i < 5; i++) {
+      const c0 = cpuMs(env.pids);
+      const w0 = performance.now();
+      await callOk(env.url, 'PATCH', '/api/v1/projects/default/environments/development/flags/flag-100', { token: env.adminToken, body: { state: i % 2 ? 'ENABLED' : 'DISABLED' } });
+      patches.push({ ms: performance.now() - w0, cpuMs: cpuMs(env.pids) - c0 });
+    }
+    const mid = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    results.largest = { flags: LARGEST, importMs, patchMs: mid(patches.map((p) => p.ms)), patchCpuMs: mid(patches.map((p) => p.cpuMs)) };
+    log(`largest: ${LARGEST} flags imported in ${(importMs / 1000).toFixed(1)} s; a change takes ${results.largest.patchMs.toFixed(0)} ms (${results.largest.patchCpuMs.toFixed(0)} ms of CPU)`);
+    await stop();
+  }
+
+  // 5. The engine and the largest environment, in Node.
   {
     const bundle = join(work, 'engine.mjs');
     await build({ entryPoints: [join(root, 'worker/src/engine/index.ts')], bundle: true, format: 'esm', minify: true, platform: 'neutral', target: 'es2022', outfile: bundle, logLevel: 'error' });

@@ -1,11 +1,11 @@
 // Change-stream clients for bench:scale: opened a few at a time (as a reconnect storm would arrive), each
 // recording when every refetchEvaluation event reached it; a refused stream (503: no relay had room at once,
-// 429: a cap) is tried again shortly, as the bench wants every stream open.
+// 429: a cap) or a connection that failed is tried again shortly, as the bench wants every stream open.
 import { request } from 'node:http';
 
 export class StreamClients {
   clients = [];
-  refused = { 429: 0, 503: 0, other: 0 };
+  refused = { 429: 0, 503: 0, other: 0, errors: 0 };
   #open = new Set();
 
   constructor(url) {
@@ -28,9 +28,9 @@ export class StreamClients {
 
   async #openOne() {
     for (let attempt = 0; ; attempt++) {
-      const status = await this.#connect();
+      const status = await this.#connect().catch(() => 'error');
       if (status === 200) return;
-      this.refused[status === 429 || status === 503 ? status : 'other']++;
+      this.refused[status === 'error' ? 'errors' : status === 429 || status === 503 ? status : 'other']++;
       if (attempt > 50) throw new Error(`a stream was refused ${attempt} times (last ${status})`);
       await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
     }

@@ -11,7 +11,8 @@ const ENV_PATH = '/api/v1/projects/default/environments/development';
 export async function startEnvironment({ scriptPath, stateDir, vars = {} }) {
   const before = new Set(childPids());
   const adminToken = randomToken();
-  const worker = await curtainWorker({ scriptPath, adminToken });
+  // streams connect to the worker's own socket: through Miniflare's entry worker each would hold two descriptors
+  const worker = await curtainWorker({ scriptPath, adminToken, extra: { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] } });
   worker.bindings = { ...worker.bindings, ...vars };
   const { mf, url } = await startMiniflare({ workers: [worker, driverWorker()] }, { persistTo: stateDir });
   const pids = childPids().filter((p) => !before.has(p));
@@ -20,7 +21,8 @@ export async function startEnvironment({ scriptPath, stateDir, vars = {} }) {
   const driverUrl = (await mf.unsafeGetDirectURL('scale-driver')).toString().replace(/\/$/, '');
   await callOk(url, 'POST', '/api/v1/projects/default/flags', { token: adminToken, body: { key: 'scale-flag' } });
   const bulk = await callOk(url, 'POST', '/ofrep/v1/evaluate/flags', { token: sdkKey, body: { context: {} } });
-  const streamUrl = url + bulk.eventStreams[0].endpoint.requestUri;
+  const direct = (await mf.unsafeGetDirectURL('curtain')).toString().replace(/\/$/, '');
+  const streamUrl = direct + bulk.eventStreams[0].endpoint.requestUri;
   const environmentId = new URL(streamUrl).searchParams.get('environment');
   let edits = 0;
   return {
