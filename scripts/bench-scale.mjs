@@ -3,19 +3,21 @@
 // streams fanned out over relays, and the projection for docs/scale.md's large customer.
 //
 //   npm run bench:scale
-//   env: BENCH_STREAMS (9000: streams of the whole-environment run; this machine's most, as workerd holds two file
-//        descriptors per connection and a process may open 20,000), BENCH_RELAY_SIZES (500,1000,2000,4000,8000:
+//   env: BENCH_STREAMS (2000,9000: streams of the whole-environment runs; 9,000 is the most this machine holds, as
+//        workerd holds two file descriptors per connection and a process may open 20,000), BENCH_RELAY_SIZES (500,1000,2000,4000,8000:
 //        streams held by one relay), BENCH_RELAYS (134: relays one change is sent to), BENCH_SECONDS (30),
-//        BENCH_LOCATIONS (330), BENCH_LARGEST (20000 flags in the write-path run; 0 skips it), BENCH_KEEP (keep the temp dir)
+//        BENCH_LOCATIONS (330), BENCH_PHASES (relay,fan-out,environment,largest,engine: the projection needs the first
+//        three and engine), BENCH_LARGEST (20000 flags in the write-path run; 0 skips it), BENCH_KEEP (keep the temp dir)
 //
 // Phases, each on a fresh Miniflare (one workerd process: channel, relays, worker and the driver share it):
 //   relay        one relay holding 250 … 8,000 streams, opened on it directly by a Durable Object of the driver
 //                (scripts/bench/scale/driver.mjs: no sockets, no proxying worker): the time from a change's PATCH
 //                to its event on every stream, the CPU per event and the memory per stream, by size
 //   fan-out      BENCH_RELAYS relays of one stream each, held the same way: what the channel pays to tell them
-//   environment  wrangler.toml's caps, BENCH_STREAMS streams over the relays they need, BENCH_LOCATIONS head reads
-//                a second and a change every 600 ms (100 a minute) for BENCH_SECONDS: delivery p50/p99, CPU of the
-//                idle and the busy process, how fast streams open, memory per stream
+//   environment  wrangler.toml's caps, BENCH_STREAMS streams over the relays they need and over sockets (each
+//                proxied by the worker, as at the edge), BENCH_LOCATIONS head reads a second and a change every 600 ms
+//                (100 a minute) for BENCH_SECONDS: delivery p50/p99, CPU of the idle and the busy process and of the
+//                clients, how fast streams open, memory per stream
 //   largest      a change in an environment of BENCH_LARGEST flags: the write path's time and CPU (D1 included)
 //   engine       the engine alone in Node: heap and CPU of the 20,000-flag environment (scripts/bench/scale/engine-limits.mjs)
 // Then the projection for the model (scripts/bench/scale/projection.mjs; method in docs/scale.md).
@@ -27,18 +29,19 @@ import { bundleWorker, callOk, removeDir, requireNode22, root, tempDir } from '.
 import { generateFlagd } from './bench/http/workload.mjs';
 import { StreamClients } from './bench/scale/clients.mjs';
 import { cpuMs, rssMiB } from './bench/scale/cpu.mjs';
-import { callCpu, deliveries, heldDeliveries, locationsLoad, writeCpu } from './bench/scale/measure.mjs';
+import { callCpu, heldDeliveries, locationsLoad, steadyChanges, writeCpu } from './bench/scale/measure.mjs';
 import { project, report } from './bench/scale/projection.mjs';
 import { startEnvironment, statePath } from './bench/scale/setup.mjs';
 
 requireNode22();
 const num = (name, dflt) => (process.env[name] ? Number(process.env[name]) : dflt);
-const STREAMS = num('BENCH_STREAMS', 9_000);
+const STREAMS = (process.env.BENCH_STREAMS ?? '2000,9000').split(',').map(Number);
 const RELAY_SIZES = (process.env.BENCH_RELAY_SIZES ?? '500,1000,2000,4000,8000').split(',').map(Number);
 const RELAYS = num('BENCH_RELAYS', 134);
 const SECONDS = num('BENCH_SECONDS', 30);
 const LOCATIONS = num('BENCH_LOCATIONS', 330);
 const LARGEST = num('BENCH_LARGEST', 20_000);
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'relay,fan-out,environment,largest,engine').split(','));
 const log = (...a) => console.error('bench:scale:', ...a);
 const work = tempDir('curtain-bench-scale-');
 const cleanups = [];
@@ -65,7 +68,7 @@ const scriptPath = bundleWorker(join(work, 'bundle'));
 const results = { relay: [], fanOut: null, environment: null, channel: null, largest: null, engine: null };
 try {
   // 1. One relay, by size: streams held by the driver on the relay directly.
-  {
+  if (PHASES.has('relay')) {
     const { env, stop } = await phase('relay', { STREAMS_PER_ENVIRONMENT: BIG, STREAMS_PER_KEY: BIG, STREAMS_PER_RELAY: BIG });
     const baselineCpuMs = await writeCpu(env);
     results.writeCpuMs = baselineCpuMs;
@@ -98,7 +101,7 @@ try {
   }
 
   // 2. The channel's fan-out: RELAYS relays of one stream each.
-  {
+  if (PHASES.has('fan-out')) {
     const { env, stop } = await phase('fanout', { STREAMS_PER_ENVIRONMENT: BIG, STREAMS_PER_KEY: BIG, STREAMS_PER_RELAY: BIG });
     const baselineCpuMs = await writeCpu(env);
     const relays = Array.from({ length: RELAYS }, (_, i) => `${env.environmentId}:bench:${i}`);
@@ -112,49 +115,48 @@ try {
   }
 
   // 3. The environment as configured, under the locations' reads and 100 changes a minute.
-  {
+  if (PHASES.has('environment')) {
     const { env, clients, stop } = await phase('environment', {});
-    const baselineCpuMs = await writeCpu(env);
     results.channel = { headCpuMs: await callCpu(env, '/heads', LOCATIONS), reportCpuMs: await callCpu(env, '/applied', LOCATIONS) };
     log(`channel: ${(results.channel.headCpuMs * 1000).toFixed(0)} µs of CPU per head read, ${(results.channel.reportCpuMs * 1000).toFixed(0)} µs per applied report (caller's part included)`);
-    const rss0 = rssMiB(env.pids);
-    let c0 = cpuMs(env.pids);
-    const openMs = await clients.open(STREAMS, 64);
-    const openCpuMs = cpuMs(env.pids) - c0;
-    const rss1 = rssMiB(env.pids);
-    const { held, channel } = await env.drive('/relays');
-    log(`environment: ${clients.clients.length} streams opened in ${(openMs / 1000).toFixed(1)} s over ${held.filter(Boolean).length} relays (${held.filter(Boolean).join(', ')}); the channel counts ${channel}`);
     const load = locationsLoad(env, LOCATIONS);
-    await new Promise((r) => setTimeout(r, 2000));
-    c0 = cpuMs(env.pids);
-    const idleStart = Date.now();
-    await new Promise((r) => setTimeout(r, 10_000));
-    const idleCpuPerS = (cpuMs(env.pids) - c0) / ((Date.now() - idleStart) / 1000);
-    c0 = cpuMs(env.pids);
-    const busyStart = Date.now();
-    const row = await deliveries(env, clients, { count: Math.round((SECONDS * 1000) / 600), gapMs: 0, baselineCpuMs });
-    const busyCpuPerS = (cpuMs(env.pids) - c0) / ((Date.now() - busyStart) / 1000);
+    results.environment = [];
+    for (const size of STREAMS) {
+      const rss0 = rssMiB(env.pids);
+      let c0 = cpuMs(env.pids);
+      const before = clients.clients.length;
+      const openMs = await clients.open(size - before, 64);
+      const openCpuMs = cpuMs(env.pids) - c0;
+      const rss1 = rssMiB(env.pids);
+      const { held, channel } = await env.drive('/relays');
+      log(`environment: ${clients.clients.length} streams over ${held.length} relays (${held.join(', ')}); the channel counts ${channel}`);
+      await new Promise((r) => setTimeout(r, 2000));
+      c0 = cpuMs(env.pids);
+      const idleStart = Date.now();
+      await new Promise((r) => setTimeout(r, 10_000));
+      const idleCpuPerS = (cpuMs(env.pids) - c0) / ((Date.now() - idleStart) / 1000);
+      const row = await steadyChanges(env, clients, { seconds: SECONDS, everyMs: 600 });
+      results.environment.push({
+        ...row,
+        relays: held.length,
+        held,
+        opensPerS: ((size - before) / openMs) * 1000,
+        openCpuUsPerStream: (openCpuMs / (size - before)) * 1000,
+        refused: { ...clients.refused },
+        rssMiBPerKStream: ((rss1 - rss0) / (size - before)) * 1000,
+        idleCpuPerS,
+        busyCpuPerS: row.serverCpuPerS,
+        locations: LOCATIONS,
+      });
+      log(`environment: p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms over ${row.events} changes; workerd CPU ${idleCpuPerS.toFixed(0)} ms/s idle, ${row.serverCpuPerS.toFixed(0)} ms/s with changes; the clients ${row.clientCpuPerS.toFixed(0)} ms/s`);
+    }
     await load.stop();
-    results.environment = {
-      ...row,
-      relays: held.filter(Boolean).length,
-      held: held.filter(Boolean),
-      openMs,
-      opensPerS: (clients.clients.length / openMs) * 1000,
-      openCpuUsPerStream: (openCpuMs / clients.clients.length) * 1000,
-      refused: clients.refused,
-      rssMiBPerKStream: ((rss1 - rss0) / clients.clients.length) * 1000,
-      idleCpuPerS,
-      busyCpuPerS,
-      locations: LOCATIONS,
-    };
-    log(`environment: p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms over ${row.events} changes; CPU ${idleCpuPerS.toFixed(0)} ms/s idle, ${busyCpuPerS.toFixed(0)} ms/s with changes`);
     await stop();
   }
 
   // 4. The largest environment's write path: a change among 20,000 flags (validated against all of them, committed,
   //    its snapshot rebuilt from D1 and published in chunks).
-  if (LARGEST) {
+  if (LARGEST && PHASES.has('largest')) {
     const { env, stop } = await phase('largest', {});
     const t0 = Date.now();
     await callOk(env.url, 'PUT', '/api/v1/projects/default/environments/development/flagd', { token: env.adminToken, body: generateFlagd({ nFlags: LARGEST }) });
@@ -173,7 +175,7 @@ try {
   }
 
   // 5. The engine and the largest environment, in Node.
-  {
+  if (PHASES.has('engine')) {
     const bundle = join(work, 'engine.mjs');
     await build({ entryPoints: [join(root, 'worker/src/engine/index.ts')], bundle: true, format: 'esm', minify: true, platform: 'neutral', target: 'es2022', outfile: bundle, logLevel: 'error' });
     const r = spawnSync(process.execPath, ['--expose-gc', join(root, 'scripts/bench/scale/engine-limits.mjs'), bundle, '20000'], { encoding: 'utf8' });
@@ -187,7 +189,8 @@ try {
     `Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}. ` +
       'Everything in one workerd process (channel, relays, the worker that proxies each stream, the driver) and the clients in Node, on this machine.',
   ];
-  console.log([...header, '', report(results, project(results)), ''].join('\n'));
+  const complete = results.relay.length && results.fanOut && results.channel;
+  console.log([...header, '', report(results, complete ? project(results) : null), ''].join('\n'));
 } catch (err) {
   console.error('bench:scale failed:', err?.stack ?? err);
   process.exitCode = 1;

@@ -11,31 +11,10 @@ export const median = (xs) => pct(xs, 50);
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
- * `count` changes, `gapMs` apart: for each, the delay from just before its PATCH to its event at every stream,
- * and the serving process's CPU from the PATCH until the last stream had it (so the write's own cost is in it:
- * `baselineCpuMs`, measured with no streams, is taken off).
- */
-export async function deliveries(env, clients, { count = 5, gapMs = 600, baselineCpuMs = 0 } = {}) {
-  const delays = [];
-  const cpu = [];
-  const patch = [];
-  let missed = 0;
-  for (let i = 0; i < count; i++) {
-    const c0 = cpuMs(env.pids);
-    const { version, t0, patchMs } = await env.change();
-    const have = await clients.waitFor(version);
-    cpu.push(cpuMs(env.pids) - c0 - baselineCpuMs);
-    missed += clients.clients.length - have;
-    delays.push(...clients.delays(version, t0));
-    patch.push(patchMs);
-    await new Promise((r) => setTimeout(r, gapMs));
-  }
-  return { streams: clients.clients.length, events: count, p50: pct(delays, 50), p99: pct(delays, 99), max: pct(delays, 100), cpuMsPerEvent: mean(cpu), patchMs: median(patch), missed };
-}
-
-/**
- * The same for the streams the driver's Holder keeps on relays directly (its clocks are the epoch's: the
- * delay runs from just before the PATCH to each stream's read of the event).
+ * `count` changes, `gapMs` apart, to the streams the driver's Holder keeps on relays directly: for each, the delay
+ * from just before its PATCH to each stream's read of its event (the Holder's clock is the epoch's), and the
+ * serving process's CPU from the PATCH until the last stream had it (the write's own, `baselineCpuMs` measured
+ * with no streams, taken off).
  */
 export async function heldDeliveries(env, { count = 5, gapMs = 600, baselineCpuMs = 0 } = {}) {
   const delays = [];
@@ -80,6 +59,30 @@ export async function writeCpu(env, count = 10) {
     await new Promise((r) => setTimeout(r, 200));
   }
   return mean(cpu);
+}
+
+/**
+ * Changes at a steady rhythm, one every `everyMs` (or as soon as the previous write returns, when it took longer),
+ * for `seconds`, not waiting for deliveries; then the delay of each change to each stream, and the CPU a second
+ * of the serving process and of this one (the clients).
+ */
+export async function steadyChanges(env, clients, { seconds, everyMs }) {
+  const changes = [];
+  const c0 = cpuMs(env.pids);
+  const n0 = process.cpuUsage();
+  const start = Date.now();
+  for (let next = start; Date.now() - start < seconds * 1000; next += everyMs) {
+    await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+    changes.push(await env.change());
+  }
+  const runS = (Date.now() - start) / 1000;
+  const serverCpuPerS = (cpuMs(env.pids) - c0) / runS;
+  const n1 = process.cpuUsage(n0);
+  const clientCpuPerS = (n1.user + n1.system) / 1000 / runS;
+  await clients.waitFor(changes.at(-1).version, 60_000);
+  const delays = changes.flatMap((c) => clients.delays(c.version, c.t0));
+  const missed = changes.length * clients.clients.length - delays.length;
+  return { streams: clients.clients.length, events: changes.length, p50: pct(delays, 50), p99: pct(delays, 99), max: pct(delays, 100), missed, patchMs: median(changes.map((c) => c.patchMs)), serverCpuPerS, clientCpuPerS };
 }
 
 /** Plays `locations` edge locations for `seconds`: each reads the channel's head once a second. */

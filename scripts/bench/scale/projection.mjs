@@ -67,57 +67,71 @@ export function project(r) {
 export function report(r, p) {
   const e = r.environment;
   const g = r.engine;
-  return [
-    '### One relay, by size (streams opened on it directly: no sockets; the reading end shares the process)',
-    '',
-    '| streams | p50 ms | p99 ms | max ms | CPU per event ms | CPU per stream µs | memory per stream KiB | opens/s |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.relay.map((x) => `| ${x.streams} | ${f0(x.p50)} | ${f0(x.p99)} | ${f0(x.max)} | ${f0(x.cpuMsPerEvent)} | ${f0((x.cpuMsPerEvent / x.streams) * 1000)} | ${f1(x.rssKiBPerStream)} | ${f0(x.opensPerS)} |`),
-    '',
-    `A stream's JavaScript objects alone (writer and reader in one object, no pipe between objects): ${f1(r.streamJsKiB)} KiB.`,
-    `Delays run from just before the change's PATCH (a write alone: ${f0(r.relay[0]?.patchMs)} ms, ${f0(r.writeCpuMs)} ms of CPU, taken off the CPU per event).`,
-    '',
-    `### The channel's fan-out: ${r.fanOut.relays} relays of one stream each`,
-    '',
-    `p50 ${f0(r.fanOut.p50)} ms, p99 ${f0(r.fanOut.p99)} ms (PATCH ${f0(r.fanOut.patchMs)} ms); CPU per change beyond the write: ${f0(r.fanOut.cpuMsPerEvent)} ms.`,
-    `Channel: ${f0(r.channel.headCpuMs * 1000)} µs of CPU per head read, ${f0(r.channel.reportCpuMs * 1000)} µs per applied report (the calling worker's part included).`,
-    '',
-    `### The environment over sockets: ${e.streams} streams, wrangler.toml's caps, ${e.locations} head reads a second, a change every 600 ms`,
-    '',
-    `| relays (streams each) | p50 ms | p99 ms | max ms | missed | CPU idle ms/s | CPU with changes ms/s | opens/s | open CPU µs | memory per stream KiB |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${e.relays} (${e.held.join(', ')}) | ${f0(e.p50)} | ${f0(e.p99)} | ${f0(e.max)} | ${e.missed} | ${f0(e.idleCpuPerS)} | ${f0(e.busyCpuPerS)} | ${f0(e.opensPerS)} | ${f0(e.openCpuUsPerStream)} | ${f1(e.rssMiBPerKStream * 1.024)} |`,
-    '',
-    `Here every stream crosses a socket, the worker that proxies it and the relay, and ${e.events} changes were delivered to each (PATCH p50 ${f0(e.patchMs)} ms).`,
-    '',
-    ...(r.largest
-      ? [
-          `### A change in an environment of ${r.largest.flags.toLocaleString('en')} flags`,
-          '',
-          `Imported in ${f1(r.largest.importMs / 1000)} s (one PUT …/flagd). A PATCH of one flag, validated against all of them, committed, its snapshot rebuilt ` +
-            `from D1 and published: ${f0(r.largest.patchMs)} ms, ${f0(r.largest.patchCpuMs)} ms of workerd CPU (D1 is local SQLite in the same process).`,
-          '',
-        ]
-      : []),
-    '### The largest environment in one isolate (Node, the same V8), 20,000 flags',
-    '',
-    `Snapshot ${f1(g.textBytes / 2 ** 20)} MiB of text; parsed and compiled (rules compiled lazily): ${f0(g.coldParseCompileMs)} ms of CPU and ${f1(g.lazyMiB)} MiB of heap; ` +
-      `after every flag's rule has been compiled (a bulk evaluation): ${f1(g.compiledMiB)} MiB. First bulk evaluation ${f0(g.firstBulkMs)} ms, then ${f0(g.bulkMs)} ms; one flag ${f1(g.singleUs)} µs.`,
-    '',
-    `### Projection for the model (${MODEL.streams.toLocaleString('en')} streams, ${MODEL.locations} locations, ${MODEL.changesPerMinute} changes a minute)`,
-    '',
-    '| | projected | limit |',
-    '|---|---:|---:|',
-    `| relays (STREAMS_PER_RELAY ${p.cap}, about 3/4 full) | ${p.relays} | — |`,
-    `| event to every stream: the channel tells ${p.relays} relays (${f0(p.fanOutMs)} ms of CPU) + ${NETWORK_MS.toRelay} ms + a relay writes ${p.cap} streams (${f0(p.relayEventMs)} ms of CPU) + ${NETWORK_MS.toClient} ms | ${f0(p.p99)} ms | 1,000 ms (p99) |`,
-    `| one relay's CPU (events and keep-alives) | ${f1(p.relayCpuPct)} % of a thread | 100 % |`,
-    `| one relay's JavaScript objects (its streams' both ends, in one object: an upper bound of its heap) | ${f0(p.relayJsMiB)} MiB | 128 MB |`,
-    `| the process's growth for one relay's streams, both ends and the pipes between objects | ${f0(p.relayMemMiB)} MiB | — |`,
-    `| a relay's ${p.cap} clients reconnecting (a restart), at the opens per second one relay took here | ${f1(p.stormS)} s | their retry: 1–5 s |`,
-    `| calls to the channel a second (heads ${f0(p.channelCalls.heads)}, snapshot bodies ${f0(p.channelCalls.bodies)}, applied reports ${f0(p.channelCalls.reports)}, relays' admissions and reports ${f0(p.channelCalls.admissions)}; it makes ${f0(p.channelCalls.deliveries)} deliveries) | ${f0(p.channelCallsPerS - p.channelCalls.deliveries)} | 1,000 (soft) |`,
-    `| the channel's CPU for heads, reports and deliveries | ${f1(p.channelCpuPct)} % of a thread | 100 % |`,
-    '',
-    `Assumed: ${MODEL.isolatesPerLocation} isolates per location serve the environment; a browser's stream lasts ${MODEL.streamMinutes} minutes on average; the network times above.`,
-    'These figures come from a shared 2-core machine with everything in one workerd process: they are upper bounds on time and lower bounds on capacity.',
-  ].join('\n');
+  const out = [];
+  if (r.relay.length)
+    out.push(
+      '### One relay, by size (streams opened on it directly: no sockets; the reading end shares the process)',
+      '',
+      '| streams | p50 ms | p99 ms | max ms | CPU per event ms | CPU per stream µs | memory per stream KiB | opens/s |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...r.relay.map((x) => `| ${x.streams} | ${f0(x.p50)} | ${f0(x.p99)} | ${f0(x.max)} | ${f0(x.cpuMsPerEvent)} | ${f0((x.cpuMsPerEvent / x.streams) * 1000)} | ${f1(x.rssKiBPerStream)} | ${f0(x.opensPerS)} |`),
+      '',
+      `A stream's JavaScript objects alone (writer and reader in one object, no pipe between objects): ${f1(r.streamJsKiB)} KiB.`,
+      `Delays run from just before the change's PATCH (a write alone: ${f0(r.relay[0]?.patchMs)} ms, ${f0(r.writeCpuMs)} ms of CPU, taken off the CPU per event).`,
+      '',
+    );
+  if (r.fanOut)
+    out.push(
+      `### The channel's fan-out: ${r.fanOut.relays} relays of one stream each`,
+      '',
+      `p50 ${f0(r.fanOut.p50)} ms, p99 ${f0(r.fanOut.p99)} ms (PATCH ${f0(r.fanOut.patchMs)} ms); CPU per change beyond the write: ${f0(r.fanOut.cpuMsPerEvent)} ms.`,
+      '',
+    );
+  if (r.channel) out.push(`Channel: ${f0(r.channel.headCpuMs * 1000)} µs of CPU per head read, ${f0(r.channel.reportCpuMs * 1000)} µs per applied report (the calling worker's part included).`, '');
+  if (e?.length)
+    out.push(
+      `### The environment over sockets: wrangler.toml's caps, ${e[0].locations} head reads a second, a change every 600 ms`,
+      '',
+      "| streams | relays (streams each) | p50 ms | p99 ms | max ms | missed | workerd CPU idle ms/s | with changes ms/s | the clients' CPU ms/s | opens/s | open CPU µs | memory per stream KiB |",
+      '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...e.map((x) => `| ${x.streams} | ${x.relays} (${x.held.join(', ')}) | ${f0(x.p50)} | ${f0(x.p99)} | ${f0(x.max)} | ${x.missed} | ${f0(x.idleCpuPerS)} | ${f0(x.busyCpuPerS)} | ${f0(x.clientCpuPerS)} | ${f0(x.opensPerS)} | ${f0(x.openCpuUsPerStream)} | ${f1(x.rssMiBPerKStream * 1.024)} |`),
+      '',
+      `Every stream crosses a socket, the worker that proxies it (here one process for all of them; at the edge, the client's own location) and its relay; ${e[0].events} changes each run (PATCH p50 ${f0(e[0].patchMs)} ms).`,
+      '',
+    );
+  if (r.largest)
+    out.push(
+      `### A change in an environment of ${r.largest.flags.toLocaleString('en')} flags`,
+      '',
+      `Imported in ${f1(r.largest.importMs / 1000)} s (one PUT …/flagd). A PATCH of one flag, validated against all of them, committed, its snapshot rebuilt ` +
+        `from D1 and published: ${f0(r.largest.patchMs)} ms, ${f0(r.largest.patchCpuMs)} ms of workerd CPU (D1 is local SQLite in the same process).`,
+      '',
+    );
+  if (g)
+    out.push(
+      `### The largest environment in one isolate (Node, the same V8), ${g.nFlags.toLocaleString('en')} flags`,
+      '',
+      `Snapshot ${f1(g.textBytes / 2 ** 20)} MiB of text; parsed and compiled (rules compiled lazily): ${f0(g.coldParseCompileMs)} ms of CPU and ${f1(g.lazyMiB)} MiB of heap; ` +
+        `after every flag's rule has been compiled (a bulk evaluation): ${f1(g.compiledMiB)} MiB. First bulk evaluation ${f0(g.firstBulkMs)} ms, then ${f0(g.bulkMs)} ms; one flag ${f1(g.singleUs)} µs.`,
+      '',
+    );
+  if (p)
+    out.push(
+      `### Projection for the model (${MODEL.streams.toLocaleString('en')} streams, ${MODEL.locations} locations, ${MODEL.changesPerMinute} changes a minute)`,
+      '',
+      '| | projected | limit |',
+      '|---|---:|---:|',
+      `| relays (STREAMS_PER_RELAY ${p.cap}, about 3/4 full) | ${p.relays} | — |`,
+      `| event to every stream: the channel tells ${p.relays} relays (${f0(p.fanOutMs)} ms of CPU) + ${NETWORK_MS.toRelay} ms + a relay writes ${p.cap} streams (${f0(p.relayEventMs)} ms of CPU) + ${NETWORK_MS.toClient} ms | ${f0(p.p99)} ms | 1,000 ms (p99) |`,
+      `| one relay's CPU (events and keep-alives) | ${f1(p.relayCpuPct)} % of a thread | 100 % |`,
+      `| one relay's JavaScript objects (its streams' both ends, in one object: an upper bound of its heap) | ${f0(p.relayJsMiB)} MiB | 128 MB |`,
+      `| the process's growth for one relay's streams, both ends and the pipes between objects | ${f0(p.relayMemMiB)} MiB | — |`,
+      `| a relay's ${p.cap} clients reconnecting (a restart), at the opens per second one relay took here | ${f1(p.stormS)} s | their retry: 1–5 s |`,
+      `| calls to the channel a second (heads ${f0(p.channelCalls.heads)}, snapshot bodies ${f0(p.channelCalls.bodies)}, applied reports ${f0(p.channelCalls.reports)}, relays' admissions and reports ${f0(p.channelCalls.admissions)}; it makes ${f0(p.channelCalls.deliveries)} deliveries) | ${f0(p.channelCallsPerS - p.channelCalls.deliveries)} | 1,000 (soft) |`,
+      `| the channel's CPU for heads, reports and deliveries | ${f1(p.channelCpuPct)} % of a thread | 100 % |`,
+      '',
+      `Assumed: ${MODEL.isolatesPerLocation} isolates per location serve the environment; a browser's stream lasts ${MODEL.streamMinutes} minutes on average; the network times above.`,
+    );
+  out.push('These figures come from a shared 2-core machine with everything in one workerd process: they are upper bounds on time and lower bounds on capacity.');
+  return out.join('\n');
 }
