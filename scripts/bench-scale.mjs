@@ -6,7 +6,7 @@
 //   env: BENCH_STREAMS (2000,9000: streams of the whole-environment runs; 9,000 is the most this machine holds, as
 //        workerd holds two file descriptors per connection and a process may open 20,000), BENCH_RELAY_SIZES (500,1000,2000,4000,8000:
 //        streams held by one relay), BENCH_RELAYS (134: relays one change is sent to), BENCH_SECONDS (30),
-//        BENCH_LOCATIONS (330), BENCH_PHASES (relay,fan-out,environment,largest,engine: the projection needs the first
+//        BENCH_LOCATIONS (330), BENCH_PHASES (relay,fan-out,environment,control,largest,engine: the projection needs the first
 //        three and engine), BENCH_LARGEST (20000 flags in the write-path run; 0 skips it), BENCH_KEEP (keep the temp dir)
 //
 // Phases, each on a fresh Miniflare (one workerd process: channel, relays, worker and the driver share it):
@@ -18,6 +18,8 @@
 //                proxied by the worker, as at the edge), BENCH_LOCATIONS head reads a second and a change every 600 ms
 //                (100 a minute) for BENCH_SECONDS: delivery p50/p99, CPU of the idle and the busy process and of the
 //                clients, how fast streams open, memory per stream
+//   control      the same sockets and rhythm at the largest size with no Curtain: a worker forwarding to Durable Objects
+//                that hold TransformStreams (scripts/bench/scale/control.mjs)
 //   largest      a change in an environment of BENCH_LARGEST flags: the write path's time and CPU (D1 included)
 //   engine       the engine alone in Node: heap and CPU of the 20,000-flag environment (scripts/bench/scale/engine-limits.mjs)
 // Then the projection for the model (scripts/bench/scale/projection.mjs; method in docs/scale.md).
@@ -28,6 +30,7 @@ import { build } from 'esbuild';
 import { bundleWorker, callOk, removeDir, requireNode22, root, tempDir } from './bench/http/miniflare.mjs';
 import { generateFlagd } from './bench/http/workload.mjs';
 import { StreamClients } from './bench/scale/clients.mjs';
+import { control } from './bench/scale/control.mjs';
 import { cpuMs, rssMiB } from './bench/scale/cpu.mjs';
 import { callCpu, heldDeliveries, locationsLoad, steadyChanges, writeCpu } from './bench/scale/measure.mjs';
 import { project, report } from './bench/scale/projection.mjs';
@@ -41,7 +44,7 @@ const RELAYS = num('BENCH_RELAYS', 134);
 const SECONDS = num('BENCH_SECONDS', 30);
 const LOCATIONS = num('BENCH_LOCATIONS', 330);
 const LARGEST = num('BENCH_LARGEST', 20_000);
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'relay,fan-out,environment,largest,engine').split(','));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'relay,fan-out,environment,control,largest,engine').split(','));
 const log = (...a) => console.error('bench:scale:', ...a);
 const work = tempDir('curtain-bench-scale-');
 const cleanups = [];
@@ -65,7 +68,7 @@ async function phase(name, vars) {
 
 log('bundling the worker (wrangler deploy --dry-run)…');
 const scriptPath = bundleWorker(join(work, 'bundle'));
-const results = { relay: [], fanOut: null, environment: null, channel: null, largest: null, engine: null };
+const results = { relay: [], fanOut: null, environment: null, control: null, channel: null, largest: null, engine: null };
 try {
   // 1. One relay, by size: streams held by the driver on the relay directly.
   if (PHASES.has('relay')) {
@@ -91,7 +94,7 @@ try {
       log(`relay: ${held} streams: p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, ${row.cpuMsPerEvent.toFixed(0)} ms CPU per event, ${results.relay.at(-1).rssKiBPerStream.toFixed(1)} KiB per stream`);
     }
     // the JavaScript part of a stream: writer and reader in one object, no pipe between objects
-    const local = 4000;
+    const local = 20_000;
     const r0 = rssMiB(env.pids);
     await env.drive('/local', { n: local });
     await new Promise((r) => setTimeout(r, 500));
@@ -152,6 +155,12 @@ try {
     }
     await load.stop();
     await stop();
+  }
+
+  // 3b. The control: the same sockets and rhythm with no Curtain (scripts/bench/scale/control.mjs).
+  if (PHASES.has('control')) {
+    results.control = await control({ streams: Math.max(...STREAMS), seconds: SECONDS, everyMs: 600 });
+    log(`control: ${results.control.streams} streams, no Curtain: p50 ${results.control.p50.toFixed(0)} ms, p99 ${results.control.p99.toFixed(0)} ms, ${results.control.missed} missed`);
   }
 
   // 4. The largest environment's write path: a change among 20,000 flags (validated against all of them, committed,

@@ -97,6 +97,9 @@ export function report(r, p) {
       ...e.map((x) => `| ${x.streams} | ${x.relays} (${x.held.join(', ')}) | ${f0(x.p50)} | ${f0(x.p99)} | ${f0(x.max)} | ${x.missed} | ${f0(x.idleCpuPerS)} | ${f0(x.busyCpuPerS)} | ${f0(x.clientCpuPerS)} | ${f0(x.opensPerS)} | ${f0(x.openCpuUsPerStream)} | ${f1(x.rssMiBPerKStream * 1.024)} |`),
       '',
       `Every stream crosses a socket, the worker that proxies it (here one process for all of them; at the edge, the client's own location) and its relay; ${e[0].events} changes each run (PATCH p50 ${f0(e[0].patchMs)} ms).`,
+      ...(r.control
+        ? [`The control, no Curtain (a worker forwarding to five objects holding TransformStreams), ${r.control.streams} streams, ${r.control.events} events: p50 ${f0(r.control.p50)} ms, p99 ${f0(r.control.p99)} ms, ${r.control.missed} missed.`]
+        : []),
       '',
     );
   if (r.largest)
