@@ -13,7 +13,7 @@ const shardHints = new Map<string, number>();
  * The region of a client, from the location that received its request, and the Durable Object location hint
  * that places a relay there (created near its first client). Locally (no `cf`) every client is in `any`.
  */
-export function regionOf(cf: IncomingRequestCfProperties | undefined): { region: string; hint?: DurableObjectLocationHint } {
+export function clientRegion(cf: IncomingRequestCfProperties | undefined): { region: string; hint?: DurableObjectLocationHint } {
   const continent = cf?.continent;
   const longitude = Number(cf?.longitude);
   switch (continent) {
@@ -52,7 +52,7 @@ function pick(shards: number, tried: ReadonlySet<number>): number {
  * client's (its region, its Last-Event-ID). The caller has checked who may open it.
  */
 export async function openStream(env: Bindings, environmentId: string, keyId: string | null, request: Request): Promise<Response> {
-  const { region, hint } = regionOf(request.cf as IncomingRequestCfProperties | undefined);
+  const { region, hint } = clientRegion(request.cf as IncomingRequestCfProperties | undefined);
   const slot = `${environmentId}:${region}`;
   let shards = shardHints.get(slot) ?? 1;
   const tried = new Set<number>();
