@@ -12,8 +12,9 @@ export const workerTests = (extra: Record<string, string> = {}) =>
   cloudflareTest({
     wrangler: { configPath: fileURLToPath(new URL('../wrangler.toml', import.meta.url)) },
     miniflare: {
-      // small stream caps (wrangler.toml: 5000 and 1000), so that worker/test/streams.test.ts reaches them with a few streams
-      bindings: { TEST_MIGRATIONS: migrations, CURTAIN_ADMIN_TOKEN: 'test-admin-token', EVALUATION_LIMIT_CALLS: '10', STREAMS_PER_ENVIRONMENT: '6', STREAMS_PER_KEY: '3', ...extra },
+      // small stream caps (wrangler.toml: 250,000 per environment, 200,000 per key, 2,000 per relay), so that
+      // worker/test/streams.test.ts reaches them with a few streams, spread over several relays
+      bindings: { TEST_MIGRATIONS: migrations, CURTAIN_ADMIN_TOKEN: 'test-admin-token', EVALUATION_LIMIT_CALLS: '10', STREAMS_PER_ENVIRONMENT: '6', STREAMS_PER_KEY: '3', STREAMS_PER_RELAY: '2', ...extra },
       // fewer limiter calls per period than in production (wrangler.toml), so that a test reaching a key's
       // limit makes few of them (Miniflare simulates each with a local worker call); CALLS must match
       ratelimits: { EVALUATION_LIMIT: { namespace_id: '1001', simple: { limit: 10, period: 10 } } },

@@ -1,5 +1,5 @@
-// Unit tests that run in plain Node: the pure evaluation engine, edge modules built on it alone (no workerd, no
-// bindings), the migrations on SQLite (worker/src/store/*.test.ts), and the dashboard's plain modules (the rule builder's model, the history diff).
+// Unit tests that run in plain Node: the pure evaluation engine, edge and snapshot modules built on it alone (no
+// workerd, no bindings), the migrations on SQLite (worker/src/store/*.test.ts), and the dashboard's plain modules.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -8,6 +8,6 @@ export default defineConfig({
   test: {
     name: 'unit',
     environment: 'node',
-    include: ['worker/src/engine/**/*.test.ts', 'worker/src/edge/**/*.test.ts', 'worker/src/store/**/*.test.ts', 'dashboard/src/lib/**/*.test.ts'],
+    include: ['worker/src/engine/**/*.test.ts', 'worker/src/edge/**/*.test.ts', 'worker/src/snapshot/**/*.test.ts', 'worker/src/store/**/*.test.ts', 'dashboard/src/lib/**/*.test.ts'],
   },
 });

@@ -1,4 +1,4 @@
-// The worker's entry point: the app for HTTP, the environment channel Durable Object.
+// The worker's entry point: the app for HTTP, and the Durable Objects (environment channel, release clock, stream relay).
 // OFREP evaluations, the hot path, skip the router (see docs/performance.md, bench:http).
 import { createApp } from './app';
 import type { Bindings } from './bindings';
@@ -27,3 +27,4 @@ export default {
 
 export { EnvironmentChannel } from './snapshot/channel';
 export { ReleaseClock } from './schedule/release-clock';
+export { StreamRelay } from './snapshot/relay';

@@ -5,7 +5,7 @@ import type { AppEnv } from '../context';
 import { edgeRequest, liveSnapshot } from '../edge/live-snapshots';
 import { handleEvaluate, requestTarget } from '../edge/ofrep-handler';
 import { validStreamToken } from '../edge/stream-token';
-import { channelOf } from '../snapshot/publish';
+import { openStream } from '../snapshot/stream-open';
 
 export const ofrepRoutes = new Hono<AppEnv>()
   .post('/evaluate/*', (c) => handleEvaluate(c.req.raw, requestTarget(c.req.url), c.env, c.executionCtx))
@@ -14,9 +14,6 @@ export const ofrepRoutes = new Hono<AppEnv>()
     if (!environment || !key || !token || !/^[a-z0-9]{16}$/.test(environment) || !/^[a-z0-9]{16}$/.test(key)) return c.body(null, 401);
     const live = await liveSnapshot(edgeRequest(c), environment);
     if (!live || !(await validStreamToken(live.snapshot, key, token))) return c.body(null, 401);
-    const headers = new Headers();
-    const lastEventId = c.req.header('last-event-id');
-    if (lastEventId) headers.set('last-event-id', lastEventId);
-    return channelOf(c.env, environment).fetch(new Request(`https://channel/stream?key=${key}`, { headers }));
+    return openStream(c.env, environment, key, c.req.raw);
   });
 

@@ -3,6 +3,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
 import { channelOf } from '../snapshot/publish';
+import { openStream } from '../snapshot/stream-open';
 import { getEnvironment, getProject } from '../store/projects';
 import { envParams, errorResponses, json } from './schemas';
 
@@ -46,5 +47,5 @@ export const propagationRoutes = new OpenAPIHono<AppEnv>()
   )
   .get('/projects/:project/environments/:env/events', async (c) => {
     const env = await getEnvironment(c.var.db, (await getProject(c.var.db, c.req.param('project'))).id, c.req.param('env'));
-    return channelOf(c.env, env.id).fetch(new Request('https://channel/stream'));
+    return openStream(c.env, env.id, null, c.req.raw);
   });

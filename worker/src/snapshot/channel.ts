@@ -1,10 +1,12 @@
 // EnvironmentChannel: one Durable Object per environment. It holds the newest snapshot, serves it to edge
-// locations, copies it to KV, pushes change events to open streams, and counts who has applied which version.
+// locations, copies it to KV, admits change streams and sends each change to the relays that hold them, and
+// counts who has applied which version.
 import { DurableObject } from 'cloudflare:workers';
+import { ChannelRelays } from './channel-relays';
 import { ChannelStore, type Head } from './channel-store';
 import type { Envelope } from './format';
-import { refetchEvent, StreamHub, streamCaps } from './channel-streams';
 import { copyToKv } from './kv-copy';
+import { DASHBOARD, streamCaps, type AdmitAnswer, type AdmitRequest } from './stream-protocol';
 
 export type { Head } from './channel-store';
 
@@ -41,13 +43,18 @@ const namedChunks = (envelope: Partial<Envelope>) => (Array.isArray(envelope.chu
 export class EnvironmentChannel extends DurableObject<Env> {
   private readonly store: ChannelStore;
   private readonly isolates = new Map<string, ApplyReport>();
-  private readonly streams: StreamHub;
+  private readonly relays: ChannelRelays;
+  /** the SDK key ids of the newest snapshot, and its version */
+  private activeKeys: { version: number; ids: ReadonlySet<string> } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new ChannelStore(ctx.storage);
-    this.streams = new StreamHub(streamCaps(env));
-    ctx.blockConcurrencyWhile(async () => this.store.load());
+    this.relays = new ChannelRelays(ctx.storage.sql, (name) => env.RELAYS.get(env.RELAYS.idFromName(name)), streamCaps(env));
+    ctx.blockConcurrencyWhile(async () => {
+      this.store.load();
+      this.relays.load();
+    });
   }
 
   private get head() {
@@ -69,8 +76,8 @@ export class EnvironmentChannel extends DurableObject<Env> {
     const head = { version, builtAt, publishedAt: now };
     this.store.commit(head, envelope, new Set(ids), now);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + KV_COPY_DELAY_MS);
-    this.streams.closeRevoked(parsed.sdkKeys ?? {});
-    this.streams.send(refetchEvent(version, head.publishedAt));
+    this.activeKeys = { version, ids: new Set(Object.keys(parsed.sdkKeys ?? {})) };
+    this.relays.deliver({ version, publishedAt: now }, this.activeKeys.ids);
     return { accepted: true, version };
   }
 
@@ -158,15 +165,31 @@ export class EnvironmentChannel extends DurableObject<Env> {
   }
 
   /**
-   * A server-sent-events stream of OFREP `refetchEvaluation` events for this environment. `?key=<id>`:
-   * an SDK key's stream, closed when the key is revoked; it replays the current version only to a
-   * client that reconnects with an older `Last-Event-ID`. The dashboard's stream (no key) always gets it.
-   * Past the caps (wrangler.toml: STREAMS_PER_ENVIRONMENT, STREAMS_PER_KEY): 429 with Retry-After.
+   * A relay's streams waiting to open, with its counts: what the caps allow (wrangler.toml: STREAMS_PER_ENVIRONMENT,
+   * STREAMS_PER_KEY, counted across relays), refusing keys the newest snapshot no longer holds.
    */
-  override async fetch(request: Request): Promise<Response> {
-    const keyId = new URL(request.url).searchParams.get('key');
-    const lastSeen = Number(request.headers.get('last-event-id') ?? NaN);
-    const replay = this.head && (keyId === null || lastSeen < this.head.version);
-    return this.streams.open(keyId, replay && this.head ? refetchEvent(this.head.version, this.head.publishedAt) : '');
+  async admitStreams(request: AdmitRequest): Promise<AdmitAnswer> {
+    const head = () => (this.head ? { version: this.head.version, publishedAt: this.head.publishedAt } : null);
+    return this.relays.admit(request, head, (keyId) => this.isActive(keyId));
+  }
+
+  /** Streams held across the relays: in all, or with one key. */
+  async streamCount(keyId: string | null = null): Promise<number> {
+    return this.relays.count(keyId);
+  }
+
+  /** The relays holding the environment's streams, and how many each holds. */
+  async streamRelays(): Promise<{ relay: string; streams: number }[]> {
+    return this.relays.relays();
+  }
+
+  /** Whether streams may be opened with `keyId`: a key of the newest snapshot (with none yet, the edge's word stands). */
+  private isActive(keyId: string) {
+    if (keyId === DASHBOARD || !this.head || this.store.envelope === null) return true;
+    if (this.activeKeys?.version !== this.head.version) {
+      const parsed = JSON.parse(this.store.envelope) as Partial<Envelope>;
+      this.activeKeys = { version: this.head.version, ids: new Set(Object.keys(parsed.sdkKeys ?? {})) };
+    }
+    return this.activeKeys.ids.has(keyId);
   }
 }
