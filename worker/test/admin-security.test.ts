@@ -64,6 +64,17 @@ const adminRoutes: [string, string, unknown?][] = [
   ['GET', '/api/v1/projects/default/calendar'],
   ['GET', '/api/v1/projects/default/environments/development/releases/r/feedback'],
   ['POST', '/api/v1/projects/default/environments/development/evaluate', { context: { targetingKey: 'u1' } }],
+  ['GET', '/api/v1/projects/default/flags/f/references'],
+  ['GET', '/api/v1/people'],
+  ['POST', '/api/v1/people', { email: 'a@example.com', grants: [] }],
+  ['PATCH', '/api/v1/people/aaaaaaaaaaaaaaaa', { name: 'x' }],
+  ['DELETE', '/api/v1/people/aaaaaaaaaaaaaaaa'],
+  ['GET', '/api/v1/projects/default/change-requests'],
+  ['GET', '/api/v1/projects/default/change-requests/aaaaaaaaaaaaaaaa'],
+  ['PATCH', '/api/v1/projects/default/change-requests/aaaaaaaaaaaaaaaa', { body: {} }],
+  ['POST', '/api/v1/projects/default/change-requests/aaaaaaaaaaaaaaaa/approve', {}],
+  ['POST', '/api/v1/projects/default/change-requests/aaaaaaaaaaaaaaaa/reject', {}],
+  ['POST', '/api/v1/projects/default/change-requests/aaaaaaaaaaaaaaaa/apply'],
 ];
 
 /** The route template a concrete path of the list stands for, e.g. /projects/{project}/flags/{flag}. */
@@ -117,7 +128,7 @@ describe('admin routes', () => {
   });
 
   it('accept the admin token', async () => {
-    expect((await json(call('GET', '/api/v1/me'))).body).toEqual({ token: { id: 'bootstrap', name: 'bootstrap admin token' } });
+    expect((await json(call('GET', '/api/v1/me'))).body).toEqual({ token: { id: 'bootstrap', name: 'bootstrap admin token' }, kind: 'bootstrap', email: null, grants: [{ role: 'admin', projects: null, environments: null }] });
   });
 });
 
