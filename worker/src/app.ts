@@ -10,6 +10,8 @@ import { adminTokenRoutes } from './routes/admin-tokens';
 import { auditRoutes } from './routes/audit';
 import { changeRequestRoutes } from './routes/change-requests';
 import { peopleRoutes } from './routes/people';
+import { webhookRoutes } from './routes/webhooks';
+import { pumpEvents } from './webhooks/outbox';
 import { meSchema } from './routes/grant-schemas';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { deploymentRoutes } from './routes/deployments';
@@ -64,6 +66,11 @@ export function createApp() {
     if (c.req.path === '/api/v1/openapi.json') return next();
     return requireAdmin(c, next);
   });
+  // after a write, the outbox turns its audit entries into webhook deliveries, in the background (webhooks/outbox.ts)
+  api.use('*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.res.status < 300) c.executionCtx.waitUntil(pumpEvents(c.env, c.var.db));
+  });
   // who may call what: one table for every route (auth/permissions.ts)
   api.use('*', (c, next) => (c.req.path === '/api/v1/openapi.json' ? next() : authorize(c, next)));
   // Body sizes (docs/limits.md): a whole environment as a flagd file may be large, anything else is small.
@@ -86,6 +93,7 @@ export function createApp() {
   api.route('/', adminTokenRoutes);
   api.route('/', peopleRoutes);
   api.route('/', changeRequestRoutes);
+  api.route('/', webhookRoutes);
   api.route('/', projectRoutes);
   api.route('/', flagRoutes);
   api.route('/', flagdRoutes);

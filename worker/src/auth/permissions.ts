@@ -134,7 +134,7 @@ export function grantAllows(grant: Grant, need: Permission, scope: Scope, place:
   return grant.environments === null || (place.env !== undefined && grant.environments.includes(place.env));
 }
 
-export const allows = (grants: Grant[], need: Permission, scope: Scope, place: Place) => grants.some((g) => grantAllows(g, need, scope, place));
+export const allows = (grants: Grant[], need: Permission, scope: Scope, place: Place) => need === 'any' || grants.some((g) => grantAllows(g, need, scope, place));
 
 /** Whether a caller with `grants` may bypass an environment's protection: an admin there (who could lift it anyway). */
 export const bypassesProtection = (grants: Grant[], place: Place) => allows(grants, 'admin', 'environment', place);
