@@ -7,13 +7,12 @@ import { webhookDeliveries, webhooks } from '../store/schema';
 import { payloadOf, slackMessage } from './events';
 import type { QueueMessage } from './outbox';
 import { signedHeaders } from './sign';
+import { backoffSeconds } from './events';
 
 /** Attempts before a delivery counts as failed (wrangler.toml's max_retries is the same): ~13 h with the default backoff. */
 export const MAX_ATTEMPTS = 20;
 const TIMEOUT_MS = 10_000;
 
-/** Seconds before attempt n + 1: base × 2^(n−1), at most an hour. */
-export const backoffSeconds = (attempts: number, base: number) => Math.min(3600, Math.round(base * 2 ** Math.max(0, attempts - 1)));
 
 type Outcome = { done: true } | { done: false; delaySeconds: number };
 

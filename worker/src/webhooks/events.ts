@@ -116,3 +116,6 @@ export function slackMessage(payload: ReturnType<typeof payloadOf>) {
   const flags = d.flags.length ? ` (${d.flags.slice(0, 5).join(', ')}${d.flags.length > 5 ? ', …' : ''})` : '';
   return { text: `Curtain · ${where}: ${d.actor} ${words[payload.type]}${flags} — ${d.resource} [${payload.type}]` };
 }
+
+/** Seconds before attempt n + 1 of a delivery: base × 2^(n−1), at most an hour. */
+export const backoffSeconds = (attempts: number, base: number) => Math.min(3600, Math.round(base * 2 ** Math.max(0, attempts - 1)));
