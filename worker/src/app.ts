@@ -1,12 +1,18 @@
 // Builds the Hono app used by the worker and by the tests: routes, authentication, errors, OpenAPI.
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { AppEnv } from './context';
 import { requireAdmin } from './auth/admin';
+import { authorize } from './auth/authorize';
 import { ApiError, renderError } from './errors';
 import { adminTokenRoutes } from './routes/admin-tokens';
 import { auditRoutes } from './routes/audit';
+import { changeRequestRoutes } from './routes/change-requests';
+import { peopleRoutes } from './routes/people';
+import { webhookRoutes } from './routes/webhooks';
+import { pumpEvents } from './webhooks/outbox';
+import { meSchema } from './routes/grant-schemas';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { deploymentRoutes } from './routes/deployments';
 import { evaluateRoutes } from './routes/evaluate';
@@ -64,10 +70,17 @@ export function createApp() {
     if (c.req.path === '/api/v1/openapi.json') return next();
     return requireAdmin(c, next);
   });
+  // after a write, the outbox turns its audit entries into webhook deliveries, in the background (webhooks/outbox.ts)
+  api.use('*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.res.status < 300) c.executionCtx.waitUntil(pumpEvents(c.env, c.var.db));
+  });
   // Body sizes (docs/limits.md): a whole environment as a flagd file may be large, anything else is small.
   const importLimit = bodyLimit({ maxSize: ADMIN_IMPORT_MAX_BYTES, onError: () => tooLarge(ADMIN_IMPORT_MAX_BYTES) });
   const bodyLimitOf = bodyLimit({ maxSize: ADMIN_BODY_MAX_BYTES, onError: () => tooLarge(ADMIN_BODY_MAX_BYTES) });
   api.use('*', (c, next) => (isFlagdImport(c.req.method, c.req.path) ? importLimit(c, next) : bodyLimitOf(c, next)));
+  // who may call what: one table for every route (auth/permissions.ts)
+  api.use('*', (c, next) => (c.req.path === '/api/v1/openapi.json' ? next() : authorize(c, next)));
   // Bodies are JSON: one sent as another type is refused rather than read as JSON anyway.
   api.use('*', async (c, next) => {
     const type = c.req.header('content-type');
@@ -76,9 +89,15 @@ export function createApp() {
     }
     return next();
   });
-  api.get('/me', (c) => c.json({ token: c.var.actor }));
+  api.openapi(createRoute({ method: 'get', path: '/me', security: [{ AdminToken: [] }], responses: { 200: { description: 'Who is calling, and the roles they hold', content: { 'application/json': { schema: meSchema } } } } }), (c) => {
+    const a = c.var.actor;
+    return c.json({ token: { id: a.id, name: a.name }, kind: a.kind, email: a.email ?? null, grants: a.grants }, 200);
+  });
   api.route('/', bootstrapRoutes);
   api.route('/', adminTokenRoutes);
+  api.route('/', peopleRoutes);
+  api.route('/', changeRequestRoutes);
+  api.route('/', webhookRoutes);
   api.route('/', projectRoutes);
   api.route('/', flagRoutes);
   api.route('/', flagdRoutes);

@@ -25,6 +25,8 @@ export const errorStatus = {
   RELEASE_OWNS_FLAG: 409,
   /** starting a release would take the inside variant from users who have it now (`?acknowledgeLoss=true` confirms) */
   TAKES_FEATURE_AWAY: 409,
+  /** a change request's target changed since the request was made: the body has the `diff`; review it again */
+  CHANGE_REQUEST_STALE: 409,
   /** If-Match named a version of the resource that is no longer the current one */
   PRECONDITION_FAILED: 412,
   INTERNAL: 500,

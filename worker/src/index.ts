@@ -1,7 +1,10 @@
-// The worker's entry point: the app for HTTP, and the Durable Objects (environment channel, release clock, stream relay).
+// The worker's entry point: the app for HTTP, the webhook queue's consumer, the Durable Objects (environment channel,
+// release clock, stream relay).
 // OFREP evaluations, the hot path, skip the router (see docs/performance.md, bench:http).
 import { createApp } from './app';
 import type { Bindings } from './bindings';
+import { deliverBatch } from './webhooks/deliver';
+import type { QueueMessage } from './webhooks/outbox';
 import { EVALUATE_PREFIX, evaluationFailed, handleEvaluate, requestTarget } from './edge/ofrep-handler';
 
 const app = createApp();
@@ -23,7 +26,9 @@ export default {
     }
     return app.fetch(request, env, ctx);
   },
-} satisfies ExportedHandler<Bindings>;
+  // webhook deliveries, handed over by the outbox (webhooks/outbox.ts)
+  queue: (batch, env) => deliverBatch(batch, env),
+} satisfies ExportedHandler<Bindings, QueueMessage>;
 
 export { EnvironmentChannel } from './snapshot/channel';
 export { ReleaseClock } from './schedule/release-clock';

@@ -65,6 +65,22 @@ const adminRoutes: [string, string, unknown?][] = [
   ['GET', '/api/v1/projects/default/calendar'],
   ['GET', '/api/v1/projects/default/environments/development/releases/r/feedback'],
   ['POST', '/api/v1/projects/default/environments/development/evaluate', { context: { targetingKey: 'u1' } }],
+  ['GET', '/api/v1/people'],
+  ['POST', '/api/v1/people', { email: 'a@example.com', grants: [] }],
+  ['PATCH', '/api/v1/people/aaaaaaaaaaaaaaaa', { name: 'x' }],
+  ['DELETE', '/api/v1/people/aaaaaaaaaaaaaaaa'],
+  ['GET', '/api/v1/projects/default/change-requests'],
+  ['GET', '/api/v1/projects/default/change-requests/aaaaaaaaaaaaaaaa'],
+  ['PATCH', '/api/v1/projects/default/change-requests/aaaaaaaaaaaaaaaa', { body: {} }],
+  ['POST', '/api/v1/projects/default/change-requests/aaaaaaaaaaaaaaaa/approve', {}],
+  ['POST', '/api/v1/projects/default/change-requests/aaaaaaaaaaaaaaaa/reject', {}],
+  ['POST', '/api/v1/projects/default/change-requests/aaaaaaaaaaaaaaaa/apply'],
+  ['GET', '/api/v1/projects/default/webhooks'],
+  ['POST', '/api/v1/projects/default/webhooks', { url: 'https://hooks.example.com/x', events: ['flag.changed'] }],
+  ['PATCH', '/api/v1/projects/default/webhooks/aaaaaaaaaaaaaaaa', { active: false }],
+  ['DELETE', '/api/v1/projects/default/webhooks/aaaaaaaaaaaaaaaa'],
+  ['GET', '/api/v1/projects/default/webhooks/aaaaaaaaaaaaaaaa/deliveries'],
+  ['POST', '/api/v1/projects/default/webhooks/aaaaaaaaaaaaaaaa/deliveries/aaaaaaaaaaaaaaaa/redeliver'],
 ];
 
 /** The route template a concrete path of the list stands for, e.g. /projects/{project}/flags/{flag}. */
@@ -118,7 +134,7 @@ describe('admin routes', () => {
   });
 
   it('accept the admin token', async () => {
-    expect((await json(call('GET', '/api/v1/me'))).body).toEqual({ token: { id: 'bootstrap', name: 'bootstrap admin token' } });
+    expect((await json(call('GET', '/api/v1/me'))).body).toEqual({ token: { id: 'bootstrap', name: 'bootstrap admin token' }, kind: 'bootstrap', email: null, grants: [{ role: 'admin', projects: null, environments: null }] });
   });
 });
 

@@ -1,11 +1,11 @@
-// /api/v1/admin-tokens: tokens for people and CI. Caller: an admin token.
+// /api/v1/admin-tokens: tokens for people and CI, each with a role. Caller: an admin over every project.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
 import { createAdminToken, listAdminTokens, revokeAdminToken } from '../store/admin-tokens';
+import { tokenInputSchema, tokenSchema } from './grant-schemas';
 import { errorResponses, json, jsonBody } from './schemas';
 
 const security = [{ AdminToken: [] }];
-const tokenSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() }).openapi('AdminToken');
 
 export const adminTokenRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
@@ -17,10 +17,14 @@ export const adminTokenRoutes = new OpenAPIHono<AppEnv>()
       method: 'post',
       path: '/admin-tokens',
       security,
-      request: jsonBody(z.object({ name: z.string().min(1).max(200) }).strict()),
+      description: 'Creates a token with a role (`viewer`, `editor`, `releaser`, `admin`, `signal`) in some projects or all, optionally narrowed to some environments, optionally expiring. `signal` needs exactly one project and one environment.',
+      request: jsonBody(tokenInputSchema),
       responses: { 201: json(tokenSchema.extend({ secret: z.string() }), 'Created; the secret is in this response only'), ...errorResponses },
     }),
-    async (c) => c.json(await createAdminToken(c.var.db, c.var.actor, c.req.valid('json').name), 201),
+    async (c) => {
+      const input = c.req.valid('json');
+      return c.json(await createAdminToken(c.var.db, c.var.actor, { ...input, role: input.role ?? 'admin' }), 201);
+    },
   )
   .openapi(
     createRoute({

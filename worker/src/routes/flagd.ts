@@ -2,18 +2,17 @@
 // Caller: an admin token.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
-import { publishAndAdopt } from './publish-and-adopt';
-import { exportEnvironment, importEnvironment } from '../store/flagd-import';
+import { exportEnvironment } from '../store/flagd-import';
+import { heldResponse } from './change-request-schemas';
+import { perform } from './held-writes';
 import { loadProjectState } from '../store/flag-set';
 import { effectiveState } from '../store/settle';
 import { getProject } from '../store/projects';
 import { envParams, errorResponses, json, jsonBody } from './schemas';
+import { flagdFile } from './write-schemas';
 import { notFound } from '../errors';
 
 const security = [{ AdminToken: [] }];
-const flagdFile = z.record(z.string(), z.unknown()).openapi('FlagdFile', {
-  description: 'A flagd flag-definition file (https://flagd.dev/schema/v0/flags.json), with Curtain extensions (docs/flag-format.md)',
-});
 const reportSchema = z
   .object({
     dryRun: z.boolean(),
@@ -73,13 +72,10 @@ export const flagdRoutes = new OpenAPIHono<AppEnv>()
         }),
         ...jsonBody(flagdFile),
       },
-      responses: { 200: json(reportSchema, 'What changed (or would change)'), ...errorResponses, 409: { description: 'Refused: a running release owns a flag the file changes, or the dormant-code guard', content: errorResponses[400].content } },
+      responses: { 200: json(reportSchema, 'What changed (or would change)'), ...heldResponse, ...errorResponses, 409: { description: 'Refused: a running release owns a flag the file changes, or the dormant-code guard', content: errorResponses[400].content } },
     }),
     async (c) => {
       const params = c.req.valid('param');
-      const project = await getProject(c.var.db, params.project);
-      const result = await importEnvironment(c.var.db, c.var.actor, project, params.env, c.req.valid('json'), c.req.valid('query'));
-      await publishAndAdopt(c.env, c.var.db, result.affected);
-      return c.json({ dryRun: result.dryRun, report: result.report }, 200);
+      return perform(c, 'flagd.import', await getProject(c.var.db, params.project), { params, query: c.req.valid('query'), body: c.req.valid('json') });
     },
   );

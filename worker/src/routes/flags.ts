@@ -1,8 +1,9 @@
-// /api/v1/projects/{project}/flags and per-environment flag config. Caller: an admin token.
+// /api/v1/projects/{project}/flags and per-environment flag config. Callers: as auth/permissions.ts says; in a protected environment a write may open a change request (held-writes.ts).
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
-import { publishAndAdopt } from './publish-and-adopt';
-import { createFlag, deleteFlag, flagView, getFlag, listFlags, servedView, updateFlag, updateFlagConfig } from '../store/flags';
+import { flagView, getFlag, listFlags, servedView } from '../store/flags';
+import { heldResponse } from './change-request-schemas';
+import { perform } from './held-writes';
 import { getProject } from '../store/projects';
 import { flagWriteQuery } from './release-schemas';
 import { envConfigPatchSchema, envParams, errorResponses, flagInputSchema, flagPatchSchema, flagSchema, json, keySchema, projectParams, jsonBody } from './schemas';
@@ -12,7 +13,6 @@ import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './pr
 
 const security = [{ AdminToken: [] }];
 
-const writeOptions = (q: { force?: 'true' | 'false'; releaseAction?: 'rollback' | 'kill'; revertOf?: number }) => ({ force: q.force === 'true', releaseAction: q.releaseAction, revertOf: q.revertOf });
 const flagParams = projectParams.extend({ flag: keySchema });
 const envFlagParams = envParams.extend({ flag: keySchema });
 
@@ -37,14 +37,11 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
       security,
       description: 'Creates a flag, DISABLED in every environment unless `environments` says otherwise. A boolean flag without variants gets `{on: true, off: false}` and default variant `on`.',
       request: { params: projectParams, ...jsonBody(flagInputSchema) },
-      responses: { 201: tagged(json(flagSchema, 'Created')), ...errorResponses, 409: writeConflicts[409] },
+      responses: { 201: tagged(json(flagSchema, 'Created')), ...heldResponse, ...errorResponses, 409: writeConflicts[409] },
     }),
     async (c) => {
-      const project = await getProject(c.var.db, c.req.valid('param').project);
-      const { view, served, affected } = await createFlag(c.var.db, c.var.actor, project, c.req.valid('json'));
-      await publishAndAdopt(c.env, c.var.db, affected);
-      setEtag(c, await entityTag(view));
-      return c.json(served, 201);
+      const params = c.req.valid('param');
+      return perform(c, 'flag.create', await getProject(c.var.db, params.project), { params, query: {}, body: c.req.valid('json') });
     },
   )
   .openapi(
@@ -65,23 +62,18 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
       path: '/projects/{project}/flags/{flag}',
       security,
       request: { params: flagParams, query: flagWriteQuery.omit({ force: true }), headers: ifMatchHeaders, ...jsonBody(flagPatchSchema) },
-      responses: { 200: tagged(json(flagSchema, 'Updated')), ...errorResponses, ...writeConflicts },
+      responses: { 200: tagged(json(flagSchema, 'Updated')), ...heldResponse, ...errorResponses, ...writeConflicts },
     }),
     async (c) => {
-      const { project, flag } = c.req.valid('param');
-      const { view, served, affected } = await updateFlag(c.var.db, c.var.actor, await getProject(c.var.db, project), flag, c.req.valid('json'), ifMatchOf(c), writeOptions(c.req.valid('query')));
-      await publishAndAdopt(c.env, c.var.db, affected);
-      setEtag(c, await entityTag(view));
-      return c.json(served, 200);
+      const params = c.req.valid('param');
+      return perform(c, 'flag.update', await getProject(c.var.db, params.project), { params, query: c.req.valid('query'), body: c.req.valid('json') }, ifMatchOf(c));
     },
   )
   .openapi(
-    createRoute({ method: 'delete', path: '/projects/{project}/flags/{flag}', security, description: 'Deletes the flag in every environment, with its pending scheduled changes. Refused (409) while a release owns it or a draft release names it; ended releases keep their record (a flag created again under the key is never in them).', request: { params: flagParams, query: flagWriteQuery.pick({ releaseAction: true }), headers: ifMatchHeaders }, responses: { 204: { description: 'Deleted' }, ...errorResponses, ...writeConflicts } }),
+    createRoute({ method: 'delete', path: '/projects/{project}/flags/{flag}', security, description: 'Deletes the flag in every environment, with its pending scheduled changes. Refused (409) while a release owns it or a draft release names it; ended releases keep their record (a flag created again under the key is never in them).', request: { params: flagParams, query: flagWriteQuery.pick({ releaseAction: true }), headers: ifMatchHeaders }, responses: { 204: { description: 'Deleted' }, ...heldResponse, ...errorResponses, ...writeConflicts } }),
     async (c) => {
-      const { project, flag } = c.req.valid('param');
-      const { affected } = await deleteFlag(c.var.db, c.var.actor, await getProject(c.var.db, project), flag, ifMatchOf(c), writeOptions(c.req.valid('query')));
-      await publishAndAdopt(c.env, c.var.db, affected);
-      return c.body(null, 204);
+      const params = c.req.valid('param');
+      return perform(c, 'flag.delete', await getProject(c.var.db, params.project), { params, query: c.req.valid('query'), body: null }, ifMatchOf(c));
     },
   )
   .openapi(
@@ -92,13 +84,10 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
       description:
         "Changes a flag's state, default variant or targeting in one environment; live at the edge within seconds. Switching a flag on that no recorded deployment of the environment uses answers 409 DORMANT_CODE unless `?force=true`. While a release owns the flag there (scheduled, rolling out or paused), changing its switch or default variant answers 409 RELEASE_OWNS_FLAG unless `?releaseAction=rollback|kill` ends the release with the change; its targeting may change (the flag's own rules decide before the release).",
       request: { params: envFlagParams, query: flagWriteQuery, headers: ifMatchHeaders, ...jsonBody(envConfigPatchSchema) },
-      responses: { 200: tagged(json(flagSchema, 'Updated')), ...errorResponses, ...writeConflicts },
+      responses: { 200: tagged(json(flagSchema, 'Updated')), ...heldResponse, ...errorResponses, ...writeConflicts },
     }),
     async (c) => {
-      const { project, env, flag } = c.req.valid('param');
-      const { view, served, affected } = await updateFlagConfig(c.var.db, c.var.actor, await getProject(c.var.db, project), env, flag, c.req.valid('json'), writeOptions(c.req.valid('query')), ifMatchOf(c));
-      await publishAndAdopt(c.env, c.var.db, affected);
-      setEtag(c, await entityTag(view));
-      return c.json(served, 200);
+      const params = c.req.valid('param');
+      return perform(c, 'flag.configure', await getProject(c.var.db, params.project), { params, query: c.req.valid('query'), body: c.req.valid('json') }, ifMatchOf(c));
     },
   );

@@ -1,6 +1,7 @@
-// /api/v1/projects and their environments (with their shared rules). Caller: an admin token.
+// /api/v1/projects and their environments (with their shared rules). Callers: as auth/permissions.ts says.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
+import { holdsRoleIn } from '../auth/permissions';
 import { createEnvironment, createProject, environmentView, getEnvironment, getProject, listEnvironments, listProjects, projectView } from '../store/projects';
 import { nothingToChange, somethingToChange } from './schemas';
 import { envParams, environmentSchema, errorResponses, json, keySchema, metadataSchema, projectParams, projectSchema, jsonBody } from './schemas';
@@ -15,7 +16,7 @@ const environmentDetailSchema = environmentSchema
   .extend({ segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema, dormantGuard: z.boolean() })
   .openapi('EnvironmentDetail');
 const environmentPatchSchema = z
-  .object({ name: z.string().min(1).max(200), segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema, dormantGuard: z.boolean(), protected: z.boolean() })
+  .object({ name: z.string().min(1).max(200), segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema, dormantGuard: z.boolean(), protected: z.boolean(), requiredApprovals: z.number().int().min(1).max(10) })
   .partial()
   .strict()
   .refine(somethingToChange, nothingToChange)
@@ -24,7 +25,8 @@ const environmentPatchSchema = z
 export const projectRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({ method: 'get', path: '/projects', security, responses: { 200: json(z.object({ projects: z.array(projectSchema) }), 'All projects'), 401: errorResponses[401] } }),
-    async (c) => c.json({ projects: (await listProjects(c.var.db)).map(projectView) }, 200),
+    // only the projects the caller holds a role in
+    async (c) => c.json({ projects: (await listProjects(c.var.db)).filter((p) => holdsRoleIn(c.var.actor.grants, p.key)).map(projectView) }, 200),
   )
   .openapi(
     createRoute({
@@ -75,7 +77,7 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
       path: '/projects/{project}/environments/{env}',
       security,
       description:
-        "Renames the environment, switches its dormant-code guard or its protection (`protected`: the dashboard confirms one-click changes there), or replaces its shared rules: `segments` (Curtain), `evaluators` (flagd's `$evaluators`) and flag-set `metadata`. Rules are validated with every flag of the environment; a change is live at the edge within seconds.",
+        "Renames the environment, switches its dormant-code guard or its protection (`protected`: writes there by anyone but an admin open change requests; `requiredApprovals`: how many approvals each needs, 1–10), or replaces its shared rules: `segments` (Curtain), `evaluators` (flagd's `$evaluators`) and flag-set `metadata`. Rules are validated with every flag of the environment; a change is live at the edge within seconds.",
       request: { params: envParams, headers: ifMatchHeaders, ...jsonBody(environmentPatchSchema) },
       responses: { 200: tagged(json(environmentDetailSchema, 'Updated')), ...errorResponses, ...writeConflicts },
     }),

@@ -1,14 +1,16 @@
 // /api/v1/projects/{project}/environments/{env}/releases: plan, start, pause, resume, roll back, kill; guardrail
-// readings and Alertmanager alerts. Caller: an admin token.
+// readings and Alertmanager alerts. Callers: as auth/permissions.ts says (plans and starts may be held for approval).
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../context';
 import { publishAndAdopt } from './publish-and-adopt';
 import { wakeReleaseClock } from '../schedule/release-clock';
 import { getEnvironment, getProject } from '../store/projects';
-import { deleteRelease, releaseAction, releaseTag, updateRelease, type ReleaseAction } from '../store/release-actions';
+import { releaseAction, releaseTag, type ReleaseAction } from '../store/release-actions';
+import { heldResponse } from './change-request-schemas';
+import { perform } from './held-writes';
 import { receiveAlerts, recordReadings } from '../store/release-guardrails';
-import { createRelease, getRelease, listReleases, releaseView } from '../store/releases';
+import { getRelease, listReleases, releaseView } from '../store/releases';
 import { alertmanagerSchema, readingsSchema, releaseActionQuery, releaseInputSchema, releasePatchSchema, releaseSchema } from './release-schemas';
 import { envParams, errorResponses, json, jsonBody, keySchema } from './schemas';
 import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './preconditions';
@@ -50,13 +52,11 @@ let routes = new OpenAPIHono<AppEnv>()
       security,
       description: 'Plans a release (state `draft`): flags, steps, optional start time, bucketing attribute, notes, guardrails. Nothing changes at the edge until it is started.',
       request: { params: envParams, ...jsonBody(releaseInputSchema) },
-      responses: { 201: tagged(json(releaseSchema, 'Created as a draft')), ...errorResponses, 409: conflict[409] },
+      responses: { 201: tagged(json(releaseSchema, 'Created as a draft')), ...heldResponse, ...errorResponses, 409: conflict[409] },
     }),
     async (c) => {
-      const s = await scope(c, c.req.valid('param'));
-      const row = await createRelease(s.db, s.actor, s.project, s.env, c.req.valid('json'), s.now);
-      setEtag(c, await releaseTag(row));
-      return c.json(releaseView(row, s.now), 201);
+      const params = c.req.valid('param');
+      return perform(c, 'release.create', await getProject(c.var.db, params.project), { params, query: {}, body: c.req.valid('json') });
     },
   )
   .openapi(
@@ -76,25 +76,17 @@ let routes = new OpenAPIHono<AppEnv>()
     },
   )
   .openapi(
-    createRoute({ method: 'patch', path: '/projects/{project}/environments/{env}/releases/{release}', security, description: 'Edits a release before it starts (draft, or scheduled with the start ahead).', request: { params: releaseParams, headers: ifMatchHeaders, ...jsonBody(releasePatchSchema) }, responses: { 200: tagged(json(releaseSchema, 'Updated')), ...errorResponses, ...conflict } }),
+    createRoute({ method: 'patch', path: '/projects/{project}/environments/{env}/releases/{release}', security, description: 'Edits a release before it starts (draft, or scheduled with the start ahead).', request: { params: releaseParams, headers: ifMatchHeaders, ...jsonBody(releasePatchSchema) }, responses: { 200: tagged(json(releaseSchema, 'Updated')), ...heldResponse, ...errorResponses, ...conflict } }),
     async (c) => {
-      const p = c.req.valid('param');
-      const s = await scope(c, p);
-      const { view, row, affected } = await updateRelease(s, p.release, c.req.valid('json'), ifMatchOf(c));
-      await publishAndAdopt(c.env, s.db, affected);
-      if (affected.length) await wakeReleaseClock(c.env, s.env.id);
-      setEtag(c, await releaseTag(row!));
-      return c.json(view!, 200);
+      const params = c.req.valid('param');
+      return perform(c, 'release.update', await getProject(c.var.db, params.project), { params, query: {}, body: c.req.valid('json') }, ifMatchOf(c));
     },
   )
   .openapi(
-    createRoute({ method: 'delete', path: '/projects/{project}/environments/{env}/releases/{release}', security, description: 'Deletes a release before it starts.', request: { params: releaseParams, headers: ifMatchHeaders }, responses: { 204: { description: 'Deleted' }, ...errorResponses, ...conflict } }),
+    createRoute({ method: 'delete', path: '/projects/{project}/environments/{env}/releases/{release}', security, description: 'Deletes a release before it starts.', request: { params: releaseParams, headers: ifMatchHeaders }, responses: { 204: { description: 'Deleted' }, ...heldResponse, ...errorResponses, ...conflict } }),
     async (c) => {
-      const p = c.req.valid('param');
-      const s = await scope(c, p);
-      const { affected } = await deleteRelease(s, p.release, ifMatchOf(c));
-      await publishAndAdopt(c.env, s.db, affected);
-      return c.body(null, 204);
+      const params = c.req.valid('param');
+      return perform(c, 'release.delete', await getProject(c.var.db, params.project), { params, query: {}, body: null }, ifMatchOf(c));
     },
   )
   .openapi(
@@ -140,15 +132,15 @@ for (const { action, description } of actions) {
       security,
       description,
       request: { params: releaseParams, query: releaseActionQuery, headers: ifMatchHeaders },
-      responses: { 200: tagged(json(releaseSchema, 'The release after the action')), ...errorResponses, ...conflict },
+      responses: { 200: tagged(json(releaseSchema, 'The release after the action')), ...(action === 'start' || action === 'resume' ? heldResponse : {}), ...errorResponses, ...conflict },
     }),
     async (c) => {
       const p = c.req.valid('param');
+      if (action === 'start' || action === 'resume') return perform(c, `release.${action}`, await getProject(c.var.db, p.project), { params: p, query: c.req.valid('query'), body: null }, ifMatchOf(c));
       const s = await scope(c, p);
       const q = c.req.valid('query');
       const { view, row, affected } = await releaseAction(s, p.release, action, { force: q.force === 'true', acknowledgeLoss: q.acknowledgeLoss === 'true', ifMatch: ifMatchOf(c) });
       await publishAndAdopt(c.env, s.db, affected);
-      if (action === 'start' || action === 'resume') await wakeReleaseClock(c.env, s.env.id);
       setEtag(c, await releaseTag(row!));
       return c.json(view!, 200);
     },

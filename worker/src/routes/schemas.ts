@@ -69,7 +69,14 @@ export const flagEnvironmentSchema = envConfigSchema
 
 export const projectSchema = z.object({ id: z.string(), key: z.string(), name: z.string(), createdAt: z.string() }).openapi('Project');
 export const environmentSchema = z
-  .object({ id: z.string(), key: z.string(), name: z.string(), version: z.number(), protected: z.boolean().describe('serves real users: one-click changes there ask for confirmation (new projects protect `production`)') })
+  .object({
+    id: z.string(),
+    key: z.string(),
+    name: z.string(),
+    version: z.number(),
+    protected: z.boolean().describe('serves real users: a write there by anyone but an admin opens a change request that others approve (new projects protect `production`)'),
+    requiredApprovals: z.number().int().describe('approvals a change request needs here while the environment is protected'),
+  })
   .openapi('Environment');
 
 export const flagSchema = z
@@ -137,6 +144,10 @@ export const auditEntrySchema = z
     after: jsonValue,
     flags: z.array(z.string()).describe('the flag keys the entry concerns: a flag’s own changes, and the releases, schedules, deployments and imports that name it'),
     revertOf: z.number().nullable().describe('the id of the entry this change reverted, when it was made as a revert (`?revertOf=`)'),
+    review: z
+      .object({ changeRequest: z.string(), author: z.object({ id: z.string().nullable(), name: z.string() }), approvedBy: z.array(z.object({ id: z.string().nullable(), name: z.string() })), appliedBy: z.object({ id: z.string().nullable(), name: z.string() }) })
+      .nullable()
+      .describe('for a change applied through a change request: the request, its author (the actor), who approved it and who applied it'),
   })
   .openapi('AuditEntry');
 

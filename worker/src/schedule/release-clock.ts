@@ -6,6 +6,7 @@ import { publishEnvironments } from '../snapshot/publish';
 import { openDb } from '../store/db';
 import { applyDueChanges } from '../store/schedule-recording';
 import { advanceReleases } from '../store/release-progress';
+import { pumpEvents } from '../webhooks/outbox';
 
 export class ReleaseClock extends DurableObject<Bindings> {
   /** Records what is due for the environment now and sets the alarm for what comes next. */
@@ -15,7 +16,11 @@ export class ReleaseClock extends DurableObject<Bindings> {
     const now = Date.now();
     const releases = await advanceReleases(db, environmentId, now);
     const changes = await applyDueChanges(db, environmentId, now);
-    if (changes.applied > 0 || releases.changed) await publishEnvironments(this.env, db, [environmentId]);
+    if (changes.applied > 0 || releases.changed) {
+      await publishEnvironments(this.env, db, [environmentId]);
+      // what the clock recorded (steps, starts, releases, scheduled changes) is announced like any write
+      this.ctx.waitUntil(pumpEvents(this.env, db));
+    }
     const due = [releases.next, changes.next].filter((t): t is number => t !== null);
     const next = due.length ? Math.min(...due) : null;
     if (next === null) await this.ctx.storage.deleteAlarm();

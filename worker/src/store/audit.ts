@@ -1,7 +1,7 @@
 // Audit entries: every change to flags, environments and keys is written in the same batch as the change.
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './db';
-import { auditLog } from './schema';
+import { auditLog, type AuditReview } from './schema';
 
 /**
  * Who made a change: an admin token (its id and its name at the time; "bootstrap" for CURTAIN_ADMIN_TOKEN) or the
@@ -10,6 +10,8 @@ import { auditLog } from './schema';
 export interface AuditActor {
   id: string | null;
   name: string;
+  /** set when the change is applied through a change request: its author is the actor, this says who approved and applied */
+  review?: AuditReview;
 }
 
 export const SCHEDULER: AuditActor = { id: 'scheduler', name: 'scheduler' };
@@ -45,6 +47,7 @@ export function auditInsert(db: Db, entry: AuditInput, at: number) {
     after: entry.after ?? null,
     flags: entry.flags ?? (flagOfResource(entry.resource) !== undefined ? [flagOfResource(entry.resource)!] : null),
     revertOf: entry.revertOf ?? null,
+    review: entry.actor.review ?? null,
   });
 }
 
@@ -59,6 +62,7 @@ const entryView = (r: typeof auditLog.$inferSelect) => ({
   after: r.after ?? null,
   flags: r.flags ?? [],
   revertOf: r.revertOf ?? null,
+  review: r.review ? { changeRequest: r.review.changeRequest, author: r.review.author, approvedBy: r.review.approvedBy, appliedBy: r.review.appliedBy } : null,
 });
 
 /**

@@ -17,3 +17,8 @@ export { schema };
 export type DeploymentRow = typeof schema.deployments.$inferSelect;
 export type ReleaseRow = typeof schema.releases.$inferSelect;
 export type FlagScheduleRow = typeof schema.flagSchedules.$inferSelect;
+export type AdminTokenRow = typeof schema.adminTokens.$inferSelect;
+export type PersonRow = typeof schema.people.$inferSelect;
+export type ChangeRequestRow = typeof schema.changeRequests.$inferSelect;
+export type WebhookRow = typeof schema.webhooks.$inferSelect;
+export type WebhookDeliveryRow = typeof schema.webhookDeliveries.$inferSelect;

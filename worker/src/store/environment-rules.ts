@@ -19,6 +19,8 @@ export interface EnvironmentPatch {
   dormantGuard?: boolean;
   /** serves real users: the dashboard asks for confirmation, with the diff and the share of users affected, before a one-click change */
   protected?: boolean;
+  /** approvals a change request needs here while the environment is protected */
+  requiredApprovals?: number;
 }
 
 export const environmentDetail = (e: EnvironmentRow) => ({

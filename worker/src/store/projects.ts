@@ -19,7 +19,7 @@ export const projectView = (p: ProjectRow) => ({
   createdAt: new Date(p.createdAt).toISOString(),
 });
 
-export const environmentView = (e: EnvironmentRow) => ({ id: e.id, key: e.key, name: e.name, version: e.version, protected: e.protected });
+export const environmentView = (e: EnvironmentRow) => ({ id: e.id, key: e.key, name: e.name, version: e.version, protected: e.protected, requiredApprovals: e.requiredApprovals });
 
 export async function listProjects(db: Db) {
   return db.select().from(projects).orderBy(asc(projects.createdAt));

@@ -32,6 +32,8 @@ export const environments = sqliteTable(
     dormantGuard: integer('dormant_guard', { mode: 'boolean' }).notNull().default(true),
     /** Serves real users: one-click changes there ask for confirmation (new projects protect `production`). */
     protected: integer('protected', { mode: 'boolean' }).notNull().default(false),
+    /** Approvals a change request needs before it applies here, when the environment is protected (store/change-requests.ts). */
+    requiredApprovals: integer('required_approvals').notNull().default(1),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('environments_project_key').on(t.projectId, t.key)],
@@ -100,13 +102,51 @@ export const sdkKeys = sqliteTable(
   (t) => [index('sdk_keys_environment').on(t.environmentId)],
 );
 
+/** Roles a token or a person holds in a project (auth/permissions.ts says what each may do). */
+export type Role = 'viewer' | 'editor' | 'releaser' | 'admin' | 'signal';
+
+/** A role in some projects (null: every project), optionally narrowed to some environments (null: all of them). */
+export interface Grant {
+  role: Role;
+  projects: string[] | null;
+  environments: string[] | null;
+}
+
 export const adminTokens = sqliteTable('admin_tokens', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   tokenHash: text('token_hash').notNull().unique(),
+  /** tokens made before roles existed could do everything: they stay `admin` of every project */
+  role: text('role', { enum: ['viewer', 'editor', 'releaser', 'admin', 'signal'] }).notNull().default('admin'),
+  /** project keys the role holds in (null: every project) */
+  projects: text('projects', { mode: 'json' }).$type<string[]>(),
+  /** environment keys it is narrowed to (null: all) */
+  environments: text('environments', { mode: 'json' }).$type<string[]>(),
+  expiresAt: integer('expires_at'),
+  createdBy: text('created_by'),
   createdAt: createdAt(),
   revokedAt: integer('revoked_at'),
 });
+
+/** People who sign in through Cloudflare Access (auth/access.ts): the email in the Access JWT finds their roles. */
+export const people = sqliteTable('people', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull().default(''),
+  grants: text('grants', { mode: 'json' }).$type<Grant[]>().notNull().default([]),
+  createdAt: createdAt(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export interface AuditReview {
+  changeRequest: string;
+  /** the request's revision the apply read, and the apply's own id: the trigger applies the request once, with the change */
+  revision: number;
+  applyId: string;
+  author: { id: string | null; name: string };
+  approvedBy: { id: string | null; name: string }[];
+  appliedBy: { id: string | null; name: string };
+}
 
 export const auditLog = sqliteTable(
   'audit_log',
@@ -127,6 +167,8 @@ export const auditLog = sqliteTable(
     flags: text('flags', { mode: 'json' }).$type<string[]>(),
     /** the entry this change reverted, when it was made as a revert */
     revertOf: integer('revert_of'),
+    /** a change applied through a change request: the request, its author, its approvers and who applied it */
+    review: text('review', { mode: 'json' }).$type<AuditReview>(),
   },
   (t) => [index('audit_log_project_at').on(t.projectId, t.at)],
 );
@@ -311,3 +353,118 @@ export const feedback = sqliteTable(
     index('feedback_key_at').on(t.sdkKeyId, t.at),
   ],
 );
+
+export type ChangeRequestState = 'open' | 'applied' | 'rejected';
+
+export interface Approval {
+  id: string | null;
+  name: string;
+  at: number;
+  comment?: string;
+}
+
+/**
+ * A write to a protected environment held for review (store/change-requests.ts): the exact change (`operation`, as its
+ * route received it) and the target as it was when the change was made (`base`, and its tag), re-checked at apply.
+ */
+export const changeRequests = sqliteTable(
+  'change_requests',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** the protected environment it changes (for a project-level write, the first protected one) */
+    environmentId: text('environment_id').references(() => environments.id, { onDelete: 'cascade' }),
+    /** the held write's kind (store/held-writes.ts): flag.configure, flagd.import, release.start, … */
+    kind: text('kind').notNull(),
+    summary: text('summary').notNull(),
+    operation: text('operation', { mode: 'json' }).$type<{ params: Record<string, string>; query: Record<string, unknown>; body: unknown }>().notNull(),
+    base: text('base', { mode: 'json' }).$type<unknown>(),
+    baseTag: text('base_tag').notNull(),
+    state: text('state', { enum: ['open', 'applied', 'rejected'] }).notNull().default('open'),
+    requiredApprovals: integer('required_approvals').notNull(),
+    approvals: text('approvals', { mode: 'json' }).$type<Approval[]>().notNull().default([]),
+    /** who rejected it, when and why */
+    rejection: text('rejection', { mode: 'json' }).$type<Approval>(),
+    authorId: text('author_id'),
+    authorName: text('author_name').notNull(),
+    /** who applied it; the rest of the apply is written by the trigger on the change's own audit entry (migration 0008) */
+    appliedBy: text('applied_by', { mode: 'json' }).$type<Approval>(),
+    /** the apply that committed it (one batch with the change), the change's first audit entry and when */
+    applyId: text('apply_id'),
+    appliedAuditId: integer('applied_audit_id'),
+    appliedAt: integer('applied_at'),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+    /** grows with every write of the row: approvals, edits and the apply are conditional on it */
+    revision: integer('revision').notNull().default(0),
+  },
+  (t) => [index('change_requests_project_state').on(t.projectId, t.state, t.createdAt)],
+);
+
+export type WebhookEvent =
+  | 'flag.changed'
+  | 'change_request.opened'
+  | 'change_request.approved'
+  | 'change_request.rejected'
+  | 'change_request.applied'
+  | 'release.started'
+  | 'release.step_reached'
+  | 'release.paused'
+  | 'release.resumed'
+  | 'release.rolled_back'
+  | 'release.killed'
+  | 'release.released'
+  | 'guardrail.fired'
+  | 'deployment.recorded';
+
+/** A project's subscription to events, delivered signed (Standard Webhooks) through the queue (webhooks/). */
+export const webhooks = sqliteTable(
+  'webhooks',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    events: text('events', { mode: 'json' }).$type<WebhookEvent[]>().notNull(),
+    format: text('format', { enum: ['standard', 'slack'] }).notNull().default('standard'),
+    /** `whsec_…`: the signing key must be known to sign, so it is kept; it is shown once and never listed or logged */
+    secret: text('secret').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    disabledAt: integer('disabled_at'),
+  },
+  (t) => [index('webhooks_project').on(t.projectId)],
+);
+
+/** One event for one subscription: its message id (`webhook-id`) stays the same through retries and redeliveries. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    auditId: integer('audit_id'),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    state: text('state', { enum: ['pending', 'delivered', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    /** when it was last handed to the queue: a pending delivery not handed over for a while is handed over again */
+    queuedAt: integer('queued_at'),
+    createdAt: integer('created_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [index('webhook_deliveries_webhook_created').on(t.webhookId, t.createdAt), index('webhook_deliveries_state').on(t.state, t.queuedAt)],
+);
+
+/** How far the audit log has been turned into webhook deliveries (one row): the outbox's cursor. */
+export const webhookCursor = sqliteTable('webhook_cursor', {
+  id: integer('id').primaryKey(),
+  auditId: integer('audit_id').notNull(),
+});

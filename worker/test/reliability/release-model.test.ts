@@ -8,7 +8,8 @@ import { env } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { validateFlagSet } from '../../src/engine';
 import { call, json } from '../helpers';
-import { type Change, type Cfg, ENVS, type EnvKey, MIN, Model, type MRelease, refusal, type Rule, ruleJson, ruleOf, total, USERS } from './release-model';
+import { type Change, type Cfg, ENVS, type EnvKey, type MFlag, MIN, Model, type MRelease, refusal, type Rule, ruleJson, ruleOf, total, USERS } from './release-model';
+import { requestCommands, requestArbitraries } from './release-model-requests';
 import { modelRegressions } from './release-model-regressions';
 
 const RUNS = Number(env.CURTAIN_MODEL_RUNS || 25);
@@ -36,12 +37,20 @@ class Real {
   path = (p: string) => `/api/v1/projects/${this.project}${p}`;
   env = (e: EnvKey, p = '') => this.path(`/environments/${e}${p}`);
   async admin(method: string, path: string, body?: unknown) {
-    const res = await json(call(method, path, body === undefined ? {} : { body }));
+    return this.as(null, method, path, body);
+  }
+  /** As one of the people (tokens) of the change-request commands; null: the bootstrap admin, who bypasses protection. */
+  async as(who: Person | null, method: string, path: string, body?: unknown) {
+    const res = await json(call(method, path, { ...(who ? { token: people[who] } : {}), ...(body === undefined ? {} : { body }) }));
     stats.requests++;
     if (res.status >= 500) throw new Violation(`5xx on ${method} ${path}: ${JSON.stringify(res.body)}`);
     return res;
   }
 }
+
+/** Editors and releasers (tokens), made once: production is protected, so their writes there are held for review. */
+export type Person = 'alice' | 'bob' | 'rita' | 'ron';
+const people = {} as Record<Person, string>;
 
 class Violation extends Error {}
 const stats = { sequences: 0, commands: 0, requests: 0, violations: 0, refusedChecked: 0, outcomes: new Map<string, number>() };
@@ -129,7 +138,7 @@ const archive = ({ key, on }: { key: string; on: boolean }) =>
     if (!expected.length) flag.archived = on;
   }, (m) => m.flags.has(key));
 
-type Patch = Partial<Cfg>;
+export type Patch = Partial<Cfg>;
 /** A PATCH of a flag's config in one environment: the switch, the default, the rules, a promotion or a revert. */
 function patchExpectation(m: Model, flag: ReturnType<Model['flags']['get']> & {}, e: EnvKey, patch: Patch, action?: string, force = false) {
   const cfg = flag.cfg[e];
@@ -143,26 +152,30 @@ function patchExpectation(m: Model, flag: ReturnType<Model['flags']['get']> & {}
     expected: refusal(patch.state === 'ENABLED' && flag.archived && 'CONFLICT', ownerBlocks && !action && 'RELEASE_OWNS_FLAG', switchesOn && m.dormant(e, flag.key) && !force && 'DORMANT_CODE', unknown && 'INVALID_DEFINITION'),
   };
 }
-async function sendPatch(m: Model, r: Real, label: string, key: string, e: EnvKey, patch: Patch, query: { action?: string; force?: boolean; revertOf?: number }) {
+async function sendPatch(m: Model, r: Real, label: string, key: string, e: EnvKey, patch: Patch, query: { action?: string; force?: boolean; revertOf?: number; as?: Person }) {
   const flag = m.flags.get(key)!;
   const { expected, owner } = patchExpectation(m, flag, e, patch, query.action, query.force);
   const qs = new URLSearchParams({ ...(query.action ? { releaseAction: query.action } : {}), ...(query.force ? { force: 'true' } : {}), ...(query.revertOf ? { revertOf: String(query.revertOf) } : {}) }).toString();
-  const body: Record<string, unknown> = {};
-  if (patch.state !== undefined) body.state = patch.state;
-  if (patch.defaultVariant !== undefined) body.defaultVariant = patch.defaultVariant;
-  if (patch.rule !== undefined) body.targeting = ruleJson(patch.rule);
-  await write(m, r, label, expected, () => r.admin('PATCH', r.env(e, `/flags/${key}${qs ? `?${qs}` : ''}`), body));
-  if (expected.length) return;
-  if (owner) m.end(owner, query.action === 'kill' ? 'killed' : 'rolled_back');
+  const body = patchBody(patch);
+  await write(m, r, label, expected, () => r.as(query.as ?? null, 'PATCH', r.env(e, `/flags/${key}${qs ? `?${qs}` : ''}`), body));
+  if (!expected.length) patched(m, flag, e, patch, owner, query.action);
+}
+const patchBody = (patch: Patch) => ({ ...(patch.state !== undefined ? { state: patch.state } : {}), ...(patch.defaultVariant !== undefined ? { defaultVariant: patch.defaultVariant } : {}), ...(patch.rule !== undefined ? { targeting: ruleJson(patch.rule) } : {}) });
+/** A config patch made, in the model (ending the owning release when it came with a release action). */
+function patched(m: Model, flag: MFlag, e: EnvKey, patch: Patch, owner: MRelease | undefined, action?: string) {
+  if (owner) m.end(owner, action === 'kill' ? 'killed' : 'rolled_back');
   Object.assign(flag.cfg[e], patch);
+}
+
+/** The config patch a command names: the switch, the default, or rules (for beta users; for everyone with `total-rule`). */
+function patchOf(flag: MFlag, what: string, pick: number): Patch {
+  const v = variantOf(flag, pick);
+  return what === 'on' ? { state: 'ENABLED' } : what === 'off' ? { state: 'DISABLED' } : what === 'default' ? { defaultVariant: v } : what === 'rule' ? { rule: { beta: v } } : what === 'no-rule' ? { rule: {} } : { rule: { beta: v, rest: variantOf(flag, pick + 1) } };
 }
 
 const patchConfig = ({ key, e, what, pick, action, force }: { key: string; e: EnvKey; what: string; pick: number; action?: string; force: boolean }) =>
     cmd(`patch ${key} in ${e}: ${what}${action ? ` ?releaseAction=${action}` : ''}${force ? ' ?force' : ''}`, async (m, r) => {
-      const flag = m.flags.get(key)!;
-      const v = variantOf(flag, pick);
-      const patch: Patch = what === 'on' ? { state: 'ENABLED' } : what === 'off' ? { state: 'DISABLED' } : what === 'default' ? { defaultVariant: v } : what === 'rule' ? { rule: { beta: v } } : what === 'no-rule' ? { rule: {} } : { rule: { beta: v, rest: variantOf(flag, pick + 1) } };
-      await sendPatch(m, r, 'patch', key, e, patch, { action, force });
+      await sendPatch(m, r, 'patch', key, e, patchOf(m.flags.get(key)!, what, pick), { action, force });
     }, (m) => m.flags.has(key));
 
 /** A write aimed at a flag a running release owns: what the release must protect, or what it may let through. */
@@ -238,20 +251,29 @@ const push = ({ e, key, what, pick, action, force }: { e: EnvKey; key: string; w
       flag.cfg[e] = next;
     }, (m) => m.flags.has(key));
 
+/** A scheduled change as the model writes it, its body, and the refusals the model expects for it now. */
+function scheduled(m: Model, key: string, e: EnvKey, what: string, pick: number, minutes: number, force: boolean) {
+  const flag = m.flags.get(key)!;
+  const v = variantOf(flag, pick);
+  const change: Change = what === 'on' ? { state: 'ENABLED' } : what === 'off' ? { state: 'DISABLED' } : what === 'default' ? { defaultVariant: v } : what === 'rule' ? { targeting: { beta: v } } : what === 'no-rule' ? { targeting: {} } : { split: v };
+  const at = m.now + minutes * MIN;
+  const body: Record<string, unknown> = { at: new Date(at).toISOString() };
+  if ('state' in change) body.state = change.state;
+  if ('defaultVariant' in change) body.defaultVariant = change.defaultVariant;
+  if ('targeting' in change) body.targeting = ruleJson(change.targeting);
+  if ('split' in change) body.split = [[change.split, 1]];
+  return { flag, change, body, at, expected: scheduleRefusals(m, flag, e, change, at, force) };
+}
+function scheduleRefusals(m: Model, flag: MFlag, e: EnvKey, change: Change, at: number, force: boolean) {
+  const on = 'state' in change && change.state === 'ENABLED';
+  return refusal(!(at > m.now) && 'VALIDATION_FAILED', on && flag.archived && 'CONFLICT', !!m.owner(flag.uid, e) && Model.owned(change) && 'RELEASE_OWNS_FLAG', on && m.dormant(e, flag.key) && !force && 'DORMANT_CODE');
+}
+
 const schedule = ({ key, e, what, pick, minutes, force }: { key: string; e: EnvKey; what: string; pick: number; minutes: number; force: boolean }) =>
     cmd(`schedule ${what} of ${key} in ${e} in ${minutes} min`, async (m, r) => {
-      const flag = m.flags.get(key)!;
-      const v = variantOf(flag, pick);
-      const change: Change = what === 'on' ? { state: 'ENABLED' } : what === 'off' ? { state: 'DISABLED' } : what === 'default' ? { defaultVariant: v } : what === 'rule' ? { targeting: { beta: v } } : what === 'no-rule' ? { targeting: {} } : { split: v };
-      const body: Record<string, unknown> = { at: new Date(m.now + minutes * MIN).toISOString() };
-      if ('state' in change) body.state = change.state;
-      if ('defaultVariant' in change) body.defaultVariant = change.defaultVariant;
-      if ('targeting' in change) body.targeting = ruleJson(change.targeting);
-      if ('split' in change) body.split = [[change.split, 1]];
-      const on = 'state' in change && change.state === 'ENABLED';
-      const expected = refusal(on && flag.archived && 'CONFLICT', !!m.owner(flag.uid, e) && Model.owned(change) && 'RELEASE_OWNS_FLAG', on && m.dormant(e, key) && !force && 'DORMANT_CODE');
+      const { flag, change, body, at, expected } = scheduled(m, key, e, what, pick, minutes, force);
       const res = await write(m, r, 'schedule', expected, () => r.admin('POST', r.env(e, `/flags/${key}/schedule${force ? '?force=true' : ''}`), body));
-      if (!expected.length) m.schedules.push({ id: res.body.id, uid: flag.uid, env: e, at: m.now + minutes * MIN, change });
+      if (!expected.length) m.schedules.push({ id: res.body.id, uid: flag.uid, env: e, at, change });
     }, (m) => m.flags.has(key));
 
 const cancel = ({ pick }: { pick: number }) =>
@@ -331,7 +353,11 @@ async function startIt(m: Model, r: Real, rel: MRelease, force: boolean, ack: bo
   const expected = startRefusals(m, rel, force, ack);
   const qs = new URLSearchParams({ ...(force ? { force: 'true' } : {}), ...(ack ? { acknowledgeLoss: 'true' } : {}) }).toString();
   await write(m, r, 'start', expected, () => r.admin('POST', r.env(rel.env, `/releases/${rel.key}/start${qs ? `?${qs}` : ''}`)));
-  if (expected.length) return;
+  if (!expected.length) started(m, rel);
+}
+
+/** A release started now, in the model. */
+function started(m: Model, rel: MRelease) {
   rel.anchor = rel.startAt !== null && rel.startAt > m.now ? rel.startAt : m.now;
   rel.state = rel.anchor > m.now ? 'scheduled' : 'rolling_out';
   for (const f of rel.flags) m.flagByUid(f.uid)!.cfg[rel.env].state = 'ENABLED';
@@ -371,7 +397,10 @@ async function wake(m: Model, r: Real, e: EnvKey) {
   m.unrecorded.delete(e);
 }
 
-export const builders = { touchOwned, createFlag, deleteFlag, archive, patchConfig, promote, revert, setVariants, push, schedule, cancel, deploy, createRelease, releaseAction, advance, runClock };
+// change requests (release-model-requests.ts): the same writes, held in production for review, then applied
+const requests = requestCommands({ cmd, write, patchOf, patchBody, patchExpectation, patched, sendPatch, scheduled, scheduleRefusals, startRefusals, started, variantOf });
+
+export const builders = { touchOwned, createFlag, deleteFlag, archive, patchConfig, promote, revert, setVariants, push, schedule, cancel, deploy, createRelease, releaseAction, advance, runClock, ...requests };
 export type Builders = typeof builders;
 
 const opt = <T,>(...v: T[]) => fc.constantFrom(...v);
@@ -392,6 +421,9 @@ const commands = [
   ...[1, 2, 3, 4].map(() => fc.record({ n: fc.nat(2), action: opt('start', 'start', 'pause', 'resume', 'rollback', 'kill', 'edit', 'delete'), force: fc.boolean(), ack: fc.boolean(), steps: fc.nat(STEPS.length - 1) }).map(releaseAction)),
   ...[1, 2].map(() => fc.record({ minutes: fc.integer({ min: 1, max: 120 }), record: fc.boolean() }).map(advance)),
   fc.record({ e: envArb }).map(runClock),
+  // requests expire after a week: once in a while, a week passes
+  fc.record({ minutes: fc.constant(8 * 24 * 60), record: fc.boolean() }).map(advance),
+  ...requestArbitraries(requests, keyArb),
 ];
 
 // ---- the invariants ----
@@ -473,6 +505,9 @@ describe('the release invariants, model-based', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date(clockNow));
     expect((await json(call('POST', '/api/v1/bootstrap', { body: {} }))).status).toBe(200);
+    for (const [name, role] of [['alice', 'editor'], ['bob', 'editor'], ['rita', 'releaser'], ['ron', 'releaser']] as const) {
+      people[name] = (await json(call('POST', '/api/v1/admin-tokens', { body: { name, role } }))).body.secret;
+    }
   });
   afterAll(() => vi.useRealTimers());
 

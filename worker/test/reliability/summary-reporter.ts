@@ -6,6 +6,8 @@ type Figures = { kind: string } & Record<string, number | string>;
 const ROWS: Record<string, { label: string; columns: [string, string][] }> = {
   malformed: { label: 'malformed requests', columns: [['tried', 'tried'], ['fiveXX', '5xx'], ['dropped', 'dropped'], ['without4xxCode', 'no 4xx code'], ['writes', 'writes']] },
   credentials: { label: 'route × credential cases', columns: [['cases', 'cases'], ['unexpected', 'unexpected status'], ['leaks', 'leaks']] },
+  roles: { label: 'role × route × environment', columns: [['routes', 'routes'], ['roles', 'roles'], ['cases', 'cases'], ['overGrants', 'over-grants'], ['underGrants', 'under-grants']] },
+  webhooks: { label: 'webhook deliveries', columns: [['events', 'events'], ['delivered', 'delivered'], ['lost', 'lost'], ['attempts', 'attempts']] },
   outages: { label: 'outage modes', columns: [['modes', 'modes'], ['survived', 'survived']] },
   concurrency: { label: 'concurrent writes', columns: [['writes', 'writes'], ['accepted', 'accepted'], ['lost', 'lost']] },
   model: { label: 'release invariants (model)', columns: [['sequences', 'sequences'], ['commands', 'commands'], ['violations', 'invariant violations']] },
