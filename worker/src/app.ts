@@ -25,6 +25,7 @@ import { whatsNewRoutes } from './routes/whats-new';
 import { flagScheduleRoutes } from './routes/flag-schedules';
 import { flagdRoutes } from './routes/flagd';
 import { flagRoutes } from './routes/flags';
+import { exposureRoutes } from './routes/exposures';
 import { lookupRoutes } from './routes/lookup';
 import { ofrepRoutes } from './routes/ofrep';
 import { projectRoutes } from './routes/projects';
@@ -100,6 +101,7 @@ export function createApp() {
   api.route('/', webhookRoutes);
   api.route('/', projectRoutes);
   api.route('/', flagRoutes);
+  api.route('/', exposureRoutes);
   api.route('/', flagdRoutes);
   api.route('/', sdkKeyRoutes);
   api.route('/', auditRoutes);

@@ -6,4 +6,9 @@ export type Bindings = Env & {
   ACCESS_TEAM_DOMAIN?: string;
   /** the Access application's audience (AUD) tag */
   ACCESS_AUD?: string;
+  /** Exposures in Analytics Engine (docs/deploy.md): the account whose SQL API reads the dataset back, and a token with Account Analytics Read */
+  CF_ACCOUNT_ID?: string;
+  CF_ANALYTICS_TOKEN?: string;
+  /** how often an isolate flushes its exposure counts, in seconds (default 10) */
+  EXPOSURE_FLUSH_SECONDS?: string;
 };

@@ -89,6 +89,7 @@ export const routePermissions: Record<string, RouteRule> = {
   [`GET ${E}/unreleased-flags`]: r('read', 'environment'),
   [`PATCH ${E}/flags/:flag`]: r('flags', 'environment', { held: true, ...ending }),
   [`GET ${E}/flags/:flag/schedule`]: r('read', 'environment'),
+  [`GET ${E}/flags/:flag/exposures`]: r('read', 'environment'),
   [`POST ${E}/flags/:flag/schedule`]: r('releases', 'environment', { held: true }),
   [`DELETE ${E}/flags/:flag/schedule/:id`]: r('releases', 'environment', { held: true }),
   [`GET ${E}/flagd`]: r('read', 'environment'),

@@ -9,6 +9,7 @@ import { flagWriteQuery } from './release-schemas';
 import { envConfigPatchSchema, envParams, errorResponses, flagInputSchema, flagPatchSchema, flagSchema, json, keySchema, projectParams, jsonBody } from './schemas';
 import { entityTag } from '../store/write-conditions';
 import { effectiveState } from '../store/settle';
+import { withUsage } from './flag-usage';
 import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './preconditions';
 
 const security = [{ AdminToken: [] }];
@@ -27,7 +28,8 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const project = await getProject(c.var.db, c.req.valid('param').project);
-      return c.json({ flags: await listFlags(c.var.db, project) }, 200);
+      const flags = await listFlags(c.var.db, project);
+      return c.json({ flags: await withUsage(c, project.id, flags) }, 200);
     },
   )
   .openapi(
@@ -47,13 +49,15 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({ method: 'get', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams }, responses: { 200: tagged(json(flagSchema, 'The flag; its ETag names this version of the definition and of every environment’s config')), ...errorResponses } }),
     async (c) => {
-      const { project, flag } = c.req.valid('param');
-      const found = await getFlag(c.var.db, await getProject(c.var.db, project), flag);
+      const params = c.req.valid('param');
+      const project = await getProject(c.var.db, params.project);
+      const found = await getFlag(c.var.db, project, params.flag);
       const now = Date.now();
       // as a write will read it: what the release clock has yet to record is applied first (store/settle.ts)
       const state = effectiveState(found.state, now);
       setEtag(c, await entityTag(flagView(found.flag, state)));
-      return c.json(servedView(found.flag, state, now), 200);
+      const [view] = await withUsage(c, project.id, [servedView(found.flag, state, now)]);
+      return c.json(view, 200);
     },
   )
   .openapi(

@@ -77,6 +77,10 @@ export const releaseSchema = z
     pausedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
     guardrails: z.array(z.object({ metric: z.string(), operator: z.string(), threshold: z.number(), windowMinutes: z.number(), minSamples: z.number(), action: z.string() })),
+    exposures: z
+      .object({ inside: z.number(), outside: z.number(), since: z.string() })
+      .optional()
+      .describe('distinct users the edge served inside and outside the release in the last hour, or since its start if later: HyperLogLog estimates (about 2.3 % standard error, docs/releases.md). In GET of one release'),
     status: z.object({
       percent: z.number().describe('share of users inside now, 0–100, as the edge computes it'),
       step: z.number().nullable().describe('0-based index of the current step'),

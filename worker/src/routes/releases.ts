@@ -11,6 +11,7 @@ import { heldResponse } from './change-request-schemas';
 import { perform } from './held-writes';
 import { receiveAlerts, recordReadings } from '../store/release-guardrails';
 import { getRelease, listReleases, releaseView } from '../store/releases';
+import { releaseExposures } from '../edge/exposures/exposure-reads';
 import { alertmanagerSchema, readingsSchema, releaseActionQuery, releaseInputSchema, releasePatchSchema, releaseSchema } from './release-schemas';
 import { envParams, errorResponses, json, jsonBody, keySchema } from './schemas';
 import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './preconditions';
@@ -72,7 +73,10 @@ let routes = new OpenAPIHono<AppEnv>()
       const s = await scope(c, p);
       const row = await getRelease(s.db, s.env, p.release);
       setEtag(c, await releaseTag(row));
-      return c.json(releaseView(row, s.now), 200);
+      const view = releaseView(row, s.now);
+      // users reached each side (estimates), not part of the stored version: the ETag does not cover them
+      const exposures = await releaseExposures(c.env, s.env.id, row.key, view.startedAt, s.now);
+      return c.json({ ...view, exposures }, 200);
     },
   )
   .openapi(

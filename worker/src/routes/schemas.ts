@@ -46,6 +46,10 @@ export const envConfigSchema = z
 /** A flag's configuration in one environment as the API shows it: with the warnings of Curtain's strict checks. */
 export const flagEnvironmentSchema = envConfigSchema
   .extend({
+    usage: z
+      .object({ lastEvaluatedAt: z.string().nullable().describe('the minute of the latest evaluation counted (30 days back at most)'), evaluations24h: z.number() })
+      .optional()
+      .describe('how the edge evaluates the flag here (exposures, eventually consistent): in the flag list and GET of one flag'),
     warnings: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .describe("What Curtain's strict checks say of this flag in this environment (a JSON pointer into the environment's flag set, and what is wrong): rules that flagd loads and a flagd import accepted. Empty when none."),

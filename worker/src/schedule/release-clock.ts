@@ -7,8 +7,33 @@ import { openDb } from '../store/db';
 import { applyDueChanges } from '../store/schedule-recording';
 import { advanceReleases } from '../store/release-progress';
 import { pumpEvents } from '../webhooks/outbox';
+import { ExposureLedger } from './exposure-ledger';
+import type { ExposureBatch } from '../measure/exposure-types';
 
 export class ReleaseClock extends DurableObject<Bindings> {
+  #ledger: ExposureLedger | undefined;
+  private get ledger() {
+    return (this.#ledger ??= new ExposureLedger(this.ctx.storage.sql));
+  }
+
+  /** An isolate's flush (edge/exposures): counts (offline backend only) and the release sides' user sketches. */
+  recordExposures(batch: ExposureBatch, withCounts: boolean): void {
+    this.ledger.record(batch, withCounts, Date.now());
+  }
+
+  exposureMinutes(flag: string, from: number, to: number) {
+    return this.ledger.minutes(flag, from, to);
+  }
+
+  flagUsage(flags: string[], now: number) {
+    return this.ledger.usage(flags, now);
+  }
+
+  /** Distinct users each side of a release reached since `from` (ms), or since its sketches began (null). */
+  releaseUsers(release: string, from: number | null) {
+    return this.ledger.users(release, from);
+  }
+
   /** Records what is due for the environment now and sets the alarm for what comes next. */
   async wake(environmentId: string): Promise<number | null> {
     await this.ctx.storage.put('environmentId', environmentId);

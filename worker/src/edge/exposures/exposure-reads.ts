@@ -1,0 +1,46 @@
+// Reading exposures back for the admin API: a flag's counts per minute, the flag list's usage, a release's users.
+// Each read first flushes this isolate's own buffer, so what this isolate counted is in the answer.
+import type { Bindings } from '../../bindings';
+import { MINUTE, minuteOf, type FlagUsage } from '../../measure/exposure-types';
+import { flushExposures } from './exposure-flush';
+import { clockOf, exposureStore } from './exposure-store';
+
+/** The longest span GET …/flags/{flag}/exposures answers at once (docs/limits.md). */
+export const EXPOSURE_SPAN_MAX_MS = 24 * 60 * MINUTE;
+
+export async function flagExposures(env: Bindings, environmentId: string, flag: string, from: number, to: number) {
+  await flushExposures(env);
+  return exposureStore(env).minutes(environmentId, flag, minuteOf(from), to);
+}
+
+/** Usage of `flags` in each environment (by id); an environment whose store cannot be read shows no usage. */
+export async function flagUsage(env: Bindings, environmentIds: string[], flags: string[], now: number): Promise<Map<string, Record<string, FlagUsage>>> {
+  await flushExposures(env);
+  const store = exposureStore(env);
+  const out = new Map<string, Record<string, FlagUsage>>();
+  await Promise.all(
+    environmentIds.map(async (id) => {
+      try {
+        out.set(id, await store.usage(id, flags, now));
+      } catch (err) {
+        console.error('curtain: flag usage unavailable', id, String(err));
+      }
+    }),
+  );
+  return out;
+}
+
+/** Distinct users (estimates) inside and outside a release in the last hour, or since its start if later. */
+export async function releaseExposures(env: Bindings, environmentId: string, release: string, startedAt: string | null, now: number) {
+  await flushExposures(env);
+  const hourAgo = minuteOf(now - 60 * MINUTE);
+  const start = startedAt ? minuteOf(Date.parse(startedAt)) : minuteOf(now);
+  const since = Math.max(hourAgo, start);
+  try {
+    const users = await clockOf(env, environmentId).releaseUsers(release, since);
+    return { ...users, since: new Date(since).toISOString() };
+  } catch (err) {
+    console.error('curtain: release exposures unavailable', environmentId, String(err));
+    return { inside: 0, outside: 0, since: new Date(since).toISOString() };
+  }
+}

@@ -1,0 +1,56 @@
+// What the edge reports about evaluations: counts per flag, variant, side and minute; distinct users per release side.
+
+/** Inside or outside the release that decides a flag; null for a flag no release decides. */
+export type Side = 'inside' | 'outside';
+
+export interface ExposureCount {
+  flag: string;
+  /** the variant served; `(none)` when the flag has no default variant, `(error)` for evaluation errors */
+  variant: string;
+  side: Side | null;
+  /** the minute (ms since the epoch, a multiple of 60,000) */
+  minute: number;
+  count: number;
+}
+
+/** The registers of a HyperLogLog sketch (measure/hyperloglog.ts) of the users a release side reached in one minute. */
+export interface ReleaseUsers {
+  release: string;
+  side: Side;
+  minute: number;
+  registers: Uint8Array;
+}
+
+/** One flush of one environment's counts. */
+export interface ExposureBatch {
+  environmentId: string;
+  counts: ExposureCount[];
+  users: ReleaseUsers[];
+}
+
+/** A flag's counts per minute, as GET …/flags/{flag}/exposures answers them. */
+export interface ExposureMinute {
+  at: string;
+  variants: Record<string, { count: number; inside?: number; outside?: number }>;
+}
+
+export interface FlagUsage {
+  lastEvaluatedAt: string | null;
+  evaluations24h: number;
+}
+
+export const MINUTE = 60_000;
+export const minuteOf = (ms: number) => ms - (ms % MINUTE);
+
+/** Folds count rows into the API's minutes (sorted), each variant's count split by side where a release decides it. */
+export function foldMinutes(rows: { minute: number; variant: string; side: string | null; count: number }[]): ExposureMinute[] {
+  const byMinute = new Map<number, ExposureMinute['variants']>();
+  for (const r of rows) {
+    let variants = byMinute.get(r.minute);
+    if (!variants) byMinute.set(r.minute, (variants = {}));
+    const v = (variants[r.variant] ??= { count: 0 });
+    v.count += r.count;
+    if (r.side === 'inside' || r.side === 'outside') v[r.side] = (v[r.side] ?? 0) + r.count;
+  }
+  return [...byMinute.entries()].sort((a, b) => a[0] - b[0]).map(([minute, variants]) => ({ at: new Date(minute).toISOString(), variants }));
+}
