@@ -13,10 +13,17 @@ export interface ExposureCount {
   count: number;
 }
 
+/**
+ * The users of a release a sketch counts: by the variant served (`inside`, `outside`: the release view), and of those
+ * only the ones the release itself bucketed (`-random`: reason SPLIT, not the flag's own rules such as testers always
+ * in), which the sample-ratio check and the sequential tests compare.
+ */
+export type UserSet = Side | 'inside-random' | 'outside-random';
+
 /** The registers of a HyperLogLog sketch (measure/hyperloglog.ts) of the users a release side reached in one minute. */
 export interface ReleaseUsers {
   release: string;
-  side: Side;
+  side: UserSet;
   minute: number;
   registers: Uint8Array;
 }
@@ -26,6 +33,8 @@ export interface ExposureBatch {
   environmentId: string;
   counts: ExposureCount[];
   users: ReleaseUsers[];
+  /** evaluations per minute of each release's flags, and of the whole environment (release ''): the no-traffic check's */
+  traffic: { release: string; minute: number; count: number }[];
 }
 
 /** A flag's counts per minute, as GET …/flags/{flag}/exposures answers them. */

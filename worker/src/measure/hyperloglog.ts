@@ -11,6 +11,9 @@ export const HLL_ERROR = 1.04 / Math.sqrt(HLL_REGISTERS);
 const SEED = 0x5f3759df;
 const ALPHA = 0.7213 / (1 + 1.079 / HLL_REGISTERS);
 
+/** The hash a sketch keeps of a user (compute once to add one user to several sketches). */
+export const hashUser = (id: string) => murmur3(id, SEED);
+
 export class HyperLogLog {
   readonly registers: Uint8Array;
 
@@ -20,7 +23,7 @@ export class HyperLogLog {
 
   /** Adds a user by their identifier (hashed here; nothing of it is kept). */
   add(id: string): void {
-    this.addHash(murmur3(id, SEED));
+    this.addHash(hashUser(id));
   }
 
   addHash(hash: number): void {

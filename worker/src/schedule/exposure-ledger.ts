@@ -1,7 +1,7 @@
 // The local exposure store, in the environment's ReleaseClock (SQLite-backed Durable Object): per-minute counts (the
 // offline backend, under `npm start` and in tests) and, in every deployment, the release sides' user sketches.
 import { HyperLogLog } from '../measure/hyperloglog';
-import { foldMinutes, MINUTE, type ExposureBatch, type ExposureMinute, type FlagUsage, type Side } from '../measure/exposure-types';
+import { foldMinutes, MINUTE, type ExposureBatch, type ExposureMinute, type FlagUsage, type UserSet } from '../measure/exposure-types';
 
 /** Per-minute counts kept (the flag list's 24 hours and a week of history). */
 const COUNT_DAYS = 8;
@@ -13,6 +13,7 @@ export class ExposureLedger {
     sql.exec(`CREATE TABLE IF NOT EXISTS exposure_minutes (flag TEXT NOT NULL, variant TEXT NOT NULL, side TEXT NOT NULL, minute INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (flag, minute, variant, side)) WITHOUT ROWID`);
     sql.exec(`CREATE TABLE IF NOT EXISTS flag_last_seen (flag TEXT PRIMARY KEY, minute INTEGER NOT NULL) WITHOUT ROWID`);
     // minute -1: every user since the sketches began (the guardrails' cumulative sample)
+    sql.exec(`CREATE TABLE IF NOT EXISTS release_traffic (release TEXT NOT NULL, minute INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (release, minute)) WITHOUT ROWID`);
     sql.exec(`CREATE TABLE IF NOT EXISTS release_users (release TEXT NOT NULL, side TEXT NOT NULL, minute INTEGER NOT NULL, registers BLOB NOT NULL, PRIMARY KEY (release, side, minute)) WITHOUT ROWID`);
   }
 
@@ -28,13 +29,17 @@ export class ExposureLedger {
       }
       this.sql.exec(`DELETE FROM exposure_minutes WHERE minute < ?`, now - COUNT_DAYS * 24 * 60 * MINUTE);
     }
+    for (const t of batch.traffic) {
+      this.sql.exec(`INSERT INTO release_traffic (release, minute, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`, t.release, t.minute, t.count);
+    }
+    if (batch.traffic.length) this.sql.exec(`DELETE FROM release_traffic WHERE minute < ?`, now - SKETCH_MINUTES * MINUTE);
     for (const u of batch.users) {
       for (const minute of [u.minute, -1]) this.mergeSketch(u.release, u.side, minute, u.registers);
     }
     if (batch.users.length) this.sql.exec(`DELETE FROM release_users WHERE minute >= 0 AND minute < ?`, now - SKETCH_MINUTES * MINUTE);
   }
 
-  private mergeSketch(release: string, side: Side, minute: number, registers: Uint8Array) {
+  private mergeSketch(release: string, side: UserSet, minute: number, registers: Uint8Array) {
     const row = this.sql.exec<{ registers: ArrayBuffer }>(`SELECT registers FROM release_users WHERE release = ? AND side = ? AND minute = ?`, release, side, minute).toArray()[0];
     const merged = row ? new HyperLogLog(new Uint8Array(row.registers)).merge(registers) : new HyperLogLog(registers.slice());
     this.sql.exec(`INSERT OR REPLACE INTO release_users (release, side, minute, registers) VALUES (?, ?, ?, ?)`, release, side, minute, merged.registers.buffer as ArrayBuffer);
@@ -58,9 +63,9 @@ export class ExposureLedger {
   }
 
   /** Distinct users (estimates) each side of a release reached since `from` (a minute), or since the sketches began (`from` null). */
-  users(release: string, from: number | null): Record<Side, number> {
-    const out = { inside: 0, outside: 0 };
-    for (const side of ['inside', 'outside'] as const) {
+  users(release: string, from: number | null, sets: readonly UserSet[] = ['inside', 'outside']): Partial<Record<UserSet, number>> {
+    const out: Partial<Record<UserSet, number>> = {};
+    for (const side of sets) {
       const rows = (from === null
         ? this.sql.exec<{ registers: ArrayBuffer }>(`SELECT registers FROM release_users WHERE release = ? AND side = ? AND minute = -1`, release, side)
         : this.sql.exec<{ registers: ArrayBuffer }>(`SELECT registers FROM release_users WHERE release = ? AND side = ? AND minute >= ?`, release, side, from)
@@ -70,6 +75,11 @@ export class ExposureLedger {
       out[side] = h.estimate();
     }
     return out;
+  }
+
+  /** Evaluations of a release's flags (release '' : of the whole environment) since `from`. */
+  traffic(release: string, from: number): number {
+    return this.sql.exec<{ n: number | null }>(`SELECT sum(count) AS n FROM release_traffic WHERE release = ? AND minute >= ?`, release, from).one().n ?? 0;
   }
 
   /** Forgets a release's sketches (a release deleted, or started anew under the same key). */

@@ -207,7 +207,9 @@ export interface ReleaseFlag {
   outside: string;
 }
 
-export interface Guardrail {
+/** A guardrail on one number: the mean of readings (or feedback's negative share) over a window against a threshold. */
+export interface ThresholdGuardrail {
+  kind?: 'threshold';
   metric: string;
   operator: '>' | '>=' | '<' | '<=';
   threshold: number;
@@ -215,6 +217,23 @@ export interface Guardrail {
   minSamples: number;
   action: 'pause' | 'rollback';
 }
+
+/** A guardrail that compares a tracked metric inside vs outside the release with a sequential test (measure/sequential.ts). */
+export interface SequentialGuardrail {
+  kind: 'sequential';
+  /** a trackingEventName sent to POST /v1/track */
+  metric: string;
+  /** rate: users with the event per exposed user; mean: the mean of the events' values */
+  measure: 'rate' | 'mean';
+  /** which way is a regression */
+  direction: 'increase' | 'decrease';
+  /** observations each side needs before the test may decide */
+  minSamples: number;
+  action: 'pause' | 'rollback';
+}
+
+export type Guardrail = ThresholdGuardrail | SequentialGuardrail;
+export const isSequential = (g: Guardrail): g is SequentialGuardrail => g.kind === 'sequential';
 
 export const releases = sqliteTable(
   'releases',

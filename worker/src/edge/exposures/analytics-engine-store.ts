@@ -26,9 +26,9 @@ export function analyticsEngineStore(env: Bindings, dataset: AnalyticsEngineData
       for (const c of now) {
         dataset.writeDataPoint({ indexes: [batch.environmentId], blobs: [batch.environmentId, c.flag, c.variant, c.side ?? ''], doubles: [c.count, c.minute] });
       }
-      if (batch.users.length) await clockOf(env, batch.environmentId).recordExposures({ ...batch, counts: [] }, false);
+      if (batch.users.length || batch.traffic.length) await clockOf(env, batch.environmentId).recordExposures({ ...batch, counts: [] }, false);
       const rest = batch.counts.slice(POINTS_PER_FLUSH);
-      return rest.length ? { environmentId: batch.environmentId, counts: rest, users: [] } : null;
+      return rest.length ? { environmentId: batch.environmentId, counts: rest, users: [], traffic: [] } : null;
     },
     async minutes(environmentId, flag, from, to) {
       const rows = await query<{ minute: number; variant: string; side: string; count: number }>(

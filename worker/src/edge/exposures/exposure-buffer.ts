@@ -5,7 +5,15 @@ import type { Bindings } from '../../bindings';
 import type { LiveSnapshot } from '../live-snapshots';
 import { MINUTE, minuteOf } from '../../measure/exposure-types';
 import { bucketId, releaseSides, sideOf, type ReleaseSides } from './release-sides';
-import { HyperLogLog } from '../../measure/hyperloglog';
+import { hashUser, HyperLogLog } from '../../measure/hyperloglog';
+import type { Side, UserSet } from '../../measure/exposure-types';
+
+/** A user on their side of a release, and among the release's randomized users when it bucketed them itself. */
+export function addUser(to: { sketch(release: string, set: UserSet): HyperLogLog }, release: string, side: Side, randomized: boolean, id: string) {
+  const h = hashUser(id);
+  to.sketch(release, side).addHash(h);
+  if (randomized) to.sketch(release, `${side}-random`).addHash(h);
+}
 
 /** Flush after this many counted requests even before the interval is up. */
 export const FLUSH_SIZE = 5000;
@@ -36,7 +44,7 @@ export class Pending {
     this.end = minute + MINUTE;
   }
 
-  sketch(release: string, side: string): HyperLogLog {
+  sketch(release: string, side: UserSet): HyperLogLog {
     const key = `${release}\u0000${side}`;
     let h = this.users.get(key);
     if (!h) this.users.set(key, (h = new HyperLogLog()));
@@ -74,7 +82,7 @@ export function countOne(live: LiveSnapshot, env: Bindings, r: EvaluationResult,
     const rel = p.sides.byFlag.get(r.key);
     const side = rel ? sideOf(rel, r) : null;
     const id = side ? bucketId(ctx, rel!.by) : '';
-    if (id !== '') p.sketch(rel!.release, side!).add(id);
+    if (id !== '') addUser(p, rel!.release, side!, r.reason === 'SPLIT', id);
   }
   return ++size >= FLUSH_SIZE || now >= flushAt;
 }

@@ -2,9 +2,9 @@
 // per release side) and hands them to the exposure store. Runs in the background (waitUntil), never on a response.
 import type { Bindings } from '../../bindings';
 import type { EvaluationResult } from '../../engine/types';
-import type { ExposureBatch, ExposureCount, Side } from '../../measure/exposure-types';
+import type { ExposureBatch, ExposureCount, UserSet } from '../../measure/exposure-types';
 import { HyperLogLog } from '../../measure/hyperloglog';
-import { takeBuffers, type Pending } from './exposure-buffer';
+import { addUser, takeBuffers, type Pending } from './exposure-buffer';
 import { bucketId, sideOf, variantName } from './release-sides';
 import { exposureStore } from './exposure-store';
 
@@ -13,11 +13,16 @@ let carried: ExposureBatch[] = [];
 
 /** The batches of these buffers, one per environment. */
 export function batchesOf(buffers: Pending[]): ExposureBatch[] {
-  const byEnv = new Map<string, { counts: Map<string, ExposureCount>; users: Map<string, { release: string; side: Side; minute: number; h: HyperLogLog }> }>();
+  const byEnv = new Map<string, { traffic: Map<string, { release: string; minute: number; count: number }>; counts: Map<string, ExposureCount>; users: Map<string, { release: string; side: UserSet; minute: number; h: HyperLogLog }> }>();
   for (const p of buffers) {
     const envId = p.live.snapshot.environmentId;
     let e = byEnv.get(envId);
-    if (!e) byEnv.set(envId, (e = { counts: new Map(), users: new Map() }));
+    if (!e) byEnv.set(envId, (e = { traffic: new Map(), counts: new Map(), users: new Map() }));
+    const traffic = (release: string, n: number) => {
+      const t = e!.traffic.get(`${release}\u0000${p.minute}`);
+      if (t) t.count += n;
+      else e!.traffic.set(`${release}\u0000${p.minute}`, { release, minute: p.minute, count: n });
+    };
     const perResult = new Map<EvaluationResult, number>(p.single);
     for (const b of p.bulk) for (const r of b.results) perResult.set(r, (perResult.get(r) ?? 0) + b.n);
     for (const [r, n] of perResult) {
@@ -25,12 +30,14 @@ export function batchesOf(buffers: Pending[]): ExposureBatch[] {
       const rel = p.sides?.byFlag.get(r.key);
       const side = rel ? sideOf(rel, r) : null;
       const variant = variantName(r);
+      traffic('', n);
+      if (rel) traffic(rel.release, n);
       const key = `${r.key}\u0000${variant}\u0000${side ?? ''}\u0000${p.minute}`;
       const c = e.counts.get(key);
       if (c) c.count += n;
       else e.counts.set(key, { flag: r.key, variant, side, minute: p.minute, count: n });
     }
-    const sketch = (release: string, side: Side) => {
+    const sketch = (release: string, side: UserSet) => {
       const key = `${release}\u0000${side}\u0000${p.minute}`;
       let u = e!.users.get(key);
       if (!u) e!.users.set(key, (u = { release, side, minute: p.minute, h: new HyperLogLog() }));
@@ -38,19 +45,20 @@ export function batchesOf(buffers: Pending[]): ExposureBatch[] {
     };
     for (const [key, h] of p.users) {
       const [release, side] = key.split('\u0000');
-      sketch(release, side as Side).merge(h);
+      sketch(release, side as UserSet).merge(h);
     }
-    if (p.sides !== null && p.bulk.length > 0) addBulkUsers(p, sketch);
+    if (p.sides !== null && p.bulk.length > 0) addBulkUsers(p, { sketch });
   }
   return [...byEnv.entries()].map(([environmentId, e]) => ({
     environmentId,
     counts: [...e.counts.values()],
+    traffic: [...e.traffic.values()],
     users: [...e.users.values()].map((u) => ({ release: u.release, side: u.side, minute: u.minute, registers: u.h.registers })),
   }));
 }
 
 /** Each bulk request's user, on the side of each release its answer put them (read from the release's first flag). */
-function addBulkUsers(p: Pending, sketch: (release: string, side: Side) => HyperLogLog) {
+function addBulkUsers(p: Pending, to: { sketch: (release: string, side: UserSet) => HyperLogLog }) {
   const sides = p.sides!;
   // where each release's flag sits in an answer of a given length (server and client answers differ)
   const positions = new Map<number, Map<string, number>>();
@@ -64,7 +72,7 @@ function addBulkUsers(p: Pending, sketch: (release: string, side: Side) => Hyper
       const r = b.results[i];
       const side = sideOf(sides.byFlag.get(rel.flag)!, r);
       const id = side ? bucketId(b.ctx, rel.by) : '';
-      if (id !== '') sketch(rel.key, side!).add(id);
+      if (id !== '') addUser(to, rel.key, side!, r.reason === 'SPLIT', id);
     }
   }
 }

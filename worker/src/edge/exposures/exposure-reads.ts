@@ -30,17 +30,20 @@ export async function flagUsage(env: Bindings, environmentIds: string[], flags: 
   return out;
 }
 
-/** Distinct users (estimates) inside and outside a release in the last hour, or since its start if later. */
-export async function releaseExposures(env: Bindings, environmentId: string, release: string, startedAt: string | null, now: number) {
+/**
+ * A release's measures for its view: distinct users (estimates) inside and outside in the last hour, or since its start
+ * if later; each sequential guardrail's latest decision; why the watch paused it, if it did.
+ */
+export async function releaseMeasures(env: Bindings, environmentId: string, release: string, startedAt: string | null, now: number) {
   await flushExposures(env);
   const hourAgo = minuteOf(now - 60 * MINUTE);
   const start = startedAt ? minuteOf(Date.parse(startedAt)) : minuteOf(now);
   const since = Math.max(hourAgo, start);
   try {
-    const users = await clockOf(env, environmentId).releaseUsers(release, since);
-    return { ...users, since: new Date(since).toISOString() };
+    const m = await clockOf(env, environmentId).releaseMeasures(release, since);
+    return { exposures: { inside: m.inside, outside: m.outside, since: new Date(since).toISOString() }, decisions: m.decisions, pause: m.pause };
   } catch (err) {
-    console.error('curtain: release exposures unavailable', environmentId, String(err));
-    return { inside: 0, outside: 0, since: new Date(since).toISOString() };
+    console.error('curtain: release measures unavailable', environmentId, String(err));
+    return { exposures: { inside: 0, outside: 0, since: new Date(since).toISOString() }, decisions: {}, pause: null };
   }
 }
