@@ -5670,8 +5670,11 @@ export interface components {
         };
         Guardrail: components["schemas"]["ThresholdGuardrail"] | components["schemas"]["SequentialGuardrail"];
         ThresholdGuardrail: {
-            /** @enum {string} */
-            kind?: "threshold";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "ThresholdGuardrail";
             metric: string;
             /** @enum {string} */
             operator: ">" | ">=" | "<" | "<=";
@@ -5685,7 +5688,10 @@ export interface components {
             action?: "pause" | "rollback";
         };
         SequentialGuardrail: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "sequential";
             /** @description a trackingEventName apps send to POST /v1/track */
             metric: string;

@@ -33,6 +33,8 @@ export interface ExposureBatch {
   environmentId: string;
   counts: ExposureCount[];
   users: ReleaseUsers[];
+  /** users served a release's inside variant, as keyed tokens (servedToken): what lets their feedback count */
+  served: { release: string; tokens: string[] }[];
   /** evaluations per minute of each release's flags, and of the whole environment (release ''): the no-traffic check's */
   traffic: { release: string; minute: number; count: number }[];
 }
@@ -46,6 +48,14 @@ export interface ExposureMinute {
 export interface FlagUsage {
   lastEvaluatedAt: string | null;
   evaluations24h: number;
+}
+
+/** Where exposures go and are read back from (edge/exposures/exposure-store.ts picks the backend). */
+export interface ExposureStore {
+  /** Records a batch; answers what it could not take yet (sent with the next flush), or null. */
+  write(batch: ExposureBatch): Promise<ExposureBatch | null>;
+  minutes(environmentId: string, flag: string, from: number, to: number): Promise<ExposureMinute[]>;
+  usage(environmentId: string, flags: string[], now: number): Promise<Record<string, FlagUsage>>;
 }
 
 export const MINUTE = 60_000;
@@ -62,4 +72,13 @@ export function foldMinutes(rows: { minute: number; variant: string; side: strin
     if (r.side === 'inside' || r.side === 'outside') v[r.side] = (v[r.side] ?? 0) + r.count;
   }
   return [...byMinute.entries()].sort((a, b) => a[0] - b[0]).map(([minute, variants]) => ({ at: new Date(minute).toISOString(), variants }));
+}
+
+/**
+ * A user's token in a release's record of who was served inside: a 53-bit hash keyed by the release's salt (which
+ * never leaves the server), so that the record holds no user's key and a made-up user cannot be matched to it.
+ */
+export function servedToken(murmur: (text: string, seed: number) => number, salt: string, id: string): string {
+  const text = `${salt}\u0001${id}`;
+  return (murmur(text, 0x2545f491) * 2 ** 21 + (murmur(text, 0x9e3779b9) >>> 11)).toString(36);
 }

@@ -53,7 +53,7 @@ export const sequentialGuardrailSchema = z
   .strict()
   .openapi('SequentialGuardrail');
 
-export const guardrailSchema = z.union([thresholdGuardrailSchema, sequentialGuardrailSchema]).openapi('Guardrail');
+export const guardrailSchema = z.discriminatedUnion('kind', [thresholdGuardrailSchema, sequentialGuardrailSchema]).openapi('Guardrail');
 
 const variantsSchema = z.record(keySchema, z.object({ inside: z.string().min(1).max(128), outside: z.string().min(1).max(128) }).strict());
 

@@ -8,7 +8,7 @@ import { sha256Hex } from '../auth/secrets';
 import { failure, readJsonObject, type EdgeFailure } from '../edge/json-body';
 import { TRACK_MAX_BYTES, parseTrack } from '../edge/track-input';
 import { bucketId, sideOf } from '../edge/exposures/release-sides';
-import { clockOf } from '../edge/exposures/exposure-store';
+import { clockOf } from '../edge/exposures/clock';
 import { evaluateFlag } from '../engine';
 import { minuteOf } from '../measure/exposure-types';
 import type { TrackedEvent } from '../schedule/track-ledger';

@@ -5,6 +5,8 @@ import { foldMinutes, MINUTE, type ExposureBatch, type ExposureMinute, type Flag
 
 /** Per-minute counts kept (the flag list's 24 hours and a week of history). */
 const COUNT_DAYS = 8;
+/** Users served inside a release that are remembered (their feedback may count toward a guardrail). */
+export const SERVED_PER_RELEASE = 1_000_000;
 /** Per-minute user sketches kept: the release view's last hour, and a margin. */
 const SKETCH_MINUTES = 120;
 
@@ -13,6 +15,7 @@ export class ExposureLedger {
     sql.exec(`CREATE TABLE IF NOT EXISTS exposure_minutes (flag TEXT NOT NULL, variant TEXT NOT NULL, side TEXT NOT NULL, minute INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (flag, minute, variant, side)) WITHOUT ROWID`);
     sql.exec(`CREATE TABLE IF NOT EXISTS flag_last_seen (flag TEXT PRIMARY KEY, minute INTEGER NOT NULL) WITHOUT ROWID`);
     // minute -1: every user since the sketches began (the guardrails' cumulative sample)
+    sql.exec(`CREATE TABLE IF NOT EXISTS served_inside (release TEXT NOT NULL, token TEXT NOT NULL, PRIMARY KEY (release, token)) WITHOUT ROWID`);
     sql.exec(`CREATE TABLE IF NOT EXISTS release_traffic (release TEXT NOT NULL, minute INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (release, minute)) WITHOUT ROWID`);
     sql.exec(`CREATE TABLE IF NOT EXISTS release_users (release TEXT NOT NULL, side TEXT NOT NULL, minute INTEGER NOT NULL, registers BLOB NOT NULL, PRIMARY KEY (release, side, minute)) WITHOUT ROWID`);
   }
@@ -28,6 +31,11 @@ export class ExposureLedger {
         this.sql.exec(`INSERT INTO flag_last_seen (flag, minute) VALUES (?, ?) ON CONFLICT DO UPDATE SET minute = max(minute, excluded.minute)`, c.flag, c.minute);
       }
       this.sql.exec(`DELETE FROM exposure_minutes WHERE minute < ?`, now - COUNT_DAYS * 24 * 60 * MINUTE);
+    }
+    for (const s of batch.served) {
+      // a cap per release: past it, users newly served inside cannot make their feedback count (docs/limits.md)
+      const held = this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM served_inside WHERE release = ?`, s.release).one().n;
+      for (const token of s.tokens.slice(0, Math.max(0, SERVED_PER_RELEASE - held))) this.sql.exec(`INSERT INTO served_inside (release, token) VALUES (?, ?) ON CONFLICT DO NOTHING`, s.release, token);
     }
     for (const t of batch.traffic) {
       this.sql.exec(`INSERT INTO release_traffic (release, minute, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`, t.release, t.minute, t.count);
@@ -82,8 +90,14 @@ export class ExposureLedger {
     return this.sql.exec<{ n: number | null }>(`SELECT sum(count) AS n FROM release_traffic WHERE release = ? AND minute >= ?`, release, from).one().n ?? 0;
   }
 
+  /** Whether the edge has reported serving this user (by token) the release's inside variant. */
+  servedInside(release: string, token: string): boolean {
+    return this.sql.exec(`SELECT 1 FROM served_inside WHERE release = ? AND token = ?`, release, token).toArray().length > 0;
+  }
+
   /** Forgets a release's sketches (a release deleted, or started anew under the same key). */
   forget(release: string): void {
     this.sql.exec(`DELETE FROM release_users WHERE release = ?`, release);
+    this.sql.exec(`DELETE FROM served_inside WHERE release = ?`, release);
   }
 }

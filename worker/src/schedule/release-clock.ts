@@ -31,6 +31,11 @@ export class ReleaseClock extends DurableObject<Bindings> {
     return { exposures: this.ledger, tracked: this.tracked, decisions: (this.#decisions ??= new DecisionLedger(this.ctx.storage.sql)) };
   }
 
+  /** Whether the edge served this user (a servedToken) the release's inside variant: feedback counts only then. */
+  servedInside(release: string, token: string): boolean {
+    return this.ledger.servedInside(release, token);
+  }
+
   /** What the release view shows of a release's measures: users each side since `from`, guardrail decisions, the watch's pause. */
   releaseMeasures(release: string, from: number) {
     const l = this.ledgers;

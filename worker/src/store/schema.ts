@@ -364,6 +364,13 @@ export const feedback = sqliteTable(
     variants: text('variants', { mode: 'json' }).$type<Record<string, string | null>>().notNull(),
     /** whether the user was inside the release (had its inside variant of any of its flags) */
     inside: integer('inside', { mode: 'boolean' }).notNull(),
+    /**
+     * whether it counts toward a feedback guardrail: the edge served the user inside, it is the user's first that counts,
+     * and the first that counts from its network source (docs/announcing.md, threat model)
+     */
+    counted: integer('counted', { mode: 'boolean' }).notNull().default(false),
+    /** a keyed hash of the client's address (never the address) */
+    source: text('source'),
     at: integer('at').notNull(),
   },
   (t) => [

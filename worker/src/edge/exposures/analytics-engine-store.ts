@@ -1,8 +1,8 @@
 // The production exposure store: counts written as Analytics Engine data points (one per flag, variant, side and minute
 // of a flush), read back with its SQL API; release user sketches still go to the environment's release clock.
 import type { Bindings } from '../../bindings';
-import { foldMinutes, MINUTE, type ExposureBatch, type FlagUsage } from '../../measure/exposure-types';
-import { clockOf, type ExposureStore } from './exposure-store';
+import { foldMinutes, MINUTE, type ExposureStore, type FlagUsage } from '../../measure/exposure-types';
+import { clockOf } from './clock';
 
 /** Analytics Engine takes at most 250 data points per invocation; a flush keeps some room for anything else. */
 export const POINTS_PER_FLUSH = 200;
@@ -26,9 +26,9 @@ export function analyticsEngineStore(env: Bindings, dataset: AnalyticsEngineData
       for (const c of now) {
         dataset.writeDataPoint({ indexes: [batch.environmentId], blobs: [batch.environmentId, c.flag, c.variant, c.side ?? ''], doubles: [c.count, c.minute] });
       }
-      if (batch.users.length || batch.traffic.length) await clockOf(env, batch.environmentId).recordExposures({ ...batch, counts: [] }, false);
+      if (batch.users.length || batch.traffic.length || batch.served.length) await clockOf(env, batch.environmentId).recordExposures({ ...batch, counts: [] }, false);
       const rest = batch.counts.slice(POINTS_PER_FLUSH);
-      return rest.length ? { environmentId: batch.environmentId, counts: rest, users: [], traffic: [] } : null;
+      return rest.length ? { environmentId: batch.environmentId, counts: rest, users: [], traffic: [], served: [] } : null;
     },
     async minutes(environmentId, flag, from, to) {
       const rows = await query<{ minute: number; variant: string; side: string; count: number }>(

@@ -34,6 +34,8 @@ export class Pending {
   readonly bulk: BulkEntry[] = [];
   /** user sketches of single-flag requests, by release and side */
   readonly users = new Map<string, HyperLogLog>();
+  /** users of single-flag requests served inside, by release: their tokens are made at flush */
+  readonly served = new Map<string, Set<string>>();
   readonly end: number;
 
   constructor(
@@ -82,7 +84,10 @@ export function countOne(live: LiveSnapshot, env: Bindings, r: EvaluationResult,
     const rel = p.sides.byFlag.get(r.key);
     const side = rel ? sideOf(rel, r) : null;
     const id = side ? bucketId(ctx, rel!.by) : '';
-    if (id !== '') addUser(p, rel!.release, side!, r.reason === 'SPLIT', id);
+    if (id !== '') {
+      addUser(p, rel!.release, side!, r.reason === 'SPLIT', id);
+      if (side === 'inside') servedInside(p.served, rel!.release, id);
+    }
   }
   return ++size >= FLUSH_SIZE || now >= flushAt;
 }
@@ -95,6 +100,12 @@ export function countMany(live: LiveSnapshot, env: Bindings, results: Evaluation
   if (last !== null && token !== null && last.token === token && p.sides === null) last.n++;
   else p.bulk.push({ results, ctx, n: 1, token });
   return ++size >= FLUSH_SIZE || now >= flushAt;
+}
+
+export function servedInside(served: Map<string, Set<string>>, release: string, id: string) {
+  let ids = served.get(release);
+  if (!ids) served.set(release, (ids = new Set()));
+  ids.add(id);
 }
 
 /** Takes every buffer out (the next count starts new ones). */

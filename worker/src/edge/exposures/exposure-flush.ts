@@ -2,9 +2,10 @@
 // per release side) and hands them to the exposure store. Runs in the background (waitUntil), never on a response.
 import type { Bindings } from '../../bindings';
 import type { EvaluationResult } from '../../engine/types';
-import type { ExposureBatch, ExposureCount, UserSet } from '../../measure/exposure-types';
+import { servedToken, type ExposureBatch, type ExposureCount, type UserSet } from '../../measure/exposure-types';
 import { HyperLogLog } from '../../measure/hyperloglog';
-import { addUser, takeBuffers, type Pending } from './exposure-buffer';
+import { addUser, servedInside, takeBuffers, type Pending } from './exposure-buffer';
+import { murmur3 } from '../../engine';
 import { bucketId, sideOf, variantName } from './release-sides';
 import { exposureStore } from './exposure-store';
 
@@ -13,11 +14,11 @@ let carried: ExposureBatch[] = [];
 
 /** The batches of these buffers, one per environment. */
 export function batchesOf(buffers: Pending[]): ExposureBatch[] {
-  const byEnv = new Map<string, { traffic: Map<string, { release: string; minute: number; count: number }>; counts: Map<string, ExposureCount>; users: Map<string, { release: string; side: UserSet; minute: number; h: HyperLogLog }> }>();
+  const byEnv = new Map<string, { salts: Map<string, string> | undefined; served: Map<string, Set<string>>; traffic: Map<string, { release: string; minute: number; count: number }>; counts: Map<string, ExposureCount>; users: Map<string, { release: string; side: UserSet; minute: number; h: HyperLogLog }> }>();
   for (const p of buffers) {
     const envId = p.live.snapshot.environmentId;
     let e = byEnv.get(envId);
-    if (!e) byEnv.set(envId, (e = { traffic: new Map(), counts: new Map(), users: new Map() }));
+    if (!e) byEnv.set(envId, (e = { salts: undefined, served: new Map(), traffic: new Map(), counts: new Map(), users: new Map() }));
     const traffic = (release: string, n: number) => {
       const t = e!.traffic.get(`${release}\u0000${p.minute}`);
       if (t) t.count += n;
@@ -47,18 +48,23 @@ export function batchesOf(buffers: Pending[]): ExposureBatch[] {
       const [release, side] = key.split('\u0000');
       sketch(release, side as UserSet).merge(h);
     }
-    if (p.sides !== null && p.bulk.length > 0) addBulkUsers(p, { sketch });
+    if (p.sides !== null && p.bulk.length > 0) addBulkUsers(p, { sketch }, e.served);
+    for (const [release, ids] of p.served) for (const id of ids) servedInside(e.served, release, id);
+    const releases = p.live.snapshot.document.releases ?? {};
+    e.salts ??= new Map();
+    for (const release of e.served.keys()) if (releases[release]) e.salts.set(release, releases[release].salt);
   }
   return [...byEnv.entries()].map(([environmentId, e]) => ({
     environmentId,
     counts: [...e.counts.values()],
     traffic: [...e.traffic.values()],
+    served: [...e.served.entries()].filter(([release]) => e.salts?.has(release)).map(([release, ids]) => ({ release, tokens: [...ids].map((id) => servedToken(murmur3, e.salts!.get(release)!, id)) })),
     users: [...e.users.values()].map((u) => ({ release: u.release, side: u.side, minute: u.minute, registers: u.h.registers })),
   }));
 }
 
 /** Each bulk request's user, on the side of each release its answer put them (read from the release's first flag). */
-function addBulkUsers(p: Pending, to: { sketch: (release: string, side: UserSet) => HyperLogLog }) {
+function addBulkUsers(p: Pending, to: { sketch: (release: string, side: UserSet) => HyperLogLog }, served: Map<string, Set<string>>) {
   const sides = p.sides!;
   // where each release's flag sits in an answer of a given length (server and client answers differ)
   const positions = new Map<number, Map<string, number>>();
@@ -72,13 +78,25 @@ function addBulkUsers(p: Pending, to: { sketch: (release: string, side: UserSet)
       const r = b.results[i];
       const side = sideOf(sides.byFlag.get(rel.flag)!, r);
       const id = side ? bucketId(b.ctx, rel.by) : '';
-      if (id !== '') addUser(to, rel.key, side!, r.reason === 'SPLIT', id);
+      if (id === '') continue;
+      addUser(to, rel.key, side!, r.reason === 'SPLIT', id);
+      if (side === 'inside') servedInside(served, rel.key, id);
     }
   }
 }
 
+/** Flushes under way in this isolate: a read waits for them too, so that it sees every count this isolate made. */
+const inflight = new Set<Promise<void>>();
+
 /** Flushes this isolate's counts: the buffers are taken at once, so counting goes on while the write runs. */
-export async function flushExposures(env: Bindings): Promise<void> {
+export function flushExposures(env: Bindings): Promise<void> {
+  const mine = write(env);
+  inflight.add(mine);
+  void mine.finally(() => inflight.delete(mine));
+  return Promise.all([...inflight]).then(() => undefined);
+}
+
+async function write(env: Bindings): Promise<void> {
   const batches = [...carried, ...batchesOf(takeBuffers())];
   carried = [];
   if (batches.length === 0) return;

@@ -3,7 +3,8 @@
 import type { Bindings } from '../../bindings';
 import { MINUTE, minuteOf, type FlagUsage } from '../../measure/exposure-types';
 import { flushExposures } from './exposure-flush';
-import { clockOf, exposureStore } from './exposure-store';
+import { clockOf } from './clock';
+import { exposureStore } from './exposure-store';
 
 /** The longest span GET …/flags/{flag}/exposures answers at once (docs/limits.md). */
 export const EXPOSURE_SPAN_MAX_MS = 24 * 60 * MINUTE;

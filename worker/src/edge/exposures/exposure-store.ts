@@ -1,17 +1,13 @@
 // Where exposures go, behind one interface: Workers Analytics Engine in production (counts), the environment's
 // ReleaseClock Durable Object offline (counts, under `npm start` and in tests); user sketches always to the clock.
 import type { Bindings } from '../../bindings';
-import type { ExposureBatch, ExposureMinute, FlagUsage } from '../../measure/exposure-types';
+import type { ExposureStore } from '../../measure/exposure-types';
+
+export type { ExposureStore };
 import { analyticsEngineStore } from './analytics-engine-store';
+import { clockOf } from './clock';
 
-export interface ExposureStore {
-  /** Records a batch; answers what it could not take yet (sent with the next flush), or null. */
-  write(batch: ExposureBatch): Promise<ExposureBatch | null>;
-  minutes(environmentId: string, flag: string, from: number, to: number): Promise<ExposureMinute[]>;
-  usage(environmentId: string, flags: string[], now: number): Promise<Record<string, FlagUsage>>;
-}
 
-export const clockOf = (env: Bindings, environmentId: string) => env.RELEASE_CLOCKS.get(env.RELEASE_CLOCKS.idFromName(environmentId));
 
 /** The offline backend: everything in the environment's release clock (SQLite), exact. */
 export const localStore = (env: Bindings): ExposureStore => ({

@@ -1,0 +1,2 @@
+ALTER TABLE `feedback` ADD `counted` integer DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `feedback` ADD `source` text;
