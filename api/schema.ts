@@ -1524,7 +1524,60 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** @description Renames the project or changes its settings (`staleAfterDays`: after how many days at 100 % a released flag is ready to clean up). Audited. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProjectPatch"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description Invalid input; nothing was written */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid admin token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/projects/{project}/environments": {
@@ -1810,7 +1863,10 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description true: only the flags ready to clean up */
+                    stale?: "true" | "false";
+                };
                 header?: never;
                 path: {
                     project: string;
@@ -1819,7 +1875,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Every flag, with its config in every environment */
+                /** @description Every flag, with its config and usage in every environment, and whether it is stale */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5084,6 +5140,8 @@ export interface components {
             id: string;
             key: string;
             name: string;
+            /** @description a flag whose release has held 100 % this many days is ready to clean up (stale) */
+            staleAfterDays: number;
             createdAt: string;
         };
         Error: {
@@ -5249,6 +5307,10 @@ export interface components {
             createdAt: string;
             deliveredAt: string | null;
         };
+        ProjectPatch: {
+            name?: string;
+            staleAfterDays?: number;
+        };
         Environment: {
             id: string;
             key: string;
@@ -5304,6 +5366,25 @@ export interface components {
             environments: {
                 [key: string]: components["schemas"]["FlagEnvironment"];
             };
+            /** @description ready to clean up; in the flag list and GET of one flag */
+            stale?: {
+                /**
+                 * @description released: its release has held 100 % for the project’s staleAfterDays; unevaluated: no environment evaluated it for 30 days
+                 * @enum {string}
+                 */
+                reason: "released" | "unevaluated";
+                /** @description since when (the release reached 100 %, or the last evaluation, or the creation) */
+                since: string;
+                /** @description environments whose newest deployment references it */
+                stillInCode: string[];
+            } | null;
+            /** @description after PATCH {archived: true}: the environments whose newest deployment still references the flag */
+            warnings?: {
+                /** @enum {string} */
+                code: "STILL_IN_CODE";
+                environments: string[];
+                message: string;
+            }[];
             createdAt: string;
             updatedAt: string;
         };

@@ -17,6 +17,7 @@ const adminRoutes: [string, string, unknown?][] = [
   ['GET', '/api/v1/projects'],
   ['POST', '/api/v1/projects', { key: 'p2', name: 'P2' }],
   ['GET', '/api/v1/projects/default'],
+  ['PATCH', '/api/v1/projects/default', { staleAfterDays: 30 }],
   ['GET', '/api/v1/projects/default/environments'],
   ['POST', '/api/v1/projects/default/environments', { key: 'qa', name: 'QA' }],
   ['GET', '/api/v1/projects/default/environments/development'],

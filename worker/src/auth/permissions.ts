@@ -57,6 +57,7 @@ export const routePermissions: Record<string, RouteRule> = {
   'GET /projects': r('any', 'instance'),
   'POST /projects': r('admin', 'instance'),
   [`GET ${P}`]: r('read', 'project'),
+  [`PATCH ${P}`]: r('admin', 'project'),
   [`GET ${P}/audit`]: r('read', 'project'),
   [`GET ${P}/calendar`]: r('read', 'project'),
   [`GET ${P}/environments`]: r('read', 'project'),

@@ -71,7 +71,9 @@ export const flagEnvironmentSchema = envConfigSchema
   })
   .openapi('FlagEnvironment');
 
-export const projectSchema = z.object({ id: z.string(), key: z.string(), name: z.string(), createdAt: z.string() }).openapi('Project');
+export const projectSchema = z
+  .object({ id: z.string(), key: z.string(), name: z.string(), staleAfterDays: z.number().int().describe('a flag whose release has held 100 % this many days is ready to clean up (stale)'), createdAt: z.string() })
+  .openapi('Project');
 export const environmentSchema = z
   .object({
     id: z.string(),
@@ -94,6 +96,19 @@ export const flagSchema = z
     metadata: metadataSchema,
     archived: z.boolean().openapi({ description: 'Hidden from the dashboard list; switched off in every environment' }),
     environments: z.record(z.string(), flagEnvironmentSchema),
+    stale: z
+      .object({
+        reason: z.enum(['released', 'unevaluated']).describe('released: its release has held 100 % for the project’s staleAfterDays; unevaluated: no environment evaluated it for 30 days'),
+        since: z.string().describe('since when (the release reached 100 %, or the last evaluation, or the creation)'),
+        stillInCode: z.array(z.string()).describe('environments whose newest deployment references it'),
+      })
+      .nullable()
+      .optional()
+      .describe('ready to clean up; in the flag list and GET of one flag'),
+    warnings: z
+      .array(z.object({ code: z.literal('STILL_IN_CODE'), environments: z.array(z.string()), message: z.string() }))
+      .optional()
+      .describe('after PATCH {archived: true}: the environments whose newest deployment still references the flag'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

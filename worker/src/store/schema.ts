@@ -8,6 +8,8 @@ export const projects = sqliteTable('projects', {
   id: text('id').primaryKey(),
   key: text('key').notNull().unique(),
   name: text('name').notNull(),
+  /** a flag whose release has held 100 % this many days is ready to clean up (stale) */
+  staleAfterDays: integer('stale_after_days').notNull().default(14),
   createdAt: createdAt(),
 });
 

@@ -1,2 +1,0 @@
-ALTER TABLE `feedback` ADD `counted` integer DEFAULT false NOT NULL;--> statement-breakpoint
-ALTER TABLE `feedback` ADD `source` text;
