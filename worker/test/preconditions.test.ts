@@ -12,9 +12,9 @@ beforeAll(async () => {
   await bootstrap();
 });
 
-/** A view without what a GET adds beside the stored version (measures: usage, exposures, the watch's findings), which the ETag does not cover. */
+/** A view without what a GET adds beside the stored version (measures: usage, stale, exposures, the watch's findings), which the ETag does not cover. */
 function versioned(view: any): unknown {
-  const { exposures: _e, pausedReason: _r, pausedMessage: _m, ...rest } = view;
+  const { exposures: _e, pausedReason: _r, pausedMessage: _m, stale: _s, ...rest } = view;
   if (rest.guardrails) rest.guardrails = rest.guardrails.map(({ decision: _d, ...g }: any) => g);
   if (rest.environments) rest.environments = Object.fromEntries(Object.entries(rest.environments).map(([k, { usage: _u, ...c }]: [string, any]) => [k, c]));
   return rest;
