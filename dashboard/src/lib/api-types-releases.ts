@@ -1,5 +1,5 @@
-// The admin API's shapes for releases, deployments, scheduled changes, evaluate-as, admin tokens, the calendar and
-// feedback, as docs/api.md defines them.
+// The admin API's shapes for releases, deployments, scheduled changes, evaluate-as, the calendar and feedback,
+//, as docs/api.md defines them.
 import type { FlagState, JsonValue } from './api-types';
 
 export type ReleaseState = 'draft' | 'scheduled' | 'rolling_out' | 'paused' | 'released' | 'rolled_back';
@@ -126,18 +126,6 @@ export interface ExplainedEvaluation {
   errorMessage?: string;
   /** the 0-based index of the top-level `if` condition that held (the builder's rule), or null */
   matched: { branch: number | null };
-}
-
-export interface AdminToken {
-  id: string;
-  name: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-export interface CreatedAdminToken extends AdminToken {
-  /** shown once, never returned again */
-  secret: string;
 }
 
 /** A release on the calendar, with each step's start on the plan's clock. */

@@ -16,8 +16,10 @@ export interface Environment {
   name: string;
   /** snapshot version, grows with every change */
   version: number;
-  /** serves real users: one-click changes there ask for confirmation (new projects protect production) */
+  /** serves real users: a write there by anyone but an admin opens a change request (new projects protect production) */
   protected: boolean;
+  /** approvals a change request needs here while the environment is protected */
+  requiredApprovals: number;
 }
 
 export type FlagType = 'boolean' | 'string' | 'integer' | 'float' | 'object';
@@ -90,7 +92,7 @@ export interface EnvironmentDetail extends Environment {
   metadata: Record<string, string | number | boolean>;
 }
 
-export type EnvironmentPatch = Partial<Pick<EnvironmentDetail, 'name' | 'segments' | 'evaluators' | 'metadata' | 'protected'>>;
+export type EnvironmentPatch = Partial<Pick<EnvironmentDetail, 'name' | 'segments' | 'evaluators' | 'metadata' | 'protected' | 'requiredApprovals'>>;
 
 /** One change in the audit log. */
 export interface AuditEntry {
@@ -157,6 +159,10 @@ export type ApiErrorCode =
   | 'RELEASE_OWNS_FLAG'
   /** starting the release would take the inside variant from users who have it (the error lists `flags`) */
   | 'TAKES_FEATURE_AWAY'
+  /** a change request's target changed since it was made (the error carries the `diff`) */
+  | 'CHANGE_REQUEST_STALE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYLOAD_TOO_LARGE'
   | 'LIMIT_EXCEEDED'
   | 'SERVICE_UNAVAILABLE'
   /** `If-Match` named a version that is no longer the current one: someone else changed it */
