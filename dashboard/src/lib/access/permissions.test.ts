@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, leastRole, roleIn, routePermissions, routes } from './permissions';
+import { check, kindRoutes, leastRole, roleIn, routePermissions, routes } from './permissions';
 import type { GrantView } from '../api-types-governance';
 
 const envs = [
@@ -11,6 +11,11 @@ const g = (role: GrantView['role'], projects: string[] | null = null, environmen
 describe('the dashboard checks the worker’s own table', () => {
   it('names only routes the table has (a renamed route fails here, not in the browser)', () => {
     for (const route of Object.values(routes)) expect(routePermissions[route], route).toBeDefined();
+  });
+
+  it('knows the route of every write the worker holds (approving one needs what making it needs)', () => {
+    const held = Object.entries(routePermissions).filter(([, rule]) => rule.held).map(([route]) => route).sort();
+    expect([...new Set(Object.values(kindRoutes).map((name) => routes[name]))].sort()).toEqual(held);
   });
 
   it('refuses a viewer every write, with the reason and the least role that may', () => {

@@ -98,7 +98,24 @@ export const routes = {
   createAdminToken: `POST /admin-tokens`,
   people: `GET /people`,
   addPerson: `POST /people`,
+  importFile: `PUT ${E}/flagd`,
   approve: `POST ${P}/change-requests/:id/approve`,
   apply: `POST ${P}/change-requests/:id/apply`
 } as const;
 export type RouteName = keyof typeof routes;
+
+/** The route of each kind of held write: approving and applying a request need what making it needs (the worker's rule). */
+export const kindRoutes: Record<string, RouteName> = {
+  'flag.create': 'createFlag',
+  'flag.update': 'updateFlag',
+  'flag.delete': 'deleteFlag',
+  'flag.configure': 'configureFlag',
+  'flag.schedule': 'schedule',
+  'flag.unschedule': 'unschedule',
+  'flagd.import': 'importFile',
+  'release.create': 'createRelease',
+  'release.update': 'updateRelease',
+  'release.delete': 'deleteRelease',
+  'release.start': 'start',
+  'release.resume': 'resume'
+};
