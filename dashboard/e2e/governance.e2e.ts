@@ -135,7 +135,7 @@ test('a viewer cannot switch anything: every control is disabled with the reason
 
   await page.getByRole('link', { name: 'Access' }).click();
   await page.getByRole('heading', { name: 'Access', exact: true }).waitFor();
-  await page.getByText('with the admin token “val (viewer)”: viewer in default').waitFor();
+  await page.getByRole('region', { name: 'You' }).getByText('with the admin token “val (viewer)”: viewer in default').waitFor();
   expect(await page.getByRole('checkbox', { name: 'Protect Production' }).isDisabled()).toBe(true);
   await page.getByText('Your role (viewer) cannot change keys, tokens, people or environment settings: that takes an admin.').first().waitFor();
   await expectNoSeriousAxeViolations(page, 'viewer access');
