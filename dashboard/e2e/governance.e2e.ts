@@ -1,6 +1,6 @@
 // Governance in real Chromium: a change to protected Production by one person (an editor token) waits in a change
-// request, another approves and applies it, and OFREP serves it; a stale apply writes nothing and shows the drift; a
-// viewer sees every control disabled with the reason, and the server refuses them all the same.
+// request, another approves and applies it, and OFREP serves it; a stale apply writes nothing and shows the drift, and
+// the author's edit voids the approval; a viewer sees every control disabled with the reason, and the server refuses them all the same.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { admin, expectNoSeriousAxeViolations, expectQuietConsole, shot, startHarness, stopHarness, type Evaluation, type Harness } from './harness';
@@ -44,7 +44,7 @@ async function signIn(secret: string, path = '/'): Promise<Page> {
   return page;
 }
 
-test('an editor’s switch in Production waits for review; another person approves and applies it; OFREP serves it; a stale apply writes nothing', async () => {
+test('an editor’s switch in Production waits for review; another person approves and applies it; OFREP serves it; a stale apply writes nothing; the author's edit voids the approval', async () => {
   const ed = await signIn(await token('ed (editor)', 'editor'), '/?env=production');
   await ed.locator('.role-badge').filter({ hasText: 'editor' }).waitFor();
   const lock = ed.getByRole('group', { name: 'Environment' }).getByRole('button', { name: /Production/ }).locator('.lock');
@@ -88,8 +88,12 @@ test('an editor’s switch in Production waits for review; another person approv
   await card.getByRole('button', { name: /^Apply/ }).click();
   await card.getByRole('status').filter({ hasText: 'Applied: it is live.' }).waitFor();
   await expect.poll(() => inProduction('gated-checkout'), { timeout: 15_000, interval: 250 }).toMatchObject({ value: true });
-  const log = await admin<{ entries: { actor: string; action: string; after: unknown }[] }>(h, 'GET', '/projects/default/audit?limit=20&flag=gated-checkout');
-  expect(JSON.stringify(log.entries)).toContain('rita (editor)');
+  // the history names who asked, who approved and who applied
+  await rita.getByRole('link', { name: 'History' }).click();
+  const entry = rita.getByRole('article').filter({ hasText: 'Through a change request' }).first();
+  await entry.waitFor();
+  expect(await entry.textContent()).toContain('asked by ed (editor), approved by rita (editor), applied by rita (editor)');
+  await rita.getByRole('link', { name: 'Requests' }).click();
 
   // A second request, approved; the flag changes under it (an admin, directly); applying it writes nothing and says why.
   await ed.goto(new URL('/?env=production', h.curtain.dashboardUrl).href);
@@ -109,6 +113,16 @@ test('an editor’s switch in Production waits for review; another person approv
   await expectNoSeriousAxeViolations(rita, 'stale apply');
   await shot(rita, 'governance-stale');
   expect((await inProduction('gated-banner')).reason).toBe('DISABLED');
+
+  // Its author edits it against the target as it is now: the approval given before is void, and the page says so first.
+  await ed.goto(new URL('/requests', h.curtain.dashboardUrl).href);
+  const own = ed.getByRole('article').filter({ hasText: "flag 'gated-banner'" });
+  await own.getByRole('button', { name: 'Edit the change' }).click();
+  const edit = own.getByRole('form', { name: /^Edit/ });
+  await edit.getByText('Saving an edit voids the 1 approval given so far').waitFor();
+  await edit.getByRole('button', { name: 'Save the edit' }).click();
+  await own.getByRole('status').filter({ hasText: 'Edited: the 1 approval given before are void; it needs approving again.' }).waitFor();
+  await own.getByText('0 of 1 approval').waitFor();
   await ed.context().close();
   await rita.context().close();
 });
