@@ -44,7 +44,7 @@ async function signIn(secret: string, path = '/'): Promise<Page> {
   return page;
 }
 
-test('an editor’s switch in Production waits for review; another person approves and applies it; OFREP serves it; a stale apply writes nothing; the author's edit voids the approval', async () => {
+test('an editor’s switch in Production waits for review; another person approves and applies it; OFREP serves it; a stale apply writes nothing; the author’s edit voids the approval', async () => {
   const ed = await signIn(await token('ed (editor)', 'editor'), '/?env=production');
   await ed.locator('.role-badge').filter({ hasText: 'editor' }).waitFor();
   const lock = ed.getByRole('group', { name: 'Environment' }).getByRole('button', { name: /Production/ }).locator('.lock');
@@ -125,6 +125,26 @@ test('an editor’s switch in Production waits for review; another person approv
   await own.getByText('0 of 1 approval').waitFor();
   await ed.context().close();
   await rita.context().close();
+});
+
+test('a releaser’s start of a Production release waits for review on the release page', async () => {
+  await admin(h, 'POST', `${prod}/releases`, { key: 'gated-launch', name: 'Gated launch', flags: ['gated-banner'], plan: { steps: [{ percent: 50, holdMinutes: 60 }, { percent: 100, holdMinutes: 60 }] } });
+  const page = await signIn(await token('rel (releaser)', 'releaser'), '/releases/gated-launch?env=production');
+  await page.getByRole('heading', { name: 'Gated launch' }).waitFor();
+  expect(await page.locator('.release-head .lock').getAttribute('title')).toBe('Production is protected: your changes there wait for 1 approval by someone else');
+  await page.getByRole('button', { name: 'Ask to start…' }).click();
+  const ask = page.getByRole('dialog', { name: 'Ask to start Gated launch in Production?' });
+  await ask.getByText('starting it opens a change request').waitFor();
+  const held = page.waitForResponse((r) => r.url().includes('/releases/gated-launch/start') && r.request().method() === 'POST');
+  await ask.getByRole('button', { name: 'Request review' }).click();
+  expect((await held).status()).toBe(202);
+  await page.getByRole('status').filter({ hasText: 'Held for review: nothing changed yet.' }).getByRole('link', { name: 'Open the change request' }).waitFor();
+  expect((await admin<{ state: string }>(h, 'GET', `${prod}/releases/gated-launch`)).state).toBe('draft');
+  await expectNoSeriousAxeViolations(page, 'held release start');
+  await page.getByRole('link', { name: 'Open the change request' }).click();
+  await page.getByRole('heading', { name: 'Change request', exact: true }).waitFor();
+  expect(await page.getByRole('article').textContent()).toMatch(/gated-launch.*0 of 1 approval/s);
+  await page.context().close();
 });
 
 test('a viewer cannot switch anything: every control is disabled with the reason, and the server refuses them too', async () => {
