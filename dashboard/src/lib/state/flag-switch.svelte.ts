@@ -40,7 +40,9 @@ export class FlagSwitch {
     }
     const environment = this.workspace.environments.find((e) => e.key === env);
     if (environment?.protected) {
-      const review = this.workspace.permissions.may('configureFlag', env).held;
+      const permissions = this.workspace.permissions;
+      // switching a flag off is its kill switch: never held for someone who may pause, roll back and kill releases
+      const review = permissions.may('configureFlag', env).held && !(state === 'DISABLED' && permissions.may('kill', env).allowed);
       const before = { state: config.state, defaultVariant: config.defaultVariant, targeting: config.targeting };
       this.confirming = {
         flag, env, envName, before, after: { ...before, state }, review, approvals: environment.requiredApprovals ?? 1,
