@@ -131,6 +131,9 @@ test('a releaser’s start of a Production release waits for review on the relea
   await admin(h, 'POST', `${prod}/releases`, { key: 'gated-launch', name: 'Gated launch', flags: ['gated-banner'], plan: { steps: [{ percent: 50, holdMinutes: 60 }, { percent: 100, holdMinutes: 60 }] } });
   const page = await signIn(await token('rel (releaser)', 'releaser'), '/releases/gated-launch?env=production');
   await page.getByRole('heading', { name: 'Gated launch' }).waitFor();
+  // the longest role, in the widest environment: the header is still one row at 1280 px
+  await page.locator('.role-badge').filter({ hasText: 'releaser' }).waitFor();
+  expect(await page.getByRole('banner').evaluate((e) => e.getBoundingClientRect().height)).toBeLessThan(60);
   expect(await page.locator('.release-head .lock').getAttribute('title')).toBe('Production is protected: your changes there wait for 1 approval by someone else');
   await page.getByRole('button', { name: 'Ask to start…' }).click();
   const ask = page.getByRole('dialog', { name: 'Ask to start Gated launch in Production?' });
