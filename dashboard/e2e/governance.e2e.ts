@@ -150,6 +150,28 @@ test('a releaser’s start of a Production release waits for review on the relea
   await page.context().close();
 });
 
+test('an editor’s targeting edit on the flag page in Production opens the review panel, then links to its request', async () => {
+  const page = await signIn(await token('eve (editor)', 'editor'), '/flags/gated-banner?env=production');
+  const targeting = page.getByRole('region', { name: 'Targeting in Production' });
+  await targeting.waitFor();
+  const select = targeting.getByRole('combobox', { name: 'Default variant' });
+  const now = await select.inputValue();
+  await select.selectOption(now === 'on' ? 'off' : 'on');
+  await targeting.getByRole('button', { name: 'Ask for review…' }).click();
+  const review = page.getByRole('dialog', { name: /^Ask for review: Change gated-banner.s targeting in Production$/ });
+  await review.getByText('Users affected').waitFor();
+  expect(await review.textContent()).toMatch(/your change does not apply yet/);
+  await review.getByRole('button', { name: 'Request review' }).click();
+  await page.getByRole('dialog', { name: 'Change request opened' }).getByRole('button', { name: 'Close' }).click();
+  const notice = targeting.getByRole('status').filter({ hasText: 'Held for review: nothing changed yet in Production.' });
+  await notice.waitFor();
+  expect((await admin<{ environments: Record<string, { defaultVariant: string | null }> }>(h, 'GET', '/projects/default/flags/gated-banner')).environments.production.defaultVariant).toBe(now);
+  await notice.getByRole('link', { name: 'Open the change request' }).click();
+  await page.getByRole('heading', { name: 'Change request', exact: true }).waitFor();
+  expect(await page.getByRole('article').textContent()).toMatch(/asked by eve \(editor\)/);
+  await page.context().close();
+});
+
 test('a viewer cannot switch anything: every control is disabled with the reason, and the server refuses them too', async () => {
   const secret = await token('val (viewer)', 'viewer');
   const page = await signIn(secret, '/?env=production');
