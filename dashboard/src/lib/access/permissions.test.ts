@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import source from '../../../../worker/src/auth/permissions.ts?raw';
 import { check, kindRoutes, leastRole, roleIn, routePermissions, routes } from './permissions';
 import type { GrantView } from '../api-types-governance';
 
@@ -9,6 +10,12 @@ const envs = [
 const g = (role: GrantView['role'], projects: string[] | null = null, environments: string[] | null = null): GrantView => ({ role, projects, environments });
 
 describe('the dashboard checks the worker’s own table', () => {
+  it('imports the worker’s module alone: it imports nothing but types, so no worker code reaches the bundle', () => {
+    const imports = source.split('\n').filter((line) => /^import\b/.test(line));
+    expect(imports.length).toBeGreaterThan(0);
+    for (const line of imports) expect(line, 'worker/src/auth/permissions.ts must keep only type imports (the dashboard bundles it)').toMatch(/^import type /);
+  });
+
   it('names only routes the table has (a renamed route fails here, not in the browser)', () => {
     for (const route of Object.values(routes)) expect(routePermissions[route], route).toBeDefined();
   });
