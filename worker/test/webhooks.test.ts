@@ -1,6 +1,7 @@
 // Signed webhooks, end to end through the local queue: a change is delivered to a receiver (test/fake-internet.ts)
 // with Standard Webhooks headers that an HMAC written here (WebCrypto, not the worker's code) verifies; a 503 is
 // retried until it succeeds; a delivery can be sent again; a receiver that is down for a while loses no event.
+import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, json } from './helpers';
 import { admin } from './release-helpers';
@@ -58,8 +59,11 @@ describe('webhooks', { timeout: 60_000 }, () => {
     expect(await verify(hook.secret, got.headers, got.body)).toBe(true);
     expect(await verify(hook.secret, got.headers, got.body.replace('ENABLED', 'DISABLED'))).toBe(false);
     expect(JSON.parse(got.body)).toMatchObject({ type: 'flag.changed', data: { project: 'default', environment: 'development', action: 'flag.configure', flags: ['a'], after: { state: 'ENABLED' } } });
-    // the list never shows the secret
+    // the list never shows the secret, and the database holds it only sealed (a copy of D1 cannot sign)
     expect(JSON.stringify((await admin('GET', `${P}/webhooks`)).body)).not.toContain(hook.secret);
+    const stored = await env.DB.prepare('SELECT secret FROM webhooks WHERE id = ?').bind(hook.id).first<{ secret: string }>();
+    expect(stored?.secret).toMatch(/^sealed:v1:/);
+    expect(stored?.secret).not.toContain(hook.secret.slice('whsec_'.length, 20));
   });
 
   it('retry a 503 with the same message id until the receiver takes it, and log every attempt', async () => {
