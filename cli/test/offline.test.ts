@@ -149,6 +149,7 @@ describe('usage', () => {
     ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['tokens', 'create'], ['tokens', 'list'], ['tokens', 'revoke'], ['wait'],
     ...['list', 'get', 'create', 'on', 'off', 'refs'].map((v) => ['flags', v]), ['evaluate'], ['projects', 'list'], ['projects', 'create'], ['envs', 'list'], ['envs', 'create'],
     ['login'], ['logout'], ['profiles'], ['completion'],
+    ...['list', 'show', 'approve', 'reject', 'apply', 'wait'].map((v) => ['changes', v]), ['envs', 'protect'], ['envs', 'unprotect'], ['flags', 'stale'],
   ];
   it.each(commands.map((c) => [c.join(' ') || '(none)', c]))('--help on %s exits 0 with its usage', async (_name, command) => {
     const res = expectExit(await curtain([...(command as string[]), '--help']), 0);
