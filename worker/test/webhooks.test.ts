@@ -1,7 +1,8 @@
 // Signed webhooks, end to end through the local queue: a change is delivered to a receiver (test/fake-internet.ts)
 // with Standard Webhooks headers that an HMAC written here (WebCrypto, not the worker's code) verifies; a 503 is
 // retried until it succeeds; a delivery can be sent again; a receiver that is down for a while loses no event.
-import { env } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
+import worker from '../src/index';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, json } from './helpers';
 import { admin } from './release-helpers';
@@ -104,6 +105,23 @@ describe('webhooks', { timeout: 60_000 }, () => {
     expect(ok.size).toBe(changes + 1);
     const types = (await received('outage')).filter((r) => r.status === 200).map((r) => JSON.parse(r.body).type);
     expect(types.filter((t) => t === 'deployment.recorded')).toHaveLength(1);
+  });
+
+  it('hand a delivery the queue lost over again from the cron sweep, with nothing written', async () => {
+    const hook = await subscribe('swept', ['flag.changed']);
+    await flip('b', 'DISABLED');
+    const [first] = await until('a delivery', async () => (await received('swept')).length > 0 && received('swept'));
+    // as if the queue had lost the message: pending, handed over 11 minutes ago, never heard of since
+    await env.DB.prepare("UPDATE webhook_deliveries SET state = 'pending', queued_at = ? WHERE webhook_id = ?").bind(Date.now() - 11 * 60_000, hook.id).run();
+    const ctx = createExecutionContext();
+    await worker.scheduled!(createScheduledController({ cron: '*/5 * * * *' }), env as never, ctx);
+    await waitOnExecutionContext(ctx);
+    const log = await until('the delivery again', async () => {
+      const l = await received('swept');
+      return l.length >= 2 && l;
+    });
+    expect(log[1].headers['webhook-id']).toBe(first.headers['webhook-id']);
+    expect(await verify(hook.secret, log[1].headers, log[1].body)).toBe(true);
   });
 
   it('send Slack-compatible messages, still signed', async () => {
