@@ -6,4 +6,6 @@ export type Bindings = Env & {
   ACCESS_TEAM_DOMAIN?: string;
   /** the Access application's audience (AUD) tag */
   ACCESS_AUD?: string;
+  /** seals webhook signing secrets at rest (webhooks/secret-box.ts); set it with `wrangler secret put` */
+  WEBHOOK_SECRETS_KEY?: string;
 };

@@ -43,7 +43,7 @@ export async function fakeInternet(request: Request): Promise<Response> {
     const status = r.down || r.failures > 0 ? 503 : 200;
     if (r.failures > 0) r.failures--;
     const headers: Record<string, string> = {};
-    request.headers.forEach((value, key) => void (headers[key] = value));
+    request.headers.forEach((value, name) => (headers[name] = value));
     r.log.push({ headers, body: await request.text(), status });
     return new Response(status === 200 ? 'ok' : 'unavailable', { status });
   }
