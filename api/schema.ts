@@ -5658,24 +5658,23 @@ export interface components {
             startedAt: string | null;
             pausedAt: string | null;
             endedAt: string | null;
-            guardrails: ({
+            guardrails: {
                 /** @enum {string} */
-                kind?: "threshold";
+                kind?: "threshold" | "sequential";
                 metric: string;
-                operator: string;
-                threshold: number;
-                windowMinutes: number;
+                /** @description threshold guardrails */
+                operator?: string;
+                /** @description threshold guardrails */
+                threshold?: number;
+                /** @description threshold guardrails */
+                windowMinutes?: number;
+                /** @description sequential guardrails */
+                measure?: string;
+                /** @description sequential guardrails */
+                direction?: string;
                 minSamples: number;
                 action: string;
-            } | {
-                /** @enum {string} */
-                kind: "sequential";
-                metric: string;
-                measure: string;
-                direction: string;
-                minSamples: number;
-                action: string;
-                /** @description the release watch’s latest decision (each minute while rolling out); in GET of one release */
+                /** @description sequential guardrails: the release watch’s latest decision (each minute while rolling out); in GET of one release */
                 decision?: {
                     at: string;
                     /** @enum {string} */
@@ -5695,7 +5694,7 @@ export interface components {
                     ] | null;
                     reason: string;
                 } | null;
-            })[];
+            }[];
             /**
              * @description why the release watch paused it (null: a person, a threshold guardrail or an alert did, or it is not paused); in GET of one release
              * @enum {string|null}
@@ -5749,44 +5748,34 @@ export interface components {
             percent: number;
             holdMinutes: number;
         };
-        Guardrail: components["schemas"]["ThresholdGuardrail"] | components["schemas"]["SequentialGuardrail"];
-        ThresholdGuardrail: {
+        Guardrail: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description default threshold
              * @enum {string}
              */
-            kind: "ThresholdGuardrail";
-            metric: string;
-            /** @enum {string} */
-            operator: ">" | ">=" | "<" | "<=";
-            threshold: number;
-            windowMinutes: number;
-            minSamples?: number;
-            /**
-             * @description default pause
-             * @enum {string}
-             */
-            action?: "pause" | "rollback";
-        };
-        SequentialGuardrail: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            kind: "sequential";
-            /** @description a trackingEventName apps send to POST /v1/track */
+            kind?: "threshold" | "sequential";
+            /** @description threshold: a reading’s metric (or feedback.negative_share); sequential: a trackingEventName apps send to POST /v1/track */
             metric: string;
             /**
-             * @description rate: users with the event per exposed user; mean: the mean of the events’ details.value
+             * @description threshold only (required)
              * @enum {string}
              */
-            measure: "rate" | "mean";
+            operator?: ">" | ">=" | "<" | "<=";
+            /** @description threshold only (required) */
+            threshold?: number;
+            /** @description threshold only (required) */
+            windowMinutes?: number;
             /**
-             * @description which change inside is a regression
+             * @description sequential only (required): rate, users with the event per exposed user; mean, the mean of the events’ details.value
              * @enum {string}
              */
-            direction: "increase" | "decrease";
-            /** @description observations each side needs before the test may decide (default 200) */
+            measure?: "rate" | "mean";
+            /**
+             * @description sequential only (required): which change inside is a regression
+             * @enum {string}
+             */
+            direction?: "increase" | "decrease";
+            /** @description threshold: readings in the window (default 1, at most 100,000); sequential: observations each side (default 200, at least 10) */
             minSamples?: number;
             /**
              * @description default pause

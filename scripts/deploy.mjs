@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run deploy`: puts Curtain on Cloudflare in the one order that works from nothing: the D1 database and the KV
-// namespace (created with --create when wrangler.toml still has the placeholder ids, which it refuses otherwise), the
+// namespace and the webhook queue (created with --create when wrangler.toml still has the placeholder ids, which it
+// refuses otherwise; a first deployment also gets a WEBHOOK_SECRETS_KEY secret), the
 // remote D1 migrations (the new code may need them), the dashboard build, `wrangler deploy` (with the admin token as a
 // secret when CURTAIN_ADMIN_TOKEN is set), the bootstrap (the first project), and last the deployment recorded in
 // Curtain itself with the CLI.
@@ -9,6 +10,7 @@
 //   env: CLOUDFLARE_API_TOKEN (and CLOUDFLARE_ACCOUNT_ID) for wrangler; CURTAIN_ADMIN_TOKEN (the secret, first deploy);
 //        CURTAIN_URL and CURTAIN_TOKEN (or CURTAIN_ADMIN_TOKEN) for the bootstrap and record steps. See docs/deploy.md.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -102,12 +104,18 @@ const createAndWrite = (what, pattern, idPattern, ...a) => ({
 const steps = [];
 if (missing.includes('d1')) steps.push(createAndWrite(`create the D1 database "${dbName}" and write its id in ${configShown}`, D1_ID, /database_id"?\s*[=:]\s*"([0-9a-f-]{36})"/, 'd1', 'create', dbName));
 if (missing.includes('kv')) steps.push(createAndWrite(`create the KV namespace SNAPSHOTS and write its id in ${configShown}`, KV_ID, /\bid"?\s*[=:]\s*"([0-9a-f]{32})"/, 'kv', 'namespace', 'create', 'SNAPSHOTS'));
+// the webhook queue is made with the rest on a first deployment (wrangler.toml's [[queues.producers]])
+if (missing.length && args.create) steps.push({ what: 'create the webhook queue "curtain-webhooks"', ...wrangler('queues', 'create', 'curtain-webhooks') });
 steps.push({ what: 'apply D1 migrations to the remote database', ...wrangler('d1', 'migrations', 'apply', 'DB', '--remote') });
 steps.push({ what: 'build the dashboard', show: 'vite build --config dashboard/vite.config.ts', argv: [bin('vite', 'bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts'], env: process.env });
-const withSecret = !!process.env.CURTAIN_ADMIN_TOKEN;
+// A first deployment gets a key that seals webhook signing secrets at rest (worker/src/webhooks/secret-box.ts): made
+// here, given only to Cloudflare, never printed. Later deployments keep the secret the worker has unless one is given.
+if (missing.length && args.create && !process.env.WEBHOOK_SECRETS_KEY) process.env.WEBHOOK_SECRETS_KEY = randomBytes(32).toString('base64url');
+const secretNames = ['CURTAIN_ADMIN_TOKEN', 'WEBHOOK_SECRETS_KEY'].filter((n) => process.env[n]);
+const withSecret = secretNames.length > 0;
 steps.push({
-  what: withSecret ? 'deploy the worker, with the admin token (CURTAIN_ADMIN_TOKEN) as its secret' : 'deploy the worker (it keeps the CURTAIN_ADMIN_TOKEN secret it has; set CURTAIN_ADMIN_TOKEN to set it)',
-  ...wrangler('deploy', ...(withSecret ? ['--secrets-file', '<CURTAIN_ADMIN_TOKEN from the environment>'] : [])),
+  what: withSecret ? `deploy the worker, with ${secretNames.join(' and ')} as its secrets` : 'deploy the worker (it keeps the secrets it has; set CURTAIN_ADMIN_TOKEN or WEBHOOK_SECRETS_KEY to set them)',
+  ...wrangler('deploy', ...(withSecret ? ['--secrets-file', `<${secretNames.join(', ')} from the environment>`] : [])),
   secret: withSecret,
 });
 const record = !args['no-record'];
@@ -156,8 +164,8 @@ for (const [i, step] of steps.entries()) {
     if (step.secret) {
       // dotenv expands ${VAR} from the environment: the secret itself is never written to disk
       secrets = mkdtempSync(join(tmpdir(), 'curtain-deploy-'));
-      writeFileSync(join(secrets, 'secrets.env'), 'CURTAIN_ADMIN_TOKEN=${CURTAIN_ADMIN_TOKEN}\n', { mode: 0o600 });
-      argv = argv.map((a) => (a.startsWith('<CURTAIN_ADMIN_TOKEN') ? join(secrets, 'secrets.env') : a));
+      writeFileSync(join(secrets, 'secrets.env'), secretNames.map((n) => `${n}=\${${n}}\n`).join(''), { mode: 0o600 });
+      argv = argv.map((a) => (a.startsWith(`<${secretNames[0]}`) ? join(secrets, 'secrets.env') : a));
     }
     const capture = typeof step.after === 'function';
     const r = spawnSync(process.execPath, argv, { cwd: root, env: step.env, encoding: 'utf8', stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] });

@@ -1,6 +1,7 @@
 // The only code of the CLI that talks HTTP: Curtain's admin API, typed by its own OpenAPI document (api/schema.ts),
-// its errors turned into exit codes and next steps (errors.ts).
+// its errors turned into exit codes and next steps (errors.ts), a write held for approval into exit 8 (change-view.ts).
 import type { Answer, BodyOf, Method, Operation, PathParams, QueryOf, RouteOf } from './api';
+import { heldOutcome, type ChangeRequest } from './change-view';
 import { apiFailure, type ErrorBody } from './errors';
 import { CliError, EXIT, registerSecret } from './output';
 
@@ -65,6 +66,9 @@ export class CurtainClient {
       );
     }
     if (!res.ok) throw await apiFailure(this, res.status, body as ErrorBody);
+    // A write a protected environment holds for review: not done, not failed; every write verb exits 8 with the request.
+    const held = res.status === 202 ? (body as { changeRequest?: ChangeRequest } | null)?.changeRequest : undefined;
+    if (held) throw heldOutcome(held, this.base, this.connection.project);
     return body as Answer<Operation<M, P>>;
   }
 }

@@ -1,5 +1,6 @@
 // The admin API's errors as the CLI reports them: the server's message and code, what to do next, and one exit
 // code per kind of refusal (output.ts EXIT). Unknown names get close matches from the server's own lists.
+import { driftLines, type Drift } from './change-view';
 import type { CurtainClient } from './client';
 import { CliError, EXIT, type ExitCode } from './output';
 import { closeMatches, didYouMean } from './suggest';
@@ -47,18 +48,25 @@ async function notFoundHint(client: CurtainClient, message: string): Promise<str
 export async function apiFailure(client: CurtainClient, status: number, body: ErrorBody): Promise<CliError> {
   const { code = `HTTP_${status}`, message = `HTTP ${status}`, issues = [], ...rest } = body?.error ?? {};
   const details = { status, code, ...(issues.length ? { issues } : {}), ...rest };
-  const listed = issues.slice(0, 20).map((i) => `\n  ${i.path || '/'}: ${i.message}`).join('') + (issues.length > 20 ? `\n  … and ${issues.length - 20} more` : '');
+  const drift = code === 'CHANGE_REQUEST_STALE' && Array.isArray(rest.diff) ? driftLines(rest.diff as Drift[]).map((l) => `\n${l}`).join('') : '';
+  const listed = drift + issues.slice(0, 20).map((i) => `\n  ${i.path || '/'}: ${i.message}`).join('') + (issues.length > 20 ? `\n  … and ${issues.length - 20} more` : '');
   const dormant = Array.isArray(rest.flags) ? (rest.flags as unknown[]).filter((f): f is string => typeof f === 'string') : [];
   const conn = client.connection;
   const next: Record<string, string> = {
     UNAUTHENTICATED: `the admin token was refused: check --token / CURTAIN_TOKEN (an admin token, not an SDK key; it may have been revoked); ${FIRST_TOKEN}`,
-    FORBIDDEN: 'this token may not do that: use an admin token with the right to',
+    FORBIDDEN:
+      rest.reason === 'author'
+        ? 'the author of a change request cannot approve it: another person (another token) must (curtain changes approve ID)'
+        : rest.reason === 'not-author'
+          ? 'only its author may edit a change request: open another one instead'
+          : "this token's role does not allow it here (curtain tokens list shows roles): use a token with a role that does, or ask an admin",
     NOT_FOUND: `check the names: project "${conn.project}" (--project / CURTAIN_PROJECT), the environment (--env) and the key you passed`,
     DORMANT_CODE: `no recorded deployment in this environment uses ${dormant.join(', ') || 'these flags'}: deploy the code that uses them and record it (curtain deploy record --flags-from DIR), or pass --force if you know better`,
     RELEASE_OWNS_FLAG:
       'a running release decides this flag here: end it together with this change (--release-action rollback, or kill), end it first (`curtain release rollback KEY --env ENV`), or let it finish (`curtain release status KEY --env ENV`)',
     TAKES_FEATURE_AWAY: 'switch the flag off or its default to the outside variant first, or start anyway with --acknowledge-loss',
-    INVALID_STATE: 'see where it stands with `curtain release status`',
+    INVALID_STATE: message.startsWith('Change request') ? 'see where it stands with `curtain changes show ID`' : 'see where it stands with `curtain release status`',
+    CHANGE_REQUEST_STALE: 'what changed is listed above: nothing was applied; review the change again (its author edits it, or opens a new one) rather than overwrite',
     CONFLICT: rest.retryable
       ? 'someone else changed it at the same moment and nothing was written: run the command again'
       : 'it already exists or something depends on it (see the message): pick another key, or change what depends on it first',

@@ -2,6 +2,7 @@
 // dormant-code guard, running releases) and a confirmation in protected environments.
 import { Option, type Command } from 'commander';
 import { queryFlag, type Flag } from './api';
+import type { CurtainClient } from './client';
 import { confirm } from './confirm';
 import { configWords, statusIn } from './flag-view';
 import { collect, connect, withConnection, withEnv, withJson, type ConnectionOpts } from './options';
@@ -89,6 +90,21 @@ interface SwitchOpts extends ConnectionOpts {
   yes?: boolean;
 }
 
+/**
+ * Whether the switch applies at once in a protected environment: the caller is an admin there (admins bypass the
+ * protection) or a releaser switching off (a safety action). Anyone else's is held for review or refused: no need to ask.
+ */
+async function appliesAtOnce(client: CurtainClient, env: string, state: 'ENABLED' | 'DISABLED'): Promise<boolean> {
+  let grants;
+  try {
+    ({ grants } = await client.call('get', '/me'));
+  } catch {
+    return true; // a deployment older than roles: every token is an admin
+  }
+  const here = grants.filter((g) => (g.projects === null || g.projects.includes(client.connection.project)) && (g.environments === null || g.environments.includes(env)));
+  return here.some((g) => g.role === 'admin' || (state === 'DISABLED' && g.role === 'releaser'));
+}
+
 function switchTo(state: 'ENABLED' | 'DISABLED') {
   return async (key: string, opts: SwitchOpts) => {
     const client = connect(opts);
@@ -101,7 +117,8 @@ function switchTo(state: 'ENABLED' | 'DISABLED') {
     if (config.state === state && !config.release?.owns) {
       return emit(opts, flag, () => `${key} is already ${word} in ${opts.env} (${statusIn(flag, opts.env)}): nothing to change`);
     }
-    if (environment.protected) {
+    // A change the server holds for review needs no confirmation here: another person approves it (exit 8).
+    if (environment.protected && (await appliesAtOnce(client, opts.env, state))) {
       const next = configWords({ ...config, state });
       const who = config.targeting ? "everyone the flag's rules leave to the default, and the rules decide for the others" : 'every user';
       await confirm(`${opts.env} is protected: switching ${key} ${word} there changes it from ${statusIn(flag, opts.env)} to ${next} for ${who}.`, opts, { flag: key, environment: opts.env });

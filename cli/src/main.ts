@@ -1,6 +1,7 @@
 // The `curtain` command: assembles the command groups, runs one, and turns every outcome into an exit code.
 import './node-warnings';
 import { Command, CommanderError } from 'commander';
+import { changesCommand } from './changes';
 import { completionCommand } from './completion';
 import { deployCommand } from './deploy';
 import { evaluateCommand } from './evaluate';
@@ -46,13 +47,15 @@ Connection, for every command that talks to a server:
   --url or CURTAIN_URL, --token or CURTAIN_TOKEN (an admin token),
   --project or CURTAIN_PROJECT (default "default"), or a profile saved
   with \`curtain login\` (--profile or CURTAIN_PROFILE).
-Exit codes: 0 ok, 1 failed, 2 usage, 3 not live within the timeout,
+Exit codes: 0 ok, 1 failed, 2 usage, 3 not done within the timeout,
   4 refused by the dormant-code guard, 5 a running release owns the flag,
-  6 a release start would take a feature away, 7 needs --yes/--allow-new.
+  6 a release start would take a feature away, 7 needs --yes/--allow-new,
+  8 held for approval (a change request was opened: \`curtain changes wait ID\`),
+  9 the change request was rejected or expired.
 Add --json to any command for machine-readable output and errors.`,
     );
   if (!json) root.showHelpAfterError('(add --help for usage)');
-  for (const add of [flagsCommand, evaluateCommand, deployCommand, refsCommand, releaseCommand, projectsCommand, keysCommand, tokensCommand, waitCommand, loginCommand, completionCommand]) add(root);
+  for (const add of [flagsCommand, evaluateCommand, deployCommand, refsCommand, releaseCommand, changesCommand, projectsCommand, keysCommand, tokensCommand, waitCommand, loginCommand, completionCommand]) add(root);
   return root;
 }
 

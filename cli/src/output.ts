@@ -1,11 +1,12 @@
 // What the CLI prints and how it exits: human text or --json, errors with a next step, one exit code per meaning.
 
 /**
- * One exit code per meaning (docs/cli.md): 0 ok, 1 failed, 2 usage, 3 not live within the timeout, 4 refused by the
+ * One exit code per meaning (docs/cli.md): 0 ok, 1 failed, 2 usage, 3 not within the timeout, 4 refused by the
  * dormant-code guard, 5 a running release owns the flag, 6 a release start would take a feature away, 7 needs a
- * confirmation the command was not given (--yes, --allow-new).
+ * confirmation the command was not given (--yes, --allow-new), 8 held for approval (a change request was opened),
+ * 9 the change request was rejected or expired.
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 3, dormant: 4, releaseOwns: 5, takesAway: 6, confirm: 7 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 3, dormant: 4, releaseOwns: 5, takesAway: 6, confirm: 7, pending: 8, notApplied: 9 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** An error the CLI expects: it knows its exit code and, ideally, what the user should do next. */
@@ -16,6 +17,20 @@ export class CliError extends Error {
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
+  }
+}
+
+/**
+ * Not a failure but not done either: the outcome is a result (printed on stdout like any result, JSON with --json)
+ * that exits with its own code, e.g. a write held for approval (exit 8).
+ */
+export class Outcome extends CliError {
+  constructor(
+    readonly data: unknown,
+    readonly human: string[],
+    exitCode: ExitCode,
+  ) {
+    super(human[0] ?? '', exitCode);
   }
 }
 
@@ -75,6 +90,10 @@ export function progress(shown: boolean): { update(text: string, elapsed?: strin
 
 /** Prints an error the way the user asked for (text, or JSON with --json) and returns its exit code. */
 export function reportError(error: unknown, opts: OutputOptions): ExitCode {
+  if (error instanceof Outcome) {
+    emit(opts, error.data, () => error.human);
+    return error.exitCode;
+  }
   const failure = error instanceof CliError ? error : new CliError(error instanceof Error ? error.message : String(error));
   if (opts.json) {
     const body = { error: { message: failure.message, exitCode: failure.exitCode, ...failure.details } };

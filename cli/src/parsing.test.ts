@@ -1,7 +1,8 @@
-// What the CLI reads from people: durations, release steps, and flag keys in source lines.
+// What the CLI reads from people: durations, release steps, token expiries and lists, and flag keys in source lines.
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from './options';
 import { parseSteps } from './release';
+import { parseExpiry, parseList } from './tokens';
 import { OPENFEATURE_CALLS, referencesIn } from './scan';
 
 describe('durations', () => {
@@ -16,6 +17,24 @@ describe('durations', () => {
   ])('%s is %i ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
   it.each(['', 'soon', '-1s', '5 minutes', '1w'])('refuses %j', (text) => expect(() => parseDuration(text)).toThrow('not a duration'));
+});
+
+describe('token expiries and key lists', () => {
+  const now = Date.parse('2026-12-07T12:00:00.000Z');
+  it.each([
+    ['30d', '2027-01-06T12:00:00.000Z'],
+    ['12h', '2026-12-08T00:00:00.000Z'],
+    ['90', '2027-03-07T12:00:00.000Z'],
+    ['2027-01-31', '2027-01-31T00:00:00.000Z'],
+    ['2027-01-31T12:30:00+01:00', '2027-01-31T11:30:00.000Z'],
+  ])('%s is %s', (text, iso) => expect(parseExpiry(text, now)).toBe(iso));
+
+  it.each(['soon', '1w', 'tomorrow', '2027-13-45'])('refuses %j', (text) => expect(() => parseExpiry(text, now)).toThrow('neither a duration'));
+  it('refuses a time in the past', () => expect(() => parseExpiry('2026-12-01', now)).toThrow('is in the past'));
+  it('reads comma-separated keys', () => {
+    expect(parseList('shop, web,,')).toEqual(['shop', 'web']);
+    expect(() => parseList(' , ')).toThrow('one or more keys');
+  });
 });
 
 describe('release steps', () => {

@@ -19,7 +19,7 @@ interface WaitOpts extends ConnectionOpts {
  */
 export const PROPAGATION_BOUND_MS = 5_000;
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
 
 export interface Verdict {
   /** nothing serves an older version */

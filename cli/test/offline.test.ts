@@ -149,6 +149,7 @@ describe('usage', () => {
     ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['tokens', 'create'], ['tokens', 'list'], ['tokens', 'revoke'], ['wait'],
     ...['list', 'get', 'create', 'on', 'off', 'refs'].map((v) => ['flags', v]), ['evaluate'], ['projects', 'list'], ['projects', 'create'], ['envs', 'list'], ['envs', 'create'],
     ['login'], ['logout'], ['profiles'], ['completion'],
+    ...['list', 'show', 'approve', 'reject', 'apply', 'wait'].map((v) => ['changes', v]), ['envs', 'protect'], ['envs', 'unprotect'], ['flags', 'stale'],
   ];
   it.each(commands.map((c) => [c.join(' ') || '(none)', c]))('--help on %s exits 0 with its usage', async (_name, command) => {
     const res = expectExit(await curtain([...(command as string[]), '--help']), 0);
@@ -187,7 +188,7 @@ describe('npm run deploy', () => {
   it('sets the admin token as the secret with the deploy when CURTAIN_ADMIN_TOKEN is set, without printing it', () => {
     const r = deploy(['--dry-run', '--config', real], { ...connection, CURTAIN_ADMIN_TOKEN: 'the-admin-secret-4242' });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain('deploy the worker, with the admin token (CURTAIN_ADMIN_TOKEN) as its secret');
+    expect(r.stdout).toContain('deploy the worker, with CURTAIN_ADMIN_TOKEN as its secrets');
     expect(shown(r.stdout)[2]).toBe('wrangler deploy --secrets-file <CURTAIN_ADMIN_TOKEN from the environment>');
     expect(r.stdout + r.stderr).not.toContain('the-admin-secret-4242');
   });
@@ -205,10 +206,12 @@ describe('npm run deploy', () => {
     expect(realRun.stdout).not.toContain('deploy: 1/');
   });
 
-  it('with --create plans the database and the namespace first', () => {
+  it('with --create plans the database, the namespace and the webhook queue first, and a key for webhook secrets', () => {
     const r = deploy(['--dry-run', '--create'], connection);
     expect(r.status, r.stderr).toBe(0);
-    expect(shown(r.stdout).slice(0, 3)).toEqual(['wrangler d1 create curtain', 'wrangler kv namespace create SNAPSHOTS', 'wrangler d1 migrations apply DB --remote']);
+    expect(shown(r.stdout).slice(0, 4)).toEqual(['wrangler d1 create curtain', 'wrangler kv namespace create SNAPSHOTS', 'wrangler queues create curtain-webhooks', 'wrangler d1 migrations apply DB --remote']);
+    // a first deployment seals webhook secrets under a key of its own, given to Cloudflare only
+    expect(r.stdout).toContain('with WEBHOOK_SECRETS_KEY as its secrets');
   });
 
   it('refuses a real deployment it could not bootstrap and record (exit 2); --no-record drops both steps', () => {

@@ -172,6 +172,10 @@ describe('completion', () => {
     expect(complete(['curtain', 'fl'])).toBe('flags');
     expect(complete(['curtain', 'flags', 'pu'])).toBe('push pull');
     expect(complete(['curtain', 'release', 'start', 'co', '--ack'])).toBe('--acknowledge-loss');
+    expect(complete(['curtain', 'changes', ''])).toBe('list show approve reject apply wait');
+    expect(complete(['curtain', 'changes', 'wait', 'abc', '--ap'])).toBe('--apply');
+    expect(complete(['curtain', 'envs', 'pro'])).toBe('protect');
+    expect(complete(['curtain', 'tokens', 'create', '--r'])).toBe('--role');
     const zsh = expectExit(await curtain(['completion', 'zsh']), 0).stdout;
     expect(zsh).toContain('bashcompinit');
     expect(zsh).toContain('complete -o default -F _curtain curtain');

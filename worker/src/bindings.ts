@@ -13,4 +13,6 @@ export type Bindings = Env & {
   FEEDBACK_RETENTION_DAYS?: string;
   /** how often an isolate flushes its exposure counts, in seconds (default 10) */
   EXPOSURE_FLUSH_SECONDS?: string;
+  /** seals webhook signing secrets at rest (webhooks/secret-box.ts); set it with `wrangler secret put` */
+  WEBHOOK_SECRETS_KEY?: string;
 };

@@ -4,7 +4,8 @@
 import { createApp } from './app';
 import type { Bindings } from './bindings';
 import { deliverBatch } from './webhooks/deliver';
-import type { QueueMessage } from './webhooks/outbox';
+import { pumpEvents, type QueueMessage } from './webhooks/outbox';
+import { openDb } from './store/db';
 import { EVALUATE_PREFIX, evaluationFailed, handleEvaluate, requestTarget } from './edge/ofrep-handler';
 
 const app = createApp();
@@ -28,6 +29,8 @@ export default {
   },
   // webhook deliveries, handed over by the outbox (webhooks/outbox.ts)
   queue: (batch, env) => deliverBatch(batch, env),
+  // the outbox's sweep (wrangler.toml's cron): a delivery the queue lost is handed over again even when nothing is written
+  scheduled: (_controller, env, ctx) => ctx.waitUntil(pumpEvents(env, openDb(env.DB))),
 } satisfies ExportedHandler<Bindings, QueueMessage>;
 
 export { EnvironmentChannel } from './snapshot/channel';

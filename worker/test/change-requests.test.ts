@@ -79,6 +79,21 @@ describe('a write to a protected environment', () => {
     expect((await served('search')).value).toBe(false);
   });
 
+  it('is reviewed by a person whose role is narrowed to production; one narrowed to another environment, or a viewer, may not', async () => {
+    await token('pat', 'releaser', { projects: ['default'], environments: ['production'] });
+    await token('dana', 'releaser', { projects: ['default'], environments: ['development'] });
+    await admin('POST', `${P}/flags`, { key: 'narrow' });
+    const id = (await as('alice', 'PATCH', `${PROD}/flags/narrow`, { state: 'ENABLED' })).body.changeRequest.id;
+    const elsewhere = await as('dana', 'POST', `${P}/change-requests/${id}/approve`, {});
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.body.error).toMatchObject({ code: 'FORBIDDEN', environment: 'production' });
+    expect((await as('vic', 'POST', `${P}/change-requests/${id}/reject`, {})).status).toBe(403);
+    expect((await as('vic', 'PATCH', `${P}/change-requests/${id}`, { body: { state: 'DISABLED' } })).status).toBe(403);
+    expect((await as('pat', 'POST', `${P}/change-requests/${id}/approve`, {})).body.changeRequest).toMatchObject({ state: 'approved', approvals: [{ name: 'pat' }] });
+    expect((await as('pat', 'POST', `${P}/change-requests/${id}/apply`)).status).toBe(200);
+    expect((await served('narrow')).reason).not.toBe('DISABLED');
+  });
+
   it('applying re-checks the base: 409 CHANGE_REQUEST_STALE with a diff when the target changed since', async () => {
     const id = (await as('alice', 'PATCH', `${PROD}/flags/late`, { state: 'ENABLED' })).body.changeRequest.id;
     await as('bob', 'POST', `${P}/change-requests/${id}/approve`, {});

@@ -42,7 +42,9 @@ export async function fakeInternet(request: Request): Promise<Response> {
     if (control === '_log') return Response.json(r.log);
     const status = r.down || r.failures > 0 ? 503 : 200;
     if (r.failures > 0) r.failures--;
-    r.log.push({ headers: Object.fromEntries(request.headers), body: await request.text(), status });
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => (headers[name] = value));
+    r.log.push({ headers, body: await request.text(), status });
     return new Response(status === 200 ? 'ok' : 'unavailable', { status });
   }
   return new Response('no such host in the test internet', { status: 502 });

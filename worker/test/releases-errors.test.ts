@@ -24,6 +24,8 @@ describe('refused release input', () => {
     ['a bad start time', { key: 'x', name: 'X', flags: ['b1'], plan, startAt: 'tomorrow' }, 'VALIDATION_FAILED', '/startAt'],
     ['an unknown field', { key: 'x', name: 'X', flags: ['b1'], plan, colour: 'red' }, 'VALIDATION_FAILED', undefined],
     ['a bad guardrail', { key: 'x', name: 'X', flags: ['b1'], plan, guardrails: [{ metric: 'e', operator: '!', threshold: 1, windowMinutes: 5, action: 'pause' }] }, 'VALIDATION_FAILED', '/guardrails/0/operator'],
+    ['a sequential guardrail without its measure', { key: 'x', name: 'X', flags: ['b1'], plan, guardrails: [{ kind: 'sequential', metric: 'e', direction: 'increase' }] }, 'VALIDATION_FAILED', '/guardrails/0/measure'],
+    ['a sequential guardrail with a threshold', { key: 'x', name: 'X', flags: ['b1'], plan, guardrails: [{ kind: 'sequential', metric: 'e', measure: 'rate', direction: 'increase', threshold: 1 }] }, 'VALIDATION_FAILED', '/guardrails/0/threshold'],
   ])('refuses %s with 400 and writes nothing', async (_name, body, code, path) => {
     const before = await dbFingerprint();
     const res = await admin('POST', `${ENV}/releases`, body);

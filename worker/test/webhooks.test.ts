@@ -1,6 +1,8 @@
 // Signed webhooks, end to end through the local queue: a change is delivered to a receiver (test/fake-internet.ts)
 // with Standard Webhooks headers that an HMAC written here (WebCrypto, not the worker's code) verifies; a 503 is
 // retried until it succeeds; a delivery can be sent again; a receiver that is down for a while loses no event.
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
+import worker from '../src/index';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, json } from './helpers';
 import { admin } from './release-helpers';
@@ -58,8 +60,11 @@ describe('webhooks', { timeout: 60_000 }, () => {
     expect(await verify(hook.secret, got.headers, got.body)).toBe(true);
     expect(await verify(hook.secret, got.headers, got.body.replace('ENABLED', 'DISABLED'))).toBe(false);
     expect(JSON.parse(got.body)).toMatchObject({ type: 'flag.changed', data: { project: 'default', environment: 'development', action: 'flag.configure', flags: ['a'], after: { state: 'ENABLED' } } });
-    // the list never shows the secret
+    // the list never shows the secret, and the database holds it only sealed (a copy of D1 cannot sign)
     expect(JSON.stringify((await admin('GET', `${P}/webhooks`)).body)).not.toContain(hook.secret);
+    const stored = await env.DB.prepare('SELECT secret FROM webhooks WHERE id = ?').bind(hook.id).first<{ secret: string }>();
+    expect(stored?.secret).toMatch(/^sealed:v1:/);
+    expect(stored?.secret).not.toContain(hook.secret.slice('whsec_'.length, 20));
   });
 
   it('retry a 503 with the same message id until the receiver takes it, and log every attempt', async () => {
@@ -100,6 +105,23 @@ describe('webhooks', { timeout: 60_000 }, () => {
     expect(ok.size).toBe(changes + 1);
     const types = (await received('outage')).filter((r) => r.status === 200).map((r) => JSON.parse(r.body).type);
     expect(types.filter((t) => t === 'deployment.recorded')).toHaveLength(1);
+  });
+
+  it('hand a delivery the queue lost over again from the cron sweep, with nothing written', async () => {
+    const hook = await subscribe('swept', ['flag.changed']);
+    await flip('b', 'DISABLED');
+    const [first] = await until('a delivery', async () => (await received('swept')).length > 0 && received('swept'));
+    // as if the queue had lost the message: pending, handed over 11 minutes ago, never heard of since
+    await env.DB.prepare("UPDATE webhook_deliveries SET state = 'pending', queued_at = ? WHERE webhook_id = ?").bind(Date.now() - 11 * 60_000, hook.id).run();
+    const ctx = createExecutionContext();
+    await worker.scheduled!(createScheduledController({ cron: '*/5 * * * *' }), env as never, ctx);
+    await waitOnExecutionContext(ctx);
+    const log = await until('the delivery again', async () => {
+      const l = await received('swept');
+      return l.length >= 2 && l;
+    });
+    expect(log[1].headers['webhook-id']).toBe(first.headers['webhook-id']);
+    expect(await verify(hook.secret, log[1].headers, log[1].body)).toBe(true);
   });
 
   it('send Slack-compatible messages, still signed', async () => {

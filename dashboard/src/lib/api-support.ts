@@ -3,6 +3,7 @@
 import { readSse } from './sse';
 import type { ApiErrorCode, ApiIssue, ChangeEvent } from './api-types';
 import type { FeedbackCounts, FeedbackItem, FeedbackPage, Rating } from './api-types-releases';
+import type { ChangeRequest, DiffEntry } from './api-types-governance';
 
 /** The release an error says owns a flag. */
 export interface OwningRelease {
@@ -58,9 +59,38 @@ export class ApiError extends Error {
     return flags.map((f) => ({ flag: String(f.flag ?? ''), inside: String(f.inside ?? ''), losing: Number(f.losing ?? 0) }));
   }
 
+  /** applying a change request whose target changed since it was made: what changed there (409 CHANGE_REQUEST_STALE) */
+  get staleDiff(): DiffEntry[] | null {
+    if (this.code !== 'CHANGE_REQUEST_STALE') return null;
+    return Array.isArray(this.details.diff) ? (this.details.diff as DiffEntry[]) : [];
+  }
+
   /** on a save: someone else changed the resource since it was loaded (412 on `If-Match`, or 409 CONFLICT) */
   get conflict(): boolean {
     return this.code === 'PRECONDITION_FAILED' || this.status === 412 || this.code === 'CONFLICT';
+  }
+}
+
+/**
+ * Not a failure: the environment is protected and the caller may not bypass it, so the server held the write in a
+ * change request (202) and changed nothing yet. Thrown so that no caller mistakes the request for the written thing.
+ */
+export class ChangeRequestHeld extends Error {
+  constructor(readonly changeRequest: ChangeRequest) {
+    const n = changeRequest.requiredApprovals;
+    super(`Held for review: nothing changed yet. The change request “${changeRequest.summary}” waits for ${n} approval${n === 1 ? '' : 's'} by someone else.`);
+    this.name = 'ChangeRequestHeld';
+  }
+}
+
+/** Runs a write; the change request it opened if the server held it for review, else null (it applied). */
+export async function heldOrApplied(write: () => Promise<unknown>): Promise<ChangeRequest | null> {
+  try {
+    await write();
+    return null;
+  } catch (error) {
+    if (error instanceof ChangeRequestHeld) return error.changeRequest;
+    throw error;
   }
 }
 

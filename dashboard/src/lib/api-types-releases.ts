@@ -1,98 +1,28 @@
-// The admin API's shapes for releases, deployments, scheduled changes, evaluate-as, admin tokens, the calendar and
-// feedback, as docs/api.md defines them.
+// The admin API's shapes for releases, deployments, scheduled changes, evaluate-as, the calendar and feedback: taken
+// from its OpenAPI document (api/schema.ts) where they match, so that drift fails the dashboard's typecheck.
+import type { components } from '../../../api/schema';
 import type { FlagState, JsonValue } from './api-types';
 
-export type ReleaseState = 'draft' | 'scheduled' | 'rolling_out' | 'paused' | 'released' | 'rolled_back';
+type Schemas = components['schemas'];
+
+export type ReleaseState = Release['state'];
 export type ReleaseAction = 'start' | 'pause' | 'resume' | 'rollback' | 'kill';
 
-export interface ReleaseStep {
-  /** 0.01–100, two decimals, never below the step before */
-  percent: number;
-  holdMinutes: number;
-}
+/** `percent`: 0.01–100, two decimals, never below the step before. */
+export type ReleaseStep = Schemas['ReleaseStep'];
+export type Guardrail = Schemas['Guardrail'];
+export type GuardrailOperator = Guardrail['operator'];
+export type ReleaseFlag = Schemas['Release']['flags'][number];
+/** Where the plan stands now, from the same clock and formula as the edge (`step`: 0-based, null before the start). */
+export type ReleaseStatus = Schemas['Release']['status'];
+/** One step of a release in time (`startsAt` null: waits behind a pause going on, or will not come). */
+export type TimelineStep = Schemas['Release']['timeline'][number];
 
-export type GuardrailOperator = '>' | '>=' | '<' | '<=';
-
-export interface Guardrail {
-  metric: string;
-  operator: GuardrailOperator;
-  threshold: number;
-  windowMinutes: number;
-  minSamples?: number;
-  action: 'pause' | 'rollback';
-}
-
-export interface ReleaseFlag {
-  key: string;
-  inside: string;
-  outside: string;
-}
-
-/** Where the plan stands now, from the same clock and formula as the edge. */
-export interface ReleaseStatus {
-  /** the share of users inside, 0–100 */
-  percent: number;
-  /** 0-based index of the current step, null before the start */
-  step: number | null;
-  nextStepAt: string | null;
-  releasedAt: string | null;
-}
-
-export interface Release {
-  key: string;
-  name: string;
-  owner: string | null;
-  /** Markdown */
-  notes: string;
-  bucketBy: string;
-  state: ReleaseState;
-  killed: boolean;
-  flags: ReleaseFlag[];
-  plan: { steps: ReleaseStep[] };
-  /** when each step began or begins, in true time (null: waits behind a pause going on, or will not come) */
-  timeline: TimelineStep[];
-  /** when the plan starts or started (true time: the first step's start) */
-  startAt: string | null;
-  startedAt: string | null;
-  pausedAt: string | null;
-  endedAt: string | null;
-  guardrails: Guardrail[];
-  status: ReleaseStatus;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** One step of a release in time. */
-export interface TimelineStep {
-  step: number;
-  percent: number;
-  startsAt: string | null;
-}
-
-export interface ReleaseInput {
-  key: string;
-  name: string;
-  flags: string[];
-  plan: { steps: ReleaseStep[] };
-  startAt?: string | null;
-  bucketBy?: string;
-  notes?: string;
-  owner?: string | null;
-  variants?: Record<string, { inside: string; outside: string }>;
-  guardrails?: Guardrail[];
-}
-
-export type ReleasePatch = Partial<Omit<ReleaseInput, 'key'>>;
-
-export interface Deployment {
-  id: string;
-  version: string;
-  commit: string | null;
-  url: string | null;
-  actor: string;
-  flags: string[];
-  at: string;
-}
+/** A release (`notes` in Markdown; `startAt`: when the plan starts or started, in true time). */
+export type Release = Omit<Schemas['Release'], 'guardrails'> & { guardrails: Guardrail[] };
+export type ReleaseInput = Schemas['ReleaseInput'];
+export type ReleasePatch = Schemas['ReleasePatch'];
+export type Deployment = Schemas['Deployment'];
 
 export interface UnreleasedFlag {
   key: string;
@@ -100,21 +30,9 @@ export interface UnreleasedFlag {
   lastVersion: string;
 }
 
-export interface ScheduledChangeInput {
-  at: string;
-  state?: FlagState;
-  defaultVariant?: string | null;
-  /** replaces the flag's rules */
-  targeting?: JsonValue;
-  /** a split for everyone the rules leave to the default ([variant, weight] buckets): the rules stay */
-  split?: [string, number][];
-}
-
-export interface ScheduledChange extends ScheduledChangeInput {
-  id: string;
-  createdBy: string;
-  createdAt: string;
-}
+/** A one-off change: `targeting` replaces the rules; `split` divides everyone the rules leave to the default. */
+export type ScheduledChangeInput = Omit<Schemas['ScheduledChangeInput'], 'targeting' | 'state'> & { state?: FlagState; targeting?: JsonValue };
+export type ScheduledChange = Omit<Schemas['ScheduledChange'], 'targeting' | 'state'> & { state?: FlagState; targeting?: JsonValue };
 
 /** One flag evaluated by `POST …/evaluate`: the edge's answer plus the rule that matched. */
 export interface ExplainedEvaluation {
@@ -126,18 +44,6 @@ export interface ExplainedEvaluation {
   errorMessage?: string;
   /** the 0-based index of the top-level `if` condition that held (the builder's rule), or null */
   matched: { branch: number | null };
-}
-
-export interface AdminToken {
-  id: string;
-  name: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-export interface CreatedAdminToken extends AdminToken {
-  /** shown once, never returned again */
-  secret: string;
 }
 
 /** A release on the calendar, with each step's start on the plan's clock. */

@@ -1,31 +1,22 @@
-// The admin API's data shapes, as docs/api.md defines them (to be generated from /api/v1/openapi.json later).
+// The admin API's data shapes, taken from its OpenAPI document (api/schema.ts, `npm run api:types`) where they match,
+// so that a change of the worker's schemas fails the dashboard's typecheck; JSON the document leaves `unknown`
+// (rules, variants' values, audit snapshots) is narrowed to JsonValue, and fields older servers lack stay optional.
+import type { components } from '../../../api/schema';
 import type { ScheduledChange } from './api-types-releases';
+
+type Schemas = components['schemas'];
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-export interface Project {
-  id: string;
-  key: string;
-  name: string;
-  createdAt: string;
-}
+export type Project = Schemas['Project'];
 
-export interface Environment {
-  id: string;
-  key: string;
-  name: string;
-  /** snapshot version, grows with every change */
-  version: number;
-  /** serves real users: one-click changes there ask for confirmation (new projects protect production) */
-  protected: boolean;
-}
+/** An environment; `protected`: a write there by anyone but an admin opens a change request (new projects protect production). */
+export type Environment = Schemas['Environment'];
 
-export type FlagType = 'boolean' | 'string' | 'integer' | 'float' | 'object';
-export type FlagState = 'ENABLED' | 'DISABLED';
+export type FlagType = Schemas['Flag']['type'];
+export type FlagState = Schemas['FlagEnvironmentConfig']['state'];
 
-export interface FlagEnvironmentConfig {
-  state: FlagState;
-  defaultVariant: string | null;
+export type FlagEnvironmentConfig = Pick<Schemas['FlagEnvironmentConfig'], 'state' | 'defaultVariant'> & {
   targeting: JsonValue | null;
   /** rules imported from flagd that Curtain's stricter checks would refuse (absent from servers without them) */
   warnings?: ApiIssue[];
@@ -33,37 +24,15 @@ export interface FlagEnvironmentConfig {
   schedule?: ScheduledChange[];
   /** the newest started or scheduled release of the flag here (null or absent when none) */
   release?: FlagRelease | null;
-}
+};
 
-/** A flag's release in one environment, as the flag view carries it. */
-export interface FlagRelease {
-  key: string;
-  name: string;
-  state: 'scheduled' | 'rolling_out' | 'paused' | 'released' | 'rolled_back';
-  killed: boolean;
-  /** the share of the users the release decides for who are inside now */
-  percent: number;
-  nextStepAt: string | null;
-  inside: string;
-  outside: string;
-  /** true while the release decides the flag (scheduled, rolling out, paused): its switch and default variant are the release's */
-  owns: boolean;
-}
+/** A flag's release in one environment, as the flag view carries it (`owns`: it decides the flag's switch and default variant). */
+export type FlagRelease = NonNullable<Schemas['FlagEnvironment']['release']>;
 
-export interface Flag {
-  key: string;
-  type: FlagType;
-  description: string;
-  tags: string[];
+export type Flag = Omit<Schemas['Flag'], 'variants' | 'environments'> & {
   variants: Record<string, JsonValue>;
-  clientVisible: boolean;
-  metadata: Record<string, string | number | boolean>;
-  /** hidden from the list; only a flag off in every environment can be archived */
-  archived: boolean;
   environments: Record<string, FlagEnvironmentConfig>;
-  createdAt: string;
-  updatedAt: string;
-}
+};
 
 export interface FlagInput {
   key: string;
@@ -81,48 +50,24 @@ export type FlagEnvironmentPatch = Partial<Omit<FlagEnvironmentConfig, 'warnings
 /** What `PATCH /projects/{p}/flags/{flag}` changes: the flag in every environment. */
 export type FlagPatch = Partial<Pick<Flag, 'description' | 'tags' | 'variants' | 'clientVisible' | 'metadata' | 'archived'>>;
 
-/** An environment with its shared rules. */
-export interface EnvironmentDetail extends Environment {
-  /** Curtain's named conditions, used as {"segment": name} */
+/** An environment with its shared rules: Curtain's segments ({"segment": name}) and flagd's $evaluators ({"$ref": name}). */
+export type EnvironmentDetail = Omit<Schemas['EnvironmentDetail'], 'segments' | 'evaluators'> & {
   segments: Record<string, JsonValue>;
-  /** flagd's $evaluators, used as {"$ref": name} */
   evaluators: Record<string, JsonValue>;
-  metadata: Record<string, string | number | boolean>;
-}
+};
 
-export type EnvironmentPatch = Partial<Pick<EnvironmentDetail, 'name' | 'segments' | 'evaluators' | 'metadata' | 'protected'>>;
+export type EnvironmentPatch = Schemas['EnvironmentPatch'];
 
-/** One change in the audit log. */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  /** the name of the admin token that made it */
-  actor: string;
-  /** e.g. flag.create, flag.update, flag.configure, flag.delete, environment.update */
-  action: string;
-  /** e.g. projects/default/environments/production/flags/checkout */
-  resource: string;
+/** One change in the audit log (`actor`: who made it; `review`: the change request it applied, with its approvers). */
+export type AuditEntry = Omit<Schemas['AuditEntry'], 'before' | 'after'> & {
   before: JsonValue | null;
   after: JsonValue | null;
-  /** the flag keys it concerns: a flag's own changes, and the releases, schedules, deployments and imports naming it */
-  flags: string[];
-  /** the id of the entry this change reverted, when it was made as a revert */
-  revertOf: number | null;
-}
+};
 
-export type SdkKeyKind = 'server' | 'client';
+export type SdkKeyKind = Schemas['SdkKey']['kind'];
 
-export interface SdkKey {
-  id: string;
-  name: string;
-  kind: SdkKeyKind;
-  /** first characters of the secret, for recognition */
-  prefix: string;
-  createdAt: string;
-  revokedAt: string | null;
-  /** evaluations per second per location, null for none (absent from servers without key limits) */
-  rateLimit?: number | null;
-}
+/** `prefix`: the secret's first characters; `rateLimit`: evaluations per second per location (absent from servers without key limits). */
+export type SdkKey = Omit<Schemas['SdkKey'], 'rateLimit'> & { rateLimit?: number | null };
 
 export interface SdkKeyInput {
   name: string;
@@ -157,6 +102,10 @@ export type ApiErrorCode =
   | 'RELEASE_OWNS_FLAG'
   /** starting the release would take the inside variant from users who have it (the error lists `flags`) */
   | 'TAKES_FEATURE_AWAY'
+  /** a change request's target changed since it was made (the error carries the `diff`) */
+  | 'CHANGE_REQUEST_STALE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYLOAD_TOO_LARGE'
   | 'LIMIT_EXCEEDED'
   | 'SERVICE_UNAVAILABLE'
   /** `If-Match` named a version that is no longer the current one: someone else changed it */
@@ -168,23 +117,10 @@ export interface ApiIssue {
   message: string;
 }
 
-export interface LocationPropagation {
-  /** the edge location (colo), "local" under `npm start` */
-  location: string;
-  isolates: number;
-  appliedIsolates: number;
-  lastAppliedAt: string | null;
-}
+export type LocationPropagation = PropagationStatus['locations'][number];
 
 /** How far the environment's newest committed version has reached the edge. */
-export interface PropagationStatus {
-  version: number;
-  publishedAt: string | null;
-  locations: LocationPropagation[];
-  /** locations where every reporting isolate applied it, and isolates that applied it, of those reporting */
-  applied: { locations: number; isolates: number; ofLocations: number; ofIsolates: number };
-  lastAppliedAt: string | null;
-}
+export type PropagationStatus = Schemas['Propagation'];
 
 /** One event of an environment's change stream: a new version was committed. */
 export interface ChangeEvent {

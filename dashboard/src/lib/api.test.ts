@@ -1,8 +1,8 @@
 // The API client against a recorded fake server: versions sent back as If-Match and conflicts reported, the dormant-code
 // guard's flags, the calendar derived while the server has no calendar route, and feedback pages in either shape.
 import { describe, expect, it } from 'vitest';
-import { Api, ApiError, type Release } from './api';
-import { resourceOf } from './api-support';
+import { Api, ApiError, ChangeRequestHeld, type Release } from './api';
+import { heldOrApplied, resourceOf } from './api-support';
 import { plannedTimeline } from './releases/timeline';
 
 interface Seen {
@@ -156,5 +156,36 @@ describe('feedback', () => {
     const grouped = { feedback: [], counts: { byRating: { positive: 1, negative: 1 }, byVariant: { on: 2 } } };
     const page = await fake({ [path]: () => Response.json(grouped) }).api.releaseFeedback('p', 'dev', 'r');
     expect(page?.counts).toMatchObject({ total: 2, byRating: { positive: 1, neutral: 0, negative: 1 }, byVariant: [{ variant: 'on', total: 2 }] });
+  });
+});
+
+describe('governance', () => {
+  const request = { id: 'abcdefghijklmnop', state: 'open', summary: "change state of flag 'f' in production", requiredApprovals: 2, approvals: [] };
+
+  it('never returns a held write (202) as the thing it would have written: it throws the change request', async () => {
+    const { api } = fake({ 'PATCH /projects/p/environments/production/flags/f': () => Response.json({ changeRequest: request }, { status: 202 }) });
+    const held = await api.updateFlagInEnvironment('p', 'production', 'f', { state: 'ENABLED' }).catch((e: unknown) => e);
+    expect(held).toBeInstanceOf(ChangeRequestHeld);
+    expect((held as ChangeRequestHeld).changeRequest.id).toBe('abcdefghijklmnop');
+    expect((held as ChangeRequestHeld).message).toMatch(/^Held for review: nothing changed yet\. .* waits for 2 approvals by someone else\.$/);
+    expect(await heldOrApplied(() => api.updateFlagInEnvironment('p', 'production', 'f', { state: 'ENABLED' }))).toMatchObject({ id: 'abcdefghijklmnop' });
+  });
+
+  it('reads a stale apply’s drift (409 CHANGE_REQUEST_STALE)', async () => {
+    const diff = [{ path: '/environments/production/state', before: 'DISABLED', after: 'ENABLED' }];
+    const { api } = fake({ 'POST /projects/p/change-requests/abcdefghijklmnop/apply': () => Response.json({ error: { code: 'CHANGE_REQUEST_STALE', message: 'changed', diff, current: {} } }, { status: 409 }) });
+    const refused = (await api.applyChangeRequest('p', 'abcdefghijklmnop').catch((e: unknown) => e)) as ApiError;
+    expect(refused.staleDiff).toEqual(diff);
+    expect(new ApiError(409, 'CONFLICT', 'x').staleDiff).toBeNull();
+  });
+
+  it('sends no Authorization without a token (behind Cloudflare Access the sign-in is the credential)', async () => {
+    const seen: Record<string, string>[] = [];
+    const fetcher = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push({ ...(init?.headers as Record<string, string>) });
+      return Response.json({ token: { id: 'person:x', name: 'maya' }, kind: 'person', email: 'maya@example.com', grants: [] });
+    }) as typeof fetch;
+    expect((await new Api(null, () => {}, '/api/v1', fetcher).me()).kind).toBe('person');
+    expect(seen[0].authorization).toBeUndefined();
   });
 });

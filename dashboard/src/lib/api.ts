@@ -1,13 +1,14 @@
 // The dashboard's only client of the admin API (/api/v1): one typed method per route it uses. Saves send back the
 // version (ETag) they loaded as `If-Match` when the server sent one, so a save never silently overwrites another.
-import { ApiError, changeEvents, feedbackPage, toApiError, Versions } from './api-support';
+import { ApiError, ChangeRequestHeld, changeEvents, feedbackPage, toApiError, Versions } from './api-support';
 import { calendarEntry, overlaps } from './releases/timeline';
 import type {
   AuditEntry, ChangeEvent, CreatedSdkKey, Environment, EnvironmentDetail, EnvironmentPatch, Flag, FlagEnvironmentPatch, FlagInput,
-  FlagPatch, JsonValue, Project, PropagationStatus, SdkKey, SdkKeyInput, TokenInfo
+  FlagPatch, JsonValue, Project, PropagationStatus, SdkKey, SdkKeyInput
 } from './api-types';
+import type { AdminToken, AdminTokenInput, ChangeRequest, ChangeRequestState, CreatedAdminToken, DiffEntry, Me, Person, PersonInput, PersonPatch } from './api-types-governance';
 import type {
-  AdminToken, CalendarEntry, CreatedAdminToken, Deployment, ExplainedEvaluation, FeedbackPage, Release, ReleaseAction, ReleaseInput,
+  CalendarEntry, Deployment, ExplainedEvaluation, FeedbackPage, Release, ReleaseAction, ReleaseInput,
   ReleasePatch, ScheduledChange, ScheduledChangeInput, UnreleasedFlag
 } from './api-types-releases';
 
@@ -17,7 +18,8 @@ export type * from './api-types';
 /** One environment's answer to "where does the code use this flag" (derived from the API's OpenAPI document). */
 export type FlagReferences = paths['/projects/{project}/flags/{flag}/references']['get']['responses'][200]['content']['application/json']['environments'][number];
 export type * from './api-types-releases';
-export { ApiError };
+export type * from './api-types-governance';
+export { ApiError, ChangeRequestHeld };
 export type { FeatureLoss, OwningRelease } from './api-support';
 
 const seg = encodeURIComponent;
@@ -45,17 +47,18 @@ export class Api {
   readonly versions = new Versions();
 
   /**
-   * @param token the admin token sent as a bearer token
+   * @param token the admin token sent as a bearer token; null behind Cloudflare Access (the person's sign-in is the credential)
    * @param onUnauthenticated called when the server rejects the token, so the app can sign out
    */
   constructor(
-    private readonly token: string,
+    private readonly token: string | null,
     private readonly onUnauthenticated: () => void = () => {},
     private readonly base = '/api/v1',
     private readonly fetcher: typeof fetch = (input, init) => fetch(input, init)
   ) {}
 
-  me() { return this.request<{ token: TokenInfo }>('GET', '/me').then((r) => r.token); }
+  /** Who is calling and the roles they hold. */
+  me() { return this.request<Me>('GET', '/me'); }
   projects() { return this.request<{ projects: Project[] }>('GET', '/projects').then((r) => r.projects); }
   environments(project: string) { return this.request<{ environments: Environment[] }>('GET', `${p(project)}/environments`).then((r) => r.environments); }
   environment(project: string, env: string) { return this.request<EnvironmentDetail>('GET', e(project, env)); }
@@ -98,8 +101,28 @@ export class Api {
   revokeSdkKey(project: string, env: string, id: string) { return this.request<void>('DELETE', `${e(project, env)}/sdk-keys/${seg(id)}`); }
 
   adminTokens() { return this.request<{ adminTokens: AdminToken[] }>('GET', '/admin-tokens').then((r) => r.adminTokens); }
-  createAdminToken(name: string) { return this.request<CreatedAdminToken>('POST', '/admin-tokens', { name }); }
+  createAdminToken(input: AdminTokenInput) { return this.request<CreatedAdminToken>('POST', '/admin-tokens', input); }
   revokeAdminToken(id: string) { return this.request<void>('DELETE', `/admin-tokens/${seg(id)}`); }
+
+  people() { return this.request<{ people: Person[] }>('GET', '/people').then((r) => r.people); }
+  addPerson(input: PersonInput) { return this.request<Person>('POST', '/people', input); }
+  updatePerson(id: string, patch: PersonPatch) { return this.request<Person>('PATCH', `/people/${seg(id)}`, patch); }
+  removePerson(id: string) { return this.request<void>('DELETE', `/people/${seg(id)}`); }
+
+  changeRequests(project: string, state?: ChangeRequestState) {
+    return this.request<{ changeRequests: ChangeRequest[] }>('GET', `${p(project)}/change-requests${state ? `?state=${state}` : ''}`).then((r) => r.changeRequests);
+  }
+  /** One request, and how its target moved since it was made (`diff`, empty when applying changes exactly what was reviewed). */
+  changeRequest(project: string, id: string) { return this.request<{ changeRequest: ChangeRequest; diff: DiffEntry[] }>('GET', `${p(project)}/change-requests/${seg(id)}`); }
+  /** The author replaces the held write's body: every approval given so far is void. */
+  editChangeRequest(project: string, id: string, body: unknown) { return this.review(project, id, 'PATCH', '', { body }); }
+  approveChangeRequest(project: string, id: string, comment?: string) { return this.review(project, id, 'POST', '/approve', comment ? { comment } : {}); }
+  rejectChangeRequest(project: string, id: string, comment?: string) { return this.review(project, id, 'POST', '/reject', comment ? { comment } : {}); }
+  /** Applies an approved request (409 CHANGE_REQUEST_STALE, with the diff, when its target changed since). */
+  applyChangeRequest(project: string, id: string) { return this.review(project, id, 'POST', '/apply'); }
+  private review(project: string, id: string, method: string, action: string, body?: unknown) {
+    return this.request<{ changeRequest: ChangeRequest }>(method, `${p(project)}/change-requests/${seg(id)}${action}`, body).then((r) => r.changeRequest);
+  }
 
   releases(project: string, env: string) { return this.request<{ releases: Release[] }>('GET', `${e(project, env)}/releases`).then((r) => r.releases); }
   release(project: string, env: string, key: string) { return this.request<Release>('GET', `${e(project, env)}/releases/${seg(key)}`); }
@@ -158,12 +181,17 @@ export class Api {
 
   private async request<T>(method: string, path: string, body?: unknown, options: SendOptions = {}): Promise<T> {
     const response = await this.send(method, path, body, options);
-    return (response.status === 204 ? undefined : await response.json()) as T;
+    if (response.status === 204) return undefined as T;
+    const payload = await response.json();
+    // a protected environment held the write for review: never returned as the thing it would have written
+    if (response.status === 202 && payload?.changeRequest) throw new ChangeRequestHeld(payload.changeRequest as ChangeRequest);
+    return payload as T;
   }
 
   /** The response if it is a success; otherwise throws it as an ApiError. */
   private async send(method: string, path: string, body?: unknown, { accept = 'application/json', signal, overwrite }: SendOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept };
+    const headers: Record<string, string> = { accept };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const version = method === 'PATCH' || method === 'PUT' ? this.versions.ifMatch(path) : undefined;
     if (version && !overwrite) headers['if-match'] = version;

@@ -29,10 +29,19 @@ export function ruleFor(method: string, path: string): { key: string; rule: Rout
     const m = c.pattern.exec(path);
     if (!m) continue;
     const g = m.groups ?? {};
-    const decode = (v: string | undefined) => (v === undefined ? undefined : decodeURIComponent(v));
-    return { key: c.key, rule: c.rule, place: { project: decode(g.project), env: decode(g.env) } };
+    return { key: c.key, rule: c.rule, place: { project: decodeParam(g.project), env: decodeParam(g.env) } };
   }
   return null;
+}
+
+/** A path parameter decoded; one that is not valid percent-encoded UTF-8 is kept as sent (the route then refuses it). */
+function decodeParam(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
 }
 
 const roleWords: Record<Permission, string> = {

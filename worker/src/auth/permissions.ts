@@ -68,13 +68,14 @@ export const routePermissions: Record<string, RouteRule> = {
   [`PATCH ${P}/flags/:flag`]: r('flags', 'project', { held: true, ...ending }),
   [`DELETE ${P}/flags/:flag`]: r('flags', 'project', { held: true, ...ending }),
   [`GET ${P}/flags/:flag/references`]: r('read', 'project'),
-  // approving, rejecting and applying also need the held write's own permission in its environment
+  // reviewing needs a role in the project here; the handler then checks the held write's own entry in its environment
+  // (routes/change-requests.ts), so that a releaser granted only production reviews production's requests
   [`GET ${P}/change-requests`]: r('read', 'project'),
   [`GET ${P}/change-requests/:id`]: r('read', 'project'),
-  [`PATCH ${P}/change-requests/:id`]: r('flags', 'project'),
-  [`POST ${P}/change-requests/:id/approve`]: r('flags', 'project'),
-  [`POST ${P}/change-requests/:id/reject`]: r('flags', 'project'),
-  [`POST ${P}/change-requests/:id/apply`]: r('flags', 'project'),
+  [`PATCH ${P}/change-requests/:id`]: r('read', 'project'),
+  [`POST ${P}/change-requests/:id/approve`]: r('read', 'project'),
+  [`POST ${P}/change-requests/:id/reject`]: r('read', 'project'),
+  [`POST ${P}/change-requests/:id/apply`]: r('read', 'project'),
   [`GET ${P}/webhooks`]: r('admin', 'project'),
   [`POST ${P}/webhooks`]: r('admin', 'project'),
   [`PATCH ${P}/webhooks/:id`]: r('admin', 'project'),

@@ -65,6 +65,7 @@ export const changeRequestRoutes = new OpenAPIHono<AppEnv>()
     createRoute({ method: 'patch', path: '/projects/{project}/change-requests/{id}', security, description: 'The author replaces the held write’s body. Every approval given so far is void; the base is read again.', request: { params: idParams, ...jsonBody(editSchema) }, responses: { 200: json(one, 'Edited; approvals voided'), ...errorResponses, ...conflict } }),
     async (c) => {
       const { project, row, envs, x, view } = await load(c, c.req.valid('param'));
+      assertMayReview(c, project, row, 'edit');
       const kind = heldKinds[row.kind];
       if (!kind.body) throw new ApiError('VALIDATION_FAILED', `Invalid input: a ${row.kind} request has no body to edit`, [{ path: '/body', message: 'nothing to edit' }]);
       const parsed = kind.body.safeParse(c.req.valid('json').body);

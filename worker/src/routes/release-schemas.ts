@@ -28,32 +28,35 @@ export const planSchema = z
 
 const metricName = z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'letters, digits, "_", ".", ":" or "-", up to 64');
 
-export const thresholdGuardrailSchema = z
+const THRESHOLD_FIELDS = ['operator', 'threshold', 'windowMinutes'] as const;
+const SEQUENTIAL_FIELDS = ['measure', 'direction'] as const;
+
+/**
+ * A guardrail: a threshold (`kind` absent or `threshold`) or a sequential test (`kind: "sequential"`). One object with
+ * the fields of both, each kind's own required by a refinement, rather than a union: its errors name the field at
+ * fault, and the types derived from the OpenAPI document keep reading `operator` of a guardrail.
+ */
+export const guardrailSchema = z
   .object({
-    kind: z.literal('threshold').optional(),
-    metric: metricName,
-    operator: z.enum(['>', '>=', '<', '<=']),
-    threshold: z.number().finite(),
-    windowMinutes: z.number().positive().max(1440),
-    minSamples: z.number().int().min(1).max(100_000).optional(),
+    kind: z.enum(['threshold', 'sequential']).optional().describe('default threshold'),
+    metric: metricName.describe('threshold: a reading’s metric (or feedback.negative_share); sequential: a trackingEventName apps send to POST /v1/track'),
+    operator: z.enum(['>', '>=', '<', '<=']).optional().describe('threshold only (required)'),
+    threshold: z.number().finite().optional().describe('threshold only (required)'),
+    windowMinutes: z.number().positive().max(1440).optional().describe('threshold only (required)'),
+    measure: z.enum(['rate', 'mean']).optional().describe('sequential only (required): rate, users with the event per exposed user; mean, the mean of the events’ details.value'),
+    direction: z.enum(['increase', 'decrease']).optional().describe('sequential only (required): which change inside is a regression'),
+    minSamples: z.number().int().min(1).max(1_000_000).optional().describe('threshold: readings in the window (default 1, at most 100,000); sequential: observations each side (default 200, at least 10)'),
     action: z.enum(['pause', 'rollback']).optional().describe('default pause'),
   })
   .strict()
-  .openapi('ThresholdGuardrail');
-
-export const sequentialGuardrailSchema = z
-  .object({
-    kind: z.literal('sequential'),
-    metric: metricName.describe('a trackingEventName apps send to POST /v1/track'),
-    measure: z.enum(['rate', 'mean']).describe('rate: users with the event per exposed user; mean: the mean of the events’ details.value'),
-    direction: z.enum(['increase', 'decrease']).describe('which change inside is a regression'),
-    minSamples: z.number().int().min(10).max(1_000_000).optional().describe('observations each side needs before the test may decide (default 200)'),
-    action: z.enum(['pause', 'rollback']).optional().describe('default pause'),
+  .superRefine((g, ctx) => {
+    const sequential = g.kind === 'sequential';
+    const [own, other] = sequential ? [SEQUENTIAL_FIELDS, THRESHOLD_FIELDS] : [THRESHOLD_FIELDS, SEQUENTIAL_FIELDS];
+    for (const f of own) if (g[f] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: `is required for a ${sequential ? 'sequential' : 'threshold'} guardrail` });
+    for (const f of other) if (g[f] !== undefined) ctx.addIssue({ code: 'custom', path: [f], message: `belongs to a ${sequential ? 'threshold' : 'sequential'} guardrail` });
+    if (g.minSamples !== undefined && (sequential ? g.minSamples < 10 : g.minSamples > 100_000)) ctx.addIssue({ code: 'custom', path: ['minSamples'], message: sequential ? 'must be at least 10' : 'must be at most 100000' });
   })
-  .strict()
-  .openapi('SequentialGuardrail');
-
-export const guardrailSchema = z.discriminatedUnion('kind', [thresholdGuardrailSchema, sequentialGuardrailSchema]).openapi('Guardrail');
+  .openapi('Guardrail');
 
 const variantsSchema = z.record(keySchema, z.object({ inside: z.string().min(1).max(128), outside: z.string().min(1).max(128) }).strict());
 
@@ -94,13 +97,14 @@ export const releaseSchema = z
     pausedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
     guardrails: z.array(
-      z.union([
-        z.object({ kind: z.literal('threshold').optional(), metric: z.string(), operator: z.string(), threshold: z.number(), windowMinutes: z.number(), minSamples: z.number(), action: z.string() }),
-        z.object({
-          kind: z.literal('sequential'),
+      z.object({
+          kind: z.enum(['threshold', 'sequential']).optional(),
           metric: z.string(),
-          measure: z.string(),
-          direction: z.string(),
+          operator: z.string().optional().describe('threshold guardrails'),
+          threshold: z.number().optional().describe('threshold guardrails'),
+          windowMinutes: z.number().optional().describe('threshold guardrails'),
+          measure: z.string().optional().describe('sequential guardrails'),
+          direction: z.string().optional().describe('sequential guardrails'),
           minSamples: z.number(),
           action: z.string(),
           decision: z
@@ -114,9 +118,8 @@ export const releaseSchema = z
             })
             .nullable()
             .optional()
-            .describe('the release watch’s latest decision (each minute while rolling out); in GET of one release'),
+            .describe('sequential guardrails: the release watch’s latest decision (each minute while rolling out); in GET of one release'),
         }),
-      ]),
     ),
     pausedReason: z.enum(['sample_ratio_mismatch', 'no_traffic', 'guardrail']).nullable().optional().describe('why the release watch paused it (null: a person, a threshold guardrail or an alert did, or it is not paused); in GET of one release'),
     pausedMessage: z.string().nullable().optional(),

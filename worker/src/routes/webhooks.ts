@@ -36,7 +36,7 @@ export const webhookRoutes = new OpenAPIHono<AppEnv>()
       request: { params: projectParams, ...jsonBody(input) },
       responses: { 201: json(webhookSchema.extend({ secret: z.string().describe('`whsec_…`: verify deliveries with it; shown only now') }), 'Subscribed'), ...errorResponses },
     }),
-    async (c) => c.json(await createWebhook(c.var.db, c.var.actor, await getProject(c.var.db, c.req.valid('param').project), c.req.valid('json') as never), 201),
+    async (c) => c.json(await createWebhook(c.var.db, c.env, c.var.actor, await getProject(c.var.db, c.req.valid('param').project), c.req.valid('json') as never), 201),
   )
   .openapi(
     createRoute({ method: 'patch', path: '/projects/{project}/webhooks/{id}', security, request: { params: idParams, ...jsonBody(input.partial().extend({ enabled: z.boolean().optional() }).strict().refine(somethingToChange, nothingToChange)) }, responses: { 200: json(webhookSchema, 'Updated'), ...errorResponses } }),

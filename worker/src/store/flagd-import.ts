@@ -33,7 +33,9 @@ const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 type Attributes = Partial<Pick<FlagRow, 'description' | 'tags' | 'clientVisible'>>;
 
 function attributeIssues(flag: unknown, path: string): ValidationIssue[] {
-  const f = (flag ?? {}) as Record<string, unknown>;
+  // a flag that is not an object is the schema's to refuse
+  if (flag === null || typeof flag !== 'object' || Array.isArray(flag)) return [];
+  const f = flag as Record<string, unknown>;
   const issues: ValidationIssue[] = [];
   if ('description' in f && (typeof f.description !== 'string' || f.description.length > 2000)) issues.push({ path: `${path}/description`, message: 'description is a string of at most 2,000 characters' });
   if ('tags' in f && (!Array.isArray(f.tags) || f.tags.length > 50 || !f.tags.every((t) => typeof t === 'string' && t.length >= 1 && t.length <= 64))) {

@@ -2,6 +2,10 @@
 // deliveries, and make one pending again for a redelivery (same message id, so receivers deduplicate).
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { randomId } from '../auth/secrets';
+import { seal } from '../webhooks/secret-box';
+
+/** The settings the signing secret is sealed with (webhooks/secret-box.ts). */
+type Sealer = Parameters<typeof seal>[0];
 import { ApiError, notFound } from '../errors';
 import { newSecret } from '../webhooks/sign';
 import { auditInsert, type AuditActor } from './audit';
@@ -40,16 +44,17 @@ export interface WebhookInput {
 
 const resource = (project: ProjectRow, id: string) => `projects/${project.key}/webhooks/${id}`;
 
-export async function createWebhook(db: Db, actor: AuditActor, project: ProjectRow, input: WebhookInput) {
+export async function createWebhook(db: Db, sealer: Sealer, actor: AuditActor, project: ProjectRow, input: WebhookInput) {
   const now = Date.now();
-  const row: WebhookRow = { id: randomId(), projectId: project.id, url: input.url, events: [...new Set(input.events)], format: input.format ?? 'standard', secret: newSecret(), createdBy: actor.name, createdAt: now, disabledAt: null };
+  const secret = newSecret();
+  const row: WebhookRow = { id: randomId(), projectId: project.id, url: input.url, events: [...new Set(input.events)], format: input.format ?? 'standard', secret: await seal(sealer, secret), createdBy: actor.name, createdAt: now, disabledAt: null };
   await db.batch([
     // the outbox starts at the log's end the first time anyone subscribes: nothing from before is announced
     db.insert(webhookCursor).values({ id: 1, auditId: sql`(SELECT coalesce(max(${auditLog.id}), 0) FROM ${auditLog})` }).onConflictDoNothing(),
     db.insert(webhooks).values(row),
     auditInsert(db, { actor, action: 'webhook.create', projectId: project.id, resource: resource(project, row.id), after: webhookView(row) }, now),
   ]);
-  return { ...webhookView(row), secret: row.secret };
+  return { ...webhookView(row), secret };
 }
 
 export async function updateWebhook(db: Db, actor: AuditActor, project: ProjectRow, id: string, patch: Partial<WebhookInput> & { enabled?: boolean }) {

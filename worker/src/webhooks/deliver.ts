@@ -7,6 +7,7 @@ import { webhookDeliveries, webhooks } from '../store/schema';
 import { payloadOf, slackMessage } from './events';
 import type { QueueMessage } from './outbox';
 import { signedHeaders } from './sign';
+import { unseal } from './secret-box';
 import { backoffSeconds } from './events';
 
 /** Attempts before a delivery counts as failed (wrangler.toml's max_retries is the same): ~13 h with the default backoff. */
@@ -25,7 +26,7 @@ async function attempt(env: Bindings, db: Db, id: string, queueAttempts: number,
   let status: number | null = null;
   let error: string | null = null;
   try {
-    const res = await fetch(w.url, { method: 'POST', headers: await signedHeaders(w.secret, d.id, body, now), body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const res = await fetch(w.url, { method: 'POST', headers: await signedHeaders(await unseal(env, w.secret), d.id, body, now), body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
     status = res.status;
     await res.body?.cancel();
     if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;

@@ -69,9 +69,15 @@ describe('roles × routes × environments', { timeout: 300_000 }, () => {
     expect(Object.keys(routePermissions).filter((k) => !adminRoutes.some((r) => `${r.method} ${r.path.slice(7)}` === k))).toEqual([]);
   });
 
-  it('opens no write to a reader: every route a viewer may call reads (the evaluation explainer only computes)', () => {
+  it('opens no write to a reader: every route a viewer may call reads (the evaluation explainer only computes; a review checks the held write’s own entry in its handler)', () => {
     const open = adminRoutes.filter((r) => r.method !== 'GET' && ['any', 'read'].includes(entryOf(r).need)).map((r) => `${r.method} ${r.path}`);
-    expect(open).toEqual(['POST /api/v1/projects/:project/environments/:env/evaluate']);
+    expect(open.sort()).toEqual([
+      'PATCH /api/v1/projects/:project/change-requests/:id',
+      'POST /api/v1/projects/:project/change-requests/:id/apply',
+      'POST /api/v1/projects/:project/change-requests/:id/approve',
+      'POST /api/v1/projects/:project/change-requests/:id/reject',
+      'POST /api/v1/projects/:project/environments/:env/evaluate',
+    ]);
   });
 
   it('answers each role in each environment as its entry says: 0 over-grants, 0 under-grants', async (ctx) => {

@@ -4,7 +4,7 @@ import type { AuditEntry, Flag } from '../api-types';
 import { promotionChanges, promotionPatch } from '../flags/promotion';
 import { revertChanges, revertOf } from './revert';
 
-const entry = (over: Partial<AuditEntry>): AuditEntry => ({ id: 1, at: '', actor: 'ann', action: 'flag.configure', resource: 'projects/default/environments/production/flags/checkout', before: null, after: null, flags: ['checkout'], revertOf: null, ...over });
+const entry = (over: Partial<AuditEntry>): AuditEntry => ({ id: 1, at: '', actor: 'ann', action: 'flag.configure', resource: 'projects/default/environments/production/flags/checkout', before: null, after: null, flags: ['checkout'], revertOf: null, actorId: null, review: null, ...over });
 const flag: Flag = {
   key: 'checkout', type: 'boolean', description: 'now', tags: ['a'], variants: { on: true, off: false }, clientVisible: false, metadata: {}, archived: false, createdAt: '', updatedAt: '',
   environments: {

@@ -5,7 +5,7 @@ import { describeEntry, entryText, releaseIndex, type EntryContext } from './sen
 import { relativeTime } from './time';
 
 const envs: Record<string, string> = { production: 'Production', staging: 'Staging' };
-const entry = (over: Partial<AuditEntry>): AuditEntry => ({ id: 1, at: '2027-03-03T09:00:00.000Z', actor: 'maya', action: 'flag.configure', resource: 'projects/default/environments/production/flags/checkout-v2', before: null, after: null, flags: ['checkout-v2'], revertOf: null, ...over });
+const entry = (over: Partial<AuditEntry>): AuditEntry => ({ id: 1, at: '2027-03-03T09:00:00.000Z', actor: 'maya', action: 'flag.configure', resource: 'projects/default/environments/production/flags/checkout-v2', before: null, after: null, flags: ['checkout-v2'], revertOf: null, actorId: null, review: null, ...over });
 const config = (state: string, defaultVariant = 'on', targeting: JsonValue = null): { [key: string]: JsonValue } => ({ state, defaultVariant, targeting });
 const rel = 'projects/default/environments/production/releases/new-checkout';
 

@@ -6,7 +6,7 @@ import { ruleChanges } from './rule-changes';
 const rules = { if: [{ in: [{ var: 'country' }, ['de']] }, 'on'] };
 const entry = (id: number, over: Partial<AuditEntry>): AuditEntry => ({
   id, at: '2027-01-01T10:00:00.000Z', actor: 'maya', action: 'flag.configure', resource: 'projects/default/environments/staging/flags/checkout',
-  before: { state: 'ENABLED', defaultVariant: 'on', targeting: null }, after: { state: 'ENABLED', defaultVariant: 'on', targeting: rules }, flags: ['checkout'], revertOf: null, ...over
+  before: { state: 'ENABLED', defaultVariant: 'on', targeting: null }, after: { state: 'ENABLED', defaultVariant: 'on', targeting: rules }, flags: ['checkout'], revertOf: null, actorId: null, review: null, ...over
 });
 const since = Date.parse('2027-01-01T09:00:00.000Z');
 

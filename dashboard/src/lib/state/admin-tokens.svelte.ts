@@ -1,5 +1,5 @@
 // Admin tokens, for people and pipelines: listed, created (the secret kept only until dismissed) and revoked.
-import type { AdminToken, Api, CreatedAdminToken } from '../api';
+import type { AdminToken, AdminTokenInput, Api, CreatedAdminToken } from '../api';
 import { messageOf } from './workspace.svelte';
 
 export class AdminTokens {
@@ -20,9 +20,9 @@ export class AdminTokens {
     });
   }
 
-  async create(name: string) {
+  async create(input: AdminTokenInput) {
     await this.attempt(async () => {
-      const created = await this.api.createAdminToken(name);
+      const created = await this.api.createAdminToken(input);
       this.created = created;
       const { secret: _secret, ...token } = created;
       this.tokens = [...this.tokens, token];

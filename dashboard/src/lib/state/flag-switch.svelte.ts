@@ -13,6 +13,9 @@ export interface ProtectedSwitch {
   what: string;
   before: Config;
   after: Config;
+  /** the caller may not bypass the protection: the switch opens a change request */
+  review: boolean;
+  approvals: number;
   apply: () => Promise<void>;
 }
 
@@ -35,10 +38,14 @@ export class FlagSwitch {
       );
       return;
     }
-    if (this.workspace.environments.find((e) => e.key === env)?.protected) {
+    const environment = this.workspace.environments.find((e) => e.key === env);
+    if (environment?.protected) {
+      const permissions = this.workspace.permissions;
+      // switching a flag off is its kill switch: never held for someone who may pause, roll back and kill releases
+      const review = permissions.may('configureFlag', env).held && !(state === 'DISABLED' && permissions.may('kill', env).allowed);
       const before = { state: config.state, defaultVariant: config.defaultVariant, targeting: config.targeting };
       this.confirming = {
-        flag, env, envName, before, after: { ...before, state },
+        flag, env, envName, before, after: { ...before, state }, review, approvals: environment.requiredApprovals ?? 1,
         what: `Switch ${flag.key} ${enabled ? 'on' : 'off'}`,
         apply: async () => {
           const save = (force: boolean) => this.workspace.saveConfig(flag.key, env, { state }, { force });

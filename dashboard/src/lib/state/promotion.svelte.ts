@@ -1,7 +1,7 @@
 // Promoting a flag's configuration from one environment to another: the choice (on/off copied only when asked for this
 // promotion), what changes in the target, and the write — through the dormant-code guard, and never behind the back
 // of a release that owns the flag there.
-import { ApiError, type Environment, type Flag, type FlagEnvironmentPatch, type WriteOptions } from '../api';
+import { ApiError, ChangeRequestHeld, type Environment, type Flag, type FlagEnvironmentPatch, type WriteOptions } from '../api';
 import { configIn, promotionPatch } from '../flags/promotion';
 import { owningRelease } from '../flags/release-status';
 import { DormantGuard } from './guarded.svelte';
@@ -63,6 +63,10 @@ export class Promotion {
       if (owner && (before.state !== after.state || before.defaultVariant !== after.defaultVariant) && !options.releaseAction) this.releaseGuard.hold({ ...held, release: owner }, ending);
       else finished(await save({}));
     } catch (e) {
+      if (e instanceof ChangeRequestHeld) {
+        this.done = e.message;
+        throw e;
+      }
       if (!this.releaseGuard.refuse(held, e, ending)) this.error = e instanceof Error ? e : new Error(messageOf(e));
     } finally {
       this.pending = false;

@@ -1,6 +1,6 @@
 // The releases of one environment, and one release watched as it runs: loaded, kept fresh while it moves (its step
 // changes with time, and others act on it), and acted on (start and resume go through the dormant-code guard).
-import type { Api, Release, ReleaseAction, ReleaseInput, ReleasePatch } from '../api';
+import { ChangeRequestHeld, type Api, type ChangeRequest, type Release, type ReleaseAction, type ReleaseInput, type ReleasePatch } from '../api';
 import { DormantGuard } from './guarded.svelte';
 import { messageOf } from './workspace.svelte';
 
@@ -46,6 +46,8 @@ export class ReleaseDetail {
   /** the time the view is drawn for, moved on while it is open */
   now = $state(Date.now());
   readonly guard = new DormantGuard();
+  /** the change request the last write opened (a protected environment held it for review): nothing changed yet */
+  held = $state<ChangeRequest | null>(null);
 
   #timer: ReturnType<typeof setInterval> | null = null;
 
@@ -80,16 +82,32 @@ export class ReleaseDetail {
       this.release = await this.api.releaseAction(this.project, this.env, this.key, action, { force, acknowledgeLoss });
       this.now = Date.now();
     };
-    if (action === 'start' || action === 'resume') await this.guard.run(`${action === 'start' ? 'starting' : 'resuming'} the release ${this.key}`, attempt);
-    else await attempt(false);
+    await this.holding(async () => {
+      if (action === 'start' || action === 'resume') await this.guard.run(`${action === 'start' ? 'starting' : 'resuming'} the release ${this.key}`, attempt);
+      else await attempt(false);
+    });
   }
 
   async update(patch: ReleasePatch) {
-    this.release = await this.api.updateRelease(this.project, this.env, this.key, patch);
+    await this.holding(async () => void (this.release = await this.api.updateRelease(this.project, this.env, this.key, patch)));
     return this.release;
   }
 
-  remove() {
-    return this.api.deleteRelease(this.project, this.env, this.key);
+  /** Deletes it; false when a protected environment held the deletion for review (it is still here). */
+  async remove(): Promise<boolean> {
+    return this.holding(() => this.api.deleteRelease(this.project, this.env, this.key));
+  }
+
+  /** Runs a write; a protected environment's hold is kept in `held` (nothing changed) rather than thrown. True when it applied. */
+  private async holding(write: () => Promise<unknown>): Promise<boolean> {
+    this.held = null;
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      if (!(error instanceof ChangeRequestHeld)) throw error;
+      this.held = error.changeRequest;
+      return false;
+    }
   }
 }

@@ -13,15 +13,18 @@ export type Route =
   | { view: 'shared-rules' }
   | { view: 'history' }
   | { view: 'keys' }
+  | { view: 'requests' }
+  | { view: 'request'; key: string }
   | { view: 'not-found' };
 
-const SINGLE = ['overview', 'releases', 'new-release', 'calendar', 'deployments', 'evaluate', 'shared-rules', 'history', 'keys'] as const;
+const SINGLE = ['overview', 'releases', 'new-release', 'calendar', 'deployments', 'evaluate', 'shared-rules', 'history', 'keys', 'requests'] as const;
 
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'flags')) return { view: 'flags' };
   if (parts.length === 2 && parts[0] === 'flags') return { view: 'flag', key: parts[1] };
   if (parts.length === 2 && parts[0] === 'releases') return { view: 'release', key: parts[1] };
+  if (parts.length === 2 && parts[0] === 'requests') return { view: 'request', key: parts[1] };
   const single = SINGLE.find((s) => parts.length === 1 && parts[0] === s);
   if (single) return { view: single };
   return { view: 'not-found' };

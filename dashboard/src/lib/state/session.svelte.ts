@@ -1,15 +1,18 @@
-// Who is signed in: the admin token (kept in sessionStorage, so it dies with the tab) and its API client.
-import { Api, type TokenInfo } from '../api';
+// Who is signed in: an admin token (kept in sessionStorage, so it dies with the tab) or, behind Cloudflare Access, the
+// person Access signed in (no token: the browser's Access sign-in is the credential); and the API client for them.
+import { Api, type Me } from '../api';
 
 const STORAGE_KEY = 'curtain.adminToken';
 
 export class Session {
   token = $state<string | null>(null);
-  tokenInfo = $state<TokenInfo | null>(null);
+  /** signed in through Cloudflare Access rather than with a token */
+  person = $state(false);
+  me = $state<Me | null>(null);
   /** why the user was sent back to the sign-in screen, if it was not their choice */
   notice = $state<string | null>(null);
 
-  api = $derived(this.token ? new Api(this.token, () => this.expire()) : null);
+  api = $derived(this.token || this.person ? new Api(this.token, () => this.expire()) : null);
 
   constructor(private readonly storage: Storage = sessionStorage) {
     this.token = storage.getItem(STORAGE_KEY);
@@ -17,18 +20,29 @@ export class Session {
 
   /** Checks the token with `GET /api/v1/me`; throws an ApiError if it is refused. */
   async signIn(token: string) {
-    const info = await new Api(token).me();
+    const me = await new Api(token).me();
     this.storage.setItem(STORAGE_KEY, token);
-    this.tokenInfo = info;
+    this.me = me;
     this.notice = null;
     this.token = token;
   }
 
-  /** Confirms a token restored from storage is still accepted. */
+  /** Confirms a token restored from storage is still accepted; without one, asks whether Cloudflare Access signed a person in. */
   async resume() {
-    if (!this.api) return;
+    if (!this.api) {
+      try {
+        const me = await new Api(null).me();
+        if (me.kind === 'person' && !this.token) {
+          this.me = me;
+          this.person = true;
+        }
+      } catch {
+        // no Access in front of this deployment (401): the sign-in screen asks for a token
+      }
+      return;
+    }
     try {
-      this.tokenInfo = await this.api.me();
+      this.me = await this.api.me();
     } catch {
       // a refused token already signed us out (see expire); other failures show when the dashboard loads
     }
@@ -37,7 +51,8 @@ export class Session {
   signOut() {
     this.storage.removeItem(STORAGE_KEY);
     this.token = null;
-    this.tokenInfo = null;
+    this.person = false;
+    this.me = null;
   }
 
   private expire() {

@@ -1,6 +1,6 @@
 // One flag's configuration in one environment while it is edited: state, default variant and the rule builder's
 // model, what stops a save, and the API's validation issues placed by JSON pointer.
-import { ApiError, type ApiIssue, type Flag, type FlagEnvironmentConfig, type FlagEnvironmentPatch, type FlagState, type JsonValue, type WriteOptions } from '../api';
+import { ApiError, ChangeRequestHeld, type ApiIssue, type ChangeRequest, type Flag, type FlagEnvironmentConfig, type FlagEnvironmentPatch, type FlagState, type JsonValue, type WriteOptions } from '../api';
 import { conditionProblems } from '../rules/conditions';
 import { sameJson } from '../rules/json';
 import { relativeTo } from '../rules/pointers';
@@ -30,6 +30,8 @@ export class TargetingDraft {
   saving = $state(false);
   error = $state<ApiError | Error | null>(null);
   savedAt = $state<Date | null>(null);
+  /** the change request the last save opened (a protected environment held it for review): nothing changed yet */
+  held = $state<ChangeRequest | null>(null);
   /** grows with every reset, so editors holding their own text (JSON) start again */
   revision = $state(0);
   /** the save was refused because someone else changed the flag since it was loaded (412, or 409 CONFLICT) */
@@ -117,6 +119,7 @@ export class TargetingDraft {
     }
     this.saving = true;
     this.error = null;
+    this.held = null;
     this.conflict = false;
     try {
       const targeting = this.json;
@@ -124,6 +127,10 @@ export class TargetingDraft {
       this.reset(flag.environments[env]);
       this.savedAt = new Date();
     } catch (error) {
+      if (error instanceof ChangeRequestHeld) {
+        this.held = error.changeRequest;
+        return;
+      }
       if (this.guard.refuse(`switching ${this.flagKey} on`, error, () => this.save(commit, env, { ...options, force: true }))) return;
       if (this.releaseGuard.refuse(held, error, ending)) return;
       this.conflict = error instanceof ApiError && error.conflict;

@@ -1,6 +1,7 @@
 // The project and environment being looked at, and its flags: loading, optimistic switches, creation, edits, deletion.
-import { ApiError, type Api, type Environment, type Flag, type FlagEnvironmentPatch, type FlagInput, type FlagPatch, type Project, type ScheduledChangeInput, type WriteOptions } from '../api';
+import { ApiError, ChangeRequestHeld, type Api, type Environment, type Flag, type FlagEnvironmentPatch, type FlagInput, type FlagPatch, type Project, type ScheduledChangeInput, type WriteOptions } from '../api';
 import { DormantGuard } from './guarded.svelte';
+import { Permissions } from './permissions.svelte';
 import { ReleaseGuard } from './release-guard.svelte';
 import type { LiveEnvironment } from './live-environment.svelte';
 
@@ -25,6 +26,8 @@ export class Workspace {
   readonly dormant = new DormantGuard();
   /** a change a running release owns, waiting for the person to end the release with it or let it go */
   readonly releaseGuard = new ReleaseGuard();
+  /** what the caller's roles allow here (`GET /me`) */
+  readonly permissions = new Permissions(() => ({ project: this.projectKey, env: this.envKey, environments: this.environments }));
 
   #loadId = 0;
   /** the latest edit of each flag, so answers arriving out of order do not undo a newer edit */
@@ -127,7 +130,7 @@ export class Workspace {
       const change = { flag: flagKey, env, envName, change: patch.state ? `switch it ${patch.state === 'ENABLED' ? 'on' : 'off'}` : 'make the change' };
       if (this.releaseGuard.refuse(change, error, endingRelease)) return;
       if (options.force || !this.dormant.refuse(`switching ${flagKey} on in ${envName}`, error, retry)) {
-        this.flagErrors[flagKey] = `Could not update ${flagKey}: ${messageOf(error)}`;
+        this.flagErrors[flagKey] = error instanceof ChangeRequestHeld ? `${flagKey}: ${error.message}` : `Could not update ${flagKey}: ${messageOf(error)}`;
       }
     } finally {
       const left = (this.#inFlight.get(flagKey) ?? 1) - 1;
