@@ -50,7 +50,7 @@ describe('stale flags', { timeout: 30_000 }, () => {
     expect(set).toMatchObject({ status: 200, body: { staleAfterDays: 45 } });
     // no longer released long enough; never evaluated, though, so it is still stale for that
     expect((await staleOf()).shipped).toMatchObject({ reason: 'unevaluated' });
-    expect((await admin('PATCH', PROJECT, { staleAfterDays: 0 })).status).toBe(400);
+    expect((await admin('PATCH', PROJECT, { staleAfterDays: -1 })).status).toBe(400);
     expect((await admin('PATCH', PROJECT, {})).status).toBe(400);
     const entry = (await admin('GET', `${PROJECT}/audit?limit=5`)).body.entries.find((e: any) => e.action === 'project.update');
     expect(entry).toMatchObject({ before: { staleAfterDays: 14 }, after: { staleAfterDays: 45 } });

@@ -12,7 +12,7 @@ import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './pr
 const security = [{ AdminToken: [] }];
 const newProject = z.object({ key: keySchema, name: z.string().min(1).max(200) }).strict();
 const projectPatchSchema = z
-  .object({ name: z.string().min(1).max(200), staleAfterDays: z.number().int().min(1).max(3650) })
+  .object({ name: z.string().min(1).max(200), staleAfterDays: z.number().int().min(0).max(3650) })
   .partial()
   .strict()
   .refine(somethingToChange, nothingToChange)
