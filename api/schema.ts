@@ -1524,7 +1524,60 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** @description Renames the project or changes its settings (`staleAfterDays`: after how many days at 100 % a released flag is ready to clean up). Audited. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProjectPatch"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description Invalid input; nothing was written */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid admin token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/projects/{project}/environments": {
@@ -1810,7 +1863,10 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description true: only the flags ready to clean up */
+                    stale?: "true" | "false";
+                };
                 header?: never;
                 path: {
                     project: string;
@@ -1819,7 +1875,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Every flag, with its config in every environment */
+                /** @description Every flag, with its config and usage in every environment, and whether it is stale */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2286,6 +2342,76 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/projects/{project}/environments/{env}/flags/{flag}/exposures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description How often the edge evaluated the flag, per minute and variant, split inside/outside where a release decides it (`(none)`: no variant, `(disabled)`, `(error)`). Eventually consistent: an isolate flushes its counts every few seconds (docs/architecture.md, Exposures). `from` defaults to an hour before `to`, `to` to now; at most 24 hours at once. */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                    env: string;
+                    flag: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Counts per minute, oldest first; minutes without evaluations are left out */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FlagExposures"];
+                    };
+                };
+                /** @description Invalid input; nothing was written */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid admin token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/projects/{project}/environments/{env}/flagd": {
@@ -5014,6 +5140,8 @@ export interface components {
             id: string;
             key: string;
             name: string;
+            /** @description a flag whose release has held 100 % this many days is ready to clean up (stale) */
+            staleAfterDays: number;
             createdAt: string;
         };
         Error: {
@@ -5179,6 +5307,10 @@ export interface components {
             createdAt: string;
             deliveredAt: string | null;
         };
+        ProjectPatch: {
+            name?: string;
+            staleAfterDays?: number;
+        };
         Environment: {
             id: string;
             key: string;
@@ -5234,10 +5366,35 @@ export interface components {
             environments: {
                 [key: string]: components["schemas"]["FlagEnvironment"];
             };
+            /** @description ready to clean up; in the flag list and GET of one flag */
+            stale?: {
+                /**
+                 * @description released: its release has held 100 % for the project’s staleAfterDays; unevaluated: no environment evaluated it for 30 days
+                 * @enum {string}
+                 */
+                reason: "released" | "unevaluated";
+                /** @description since when (the release reached 100 %, or the last evaluation, or the creation) */
+                since: string;
+                /** @description environments whose newest deployment references it */
+                stillInCode: string[];
+            } | null;
+            /** @description after PATCH {archived: true}: the environments whose newest deployment still references the flag */
+            warnings?: {
+                /** @enum {string} */
+                code: "STILL_IN_CODE";
+                environments: string[];
+                message: string;
+            }[];
             createdAt: string;
             updatedAt: string;
         };
         FlagEnvironment: components["schemas"]["FlagEnvironmentConfig"] & {
+            /** @description how the edge evaluates the flag here (exposures, eventually consistent): in the flag list and GET of one flag */
+            usage?: {
+                /** @description the minute of the latest evaluation counted (30 days back at most) */
+                lastEvaluatedAt: string | null;
+                evaluations24h: number;
+            };
             /** @description What Curtain's strict checks say of this flag in this environment (a JSON pointer into the environment's flag set, and what is wrong): rules that flagd loads and a flagd import accepted. Empty when none. */
             warnings: {
                 path: string;
@@ -5322,6 +5479,23 @@ export interface components {
             state?: "ENABLED" | "DISABLED";
             defaultVariant?: string | null;
             targeting?: unknown;
+        };
+        FlagExposures: {
+            flag: string;
+            environment: string;
+            from: string;
+            to: string;
+            minutes: {
+                /** @description the minute (UTC) */
+                at: string;
+                variants: {
+                    [key: string]: {
+                        count: number;
+                        inside?: number;
+                        outside?: number;
+                    };
+                };
+            }[];
         };
         /** @description A flagd flag-definition file (https://flagd.dev/schema/v0/flags.json), with Curtain extensions (docs/flag-format.md) */
         FlagdFile: {
@@ -5484,14 +5658,56 @@ export interface components {
             startedAt: string | null;
             pausedAt: string | null;
             endedAt: string | null;
-            guardrails: {
+            guardrails: ({
+                /** @enum {string} */
+                kind?: "threshold";
                 metric: string;
                 operator: string;
                 threshold: number;
                 windowMinutes: number;
                 minSamples: number;
                 action: string;
-            }[];
+            } | {
+                /** @enum {string} */
+                kind: "sequential";
+                metric: string;
+                measure: string;
+                direction: string;
+                minSamples: number;
+                action: string;
+                /** @description the release watch’s latest decision (each minute while rolling out); in GET of one release */
+                decision?: {
+                    at: string;
+                    /** @enum {string} */
+                    outcome: "ok" | "regression" | "improvement" | "insufficient";
+                    inside: {
+                        n: number;
+                        value: number;
+                    };
+                    outside: {
+                        n: number;
+                        value: number;
+                    };
+                    /** @description always-valid 95 % interval of inside − outside (mSPRT confidence sequence) */
+                    interval: [
+                        number,
+                        number
+                    ] | null;
+                    reason: string;
+                } | null;
+            })[];
+            /**
+             * @description why the release watch paused it (null: a person, a threshold guardrail or an alert did, or it is not paused); in GET of one release
+             * @enum {string|null}
+             */
+            pausedReason?: "sample_ratio_mismatch" | "no_traffic" | "guardrail" | null;
+            pausedMessage?: string | null;
+            /** @description distinct users the edge served inside and outside the release in the last hour, or since its start if later: HyperLogLog estimates (about 2.3 % standard error, docs/releases.md). In GET of one release */
+            exposures?: {
+                inside: number;
+                outside: number;
+                since: string;
+            };
             status: {
                 /** @description share of users inside now, 0–100, as the edge computes it */
                 percent: number;
@@ -5533,15 +5749,50 @@ export interface components {
             percent: number;
             holdMinutes: number;
         };
-        Guardrail: {
+        Guardrail: components["schemas"]["ThresholdGuardrail"] | components["schemas"]["SequentialGuardrail"];
+        ThresholdGuardrail: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "ThresholdGuardrail";
             metric: string;
             /** @enum {string} */
             operator: ">" | ">=" | "<" | "<=";
             threshold: number;
             windowMinutes: number;
             minSamples?: number;
-            /** @enum {string} */
-            action: "pause" | "rollback";
+            /**
+             * @description default pause
+             * @enum {string}
+             */
+            action?: "pause" | "rollback";
+        };
+        SequentialGuardrail: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "sequential";
+            /** @description a trackingEventName apps send to POST /v1/track */
+            metric: string;
+            /**
+             * @description rate: users with the event per exposed user; mean: the mean of the events’ details.value
+             * @enum {string}
+             */
+            measure: "rate" | "mean";
+            /**
+             * @description which change inside is a regression
+             * @enum {string}
+             */
+            direction: "increase" | "decrease";
+            /** @description observations each side needs before the test may decide (default 200) */
+            minSamples?: number;
+            /**
+             * @description default pause
+             * @enum {string}
+             */
+            action?: "pause" | "rollback";
         };
         ReleasePatch: {
             name?: string;

@@ -29,6 +29,8 @@ export async function buildCli() {
     logLevel: 'warning',
   });
   await chmod(outfile, 0o755);
+  // the `./openfeature` export: OpenFeature tracking for apps (src/openfeature), for browsers and servers alike
+  await build({ entryPoints: [join(here, 'src/openfeature/index.ts')], outfile: join(here, 'dist/openfeature.mjs'), bundle: true, format: 'esm', target: 'es2020', logLevel: 'warning' });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli();

@@ -8,6 +8,6 @@ export default defineConfig({
   test: {
     name: 'unit',
     environment: 'node',
-    include: ['worker/src/engine/**/*.test.ts', 'worker/src/edge/**/*.test.ts', 'worker/src/snapshot/**/*.test.ts', 'worker/src/store/**/*.test.ts', 'worker/src/webhooks/**/*.test.ts', 'dashboard/src/lib/**/*.test.ts'],
+    include: ['worker/src/engine/**/*.test.ts', 'worker/src/edge/**/*.test.ts', 'worker/src/snapshot/**/*.test.ts', 'worker/src/store/**/*.test.ts', 'worker/src/webhooks/**/*.test.ts', 'worker/src/measure/**/*.test.ts', 'dashboard/src/lib/**/*.test.ts'],
   },
 });

@@ -25,6 +25,8 @@ import { whatsNewRoutes } from './routes/whats-new';
 import { flagScheduleRoutes } from './routes/flag-schedules';
 import { flagdRoutes } from './routes/flagd';
 import { flagRoutes } from './routes/flags';
+import { exposureRoutes } from './routes/exposures';
+import { trackRoutes } from './routes/track';
 import { lookupRoutes } from './routes/lookup';
 import { ofrepRoutes } from './routes/ofrep';
 import { projectRoutes } from './routes/projects';
@@ -100,6 +102,7 @@ export function createApp() {
   api.route('/', webhookRoutes);
   api.route('/', projectRoutes);
   api.route('/', flagRoutes);
+  api.route('/', exposureRoutes);
   api.route('/', flagdRoutes);
   api.route('/', sdkKeyRoutes);
   api.route('/', auditRoutes);
@@ -121,6 +124,7 @@ export function createApp() {
   // announcing, before the lookups, whose SDK-key middleware covers all of /v1/*: the feed takes a feed token
   app.route('/v1', whatsNewRoutes);
   app.route('/v1', feedbackRoutes);
+  app.route('/v1', trackRoutes);
   app.route('/v1', feedRoutes);
   app.route('/v1', lookupRoutes);
   app.onError((err, c) => {

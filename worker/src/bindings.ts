@@ -8,4 +8,11 @@ export type Bindings = Env & {
   ACCESS_AUD?: string;
   /** seals webhook signing secrets at rest (webhooks/secret-box.ts); set it with `wrangler secret put` */
   WEBHOOK_SECRETS_KEY?: string;
+  /** Exposures in Analytics Engine (docs/deploy.md): the account whose SQL API reads the dataset back, and a token with Account Analytics Read */
+  CF_ACCOUNT_ID?: string;
+  CF_ANALYTICS_TOKEN?: string;
+  /** days feedback is kept (default 90) */
+  FEEDBACK_RETENTION_DAYS?: string;
+  /** how often an isolate flushes its exposure counts, in seconds (default 10) */
+  EXPOSURE_FLUSH_SECONDS?: string;
 };

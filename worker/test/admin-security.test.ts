@@ -17,6 +17,7 @@ const adminRoutes: [string, string, unknown?][] = [
   ['GET', '/api/v1/projects'],
   ['POST', '/api/v1/projects', { key: 'p2', name: 'P2' }],
   ['GET', '/api/v1/projects/default'],
+  ['PATCH', '/api/v1/projects/default', { staleAfterDays: 30 }],
   ['GET', '/api/v1/projects/default/environments'],
   ['POST', '/api/v1/projects/default/environments', { key: 'qa', name: 'QA' }],
   ['GET', '/api/v1/projects/default/environments/development'],
@@ -56,6 +57,7 @@ const adminRoutes: [string, string, unknown?][] = [
   ['POST', '/api/v1/projects/default/environments/development/releases/r/metrics', { metric: 'e', value: 1 }],
   ['POST', '/api/v1/projects/default/environments/development/alertmanager', { alerts: [] }],
   ['GET', '/api/v1/projects/default/environments/development/flags/f/schedule'],
+  ['GET', '/api/v1/projects/default/environments/development/flags/f/exposures'],
   ['POST', '/api/v1/projects/default/environments/development/flags/f/schedule', { at: '2099-01-01T00:00:00Z', state: 'ENABLED' }],
   ['DELETE', '/api/v1/projects/default/environments/development/flags/f/schedule/aaaaaaaaaaaaaaaa'],
   ['GET', '/api/v1/projects/default/environments/development/feed-tokens'],
@@ -154,6 +156,7 @@ describe('evaluation routes', () => {
     for (const token of [env.CURTAIN_ADMIN_TOKEN, null]) {
       expect((await call('POST', '/v1/whats-new', { token, body: { context: {} } })).status).toBe(401);
       expect((await call('POST', '/v1/feedback', { token, body: { release: 'r', context: { targetingKey: 'u' }, rating: 'positive' } })).status).toBe(401);
+      expect((await call('POST', '/v1/track', { token, body: { trackingEventName: 'e', context: { targetingKey: 'u' } } })).status).toBe(401);
     }
     for (const token of [env.CURTAIN_ADMIN_TOKEN, sdkKey]) {
       expect((await call('GET', `/v1/releases.atom?token=${encodeURIComponent(token)}`, { token: null })).status).toBe(401);

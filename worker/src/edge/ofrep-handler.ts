@@ -9,6 +9,8 @@ import { murmur3 } from '../engine';
 import { generalError, singleWire, type BulkWire } from './ofrep-results';
 import { authenticateSdk, type Authentication, type SdkCaller } from './sdk-auth';
 import { streamToken } from './stream-token';
+import { countMany, countOne } from './exposures/exposure-buffer';
+import { flushExposures } from './exposures/exposure-flush';
 
 export const EVALUATE_PREFIX = '/ofrep/v1/evaluate/flags';
 
@@ -49,7 +51,7 @@ export function handleEvaluate(request: Request, target: RequestTarget, env: Bin
   const edge: EdgeRequest = { env, waitUntil: (p) => ctx.waitUntil(p), location: () => colo(request) };
   const auth = authenticateSdk(request.headers, edge, target.query ? new URLSearchParams(target.query).get('flagConfigEtag') : null, now, key);
   const answer = (sdk: Authentication): Response | Promise<Response> =>
-    sdk instanceof Response ? sdk : key === undefined ? bulk(request, sdk, now) : single(request, sdk, key, now);
+    sdk instanceof Response ? sdk : key === undefined ? bulk(request, sdk, now, env, ctx) : single(request, sdk, key, now, env, ctx);
   return auth instanceof Promise ? auth.then(answer) : answer(auth);
 }
 
@@ -100,23 +102,30 @@ function decodeKey(raw: string): string {
   }
 }
 
-function single(request: Request, sdk: SdkCaller, key: string, now: number): Promise<Response> {
+type Waiter = Pick<ExecutionContext, 'waitUntil'>;
+
+function single(request: Request, sdk: SdkCaller, key: string, now: number, env: Bindings, ctx: Waiter): Promise<Response> {
   return request.text().then((text) => {
     const parsed = parseEvaluationRequest(text);
     if (!parsed.ok) return json({ key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }, 400);
-    const wire = singleWire(evaluateOne(sdk, key, parsed.context, now));
+    const result = evaluateOne(sdk, key, parsed.context, now);
+    // exposures: one Map increment; the write happens in the background, every few seconds (edge/exposures)
+    if (countOne(sdk.live, env, result, parsed.context, now)) ctx.waitUntil(flushExposures(env));
+    const wire = singleWire(result);
     return new Response(wire.text, { status: wire.status, headers: singleHeaders });
   });
 }
 
-function bulk(request: Request, sdk: SdkCaller, now: number): Promise<Response> {
+function bulk(request: Request, sdk: SdkCaller, now: number, env: Bindings, ctx: Waiter): Promise<Response> {
   return request.text().then((text) => {
     const parsed = parseEvaluationRequest(text);
     if (!parsed.ok) return json({ errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }, 400);
     const results = evaluateVisible(sdk, parsed.context, now);
     const slots = sdk.live.bulkSlots[sdk.kind];
     const finish = (tail: BulkWire): Response => {
-      const { body, etag } = slots.answer(results, tail);
+      const answer = slots.answer(results, tail);
+      const { body, etag } = answer;
+      if (countMany(sdk.live, env, results, parsed.context, answer, now)) ctx.waitUntil(flushExposures(env));
       // a literal rather than a spread of jsonHeaders (one object per request, built directly)
       const headers = { 'access-control-allow-origin': ALLOW_ORIGIN, 'access-control-expose-headers': EXPOSE, 'content-type': 'application/json', etag, 'cache-control': 'private, no-cache' };
       if (matchesEtag(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });

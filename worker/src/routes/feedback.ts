@@ -8,7 +8,30 @@ import { FEEDBACK_MAX_BYTES, parseFeedback } from '../edge/feedback-input';
 import { failure, readJsonObject, type EdgeFailure } from '../edge/json-body';
 import { evaluateFlag } from '../engine';
 import { openDb } from '../store/db';
-import { FEEDBACK_USER_WINDOW_MS, listFeedback, recordFeedback } from '../store/feedback';
+import { FEEDBACK_RETENTION_DAYS, FEEDBACK_USER_WINDOW_MS, listFeedback, recordFeedback } from '../store/feedback';
+import { sha256Hex } from '../auth/secrets';
+import { murmur3 } from '../engine';
+import { servedToken } from '../measure/exposure-types';
+import { bucketId } from '../edge/exposures/release-sides';
+import { clockOf } from '../edge/exposures/clock';
+import { flushExposures } from '../edge/exposures/exposure-flush';
+import type { Bindings } from '../bindings';
+
+function retentionDays(env: Bindings): number {
+  const d = Number(env.FEEDBACK_RETENTION_DAYS ?? FEEDBACK_RETENTION_DAYS);
+  return Number.isFinite(d) && d > 0 ? d : FEEDBACK_RETENTION_DAYS;
+}
+
+/** Whether the edge reported serving the user inside; this isolate's own counts are flushed first. */
+async function wasServedInside(env: Bindings, environmentId: string, release: string, token: string): Promise<boolean> {
+  try {
+    await flushExposures(env);
+    return await clockOf(env, environmentId).servedInside(release, token);
+  } catch (err) {
+    console.error('curtain: served-inside record unavailable', environmentId, String(err));
+    return false;
+  }
+}
 import { getEnvironment, getProject } from '../store/projects';
 import { feedbackArrived } from '../store/release-guardrails';
 import { getRelease } from '../store/releases';
@@ -42,15 +65,26 @@ export const feedbackRoutes = new Hono<AppEnv>().post('/feedback', requireSdkKey
   }
   const db = openDb(c.env.DB);
   const environmentId = sdk.live.snapshot.environmentId;
-  const outcome = await recordFeedback(db, { environmentId, releaseKey: release, sdkKeyId: sdk.keyId, userKey: context.targetingKey, rating, comment, context, variants, inside, at: now });
+  // what makes it count (docs/announcing.md, threat model): the edge served this user inside, and where it comes from,
+  // both keyed by the release's salt, which never leaves the server
+  const servedInside = inside && (await wasServedInside(c.env, environmentId, release, servedToken(murmur3, def.salt, bucketId(context, def.bucketBy ?? 'targetingKey'))));
+  const source = (await sha256Hex(`${def.salt}\u0002${c.req.header('cf-connecting-ip') ?? ''}`)).slice(0, 32);
+  const keepFrom = now - retentionDays(c.env) * 24 * 60 * 60_000;
+  const outcome = await recordFeedback(db, { environmentId, releaseKey: release, sdkKeyId: sdk.keyId, userKey: context.targetingKey, rating, comment, context, variants, inside, servedInside, source, keepFrom, at: now });
   if (!outcome.ok) {
     if (outcome.refused === 'no-release') return refuse(failure(404, 'RELEASE_NOT_FOUND', `No release '${release}' in this environment`));
-    const details = outcome.refused === 'user-limit' ? `This user sent feedback on '${release}' less than ${FEEDBACK_USER_WINDOW_MS / 1000} s ago` : 'This key has reached its feedback limit for the minute';
+    const details =
+      outcome.refused === 'user-limit'
+        ? `This user sent feedback on '${release}' less than ${FEEDBACK_USER_WINDOW_MS / 1000} s ago`
+        : outcome.refused === 'release-full'
+          ? `Release '${release}' holds all the feedback it keeps`
+          : 'This key has reached its feedback limit for the minute';
     return refuse(failure(429, 'RATE_LIMITED', details), { 'retry-after': '60' });
   }
   const guard = await feedbackArrived(db, environmentId, release, `feedback via SDK key ${sdk.keyId}`, now);
   if (guard.affected.length) await publishAndAdopt(c.env, db, guard.affected);
-  return c.json({ id: outcome.id, release, rating, inside, variants }, 201);
+  // nothing about who counts: not whether the user is inside, nor what they were served
+  return c.json({ id: outcome.id, release, rating }, 201);
 });
 
 const counts = { total: z.number(), positive: z.number(), neutral: z.number(), negative: z.number() };

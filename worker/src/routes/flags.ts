@@ -9,6 +9,7 @@ import { flagWriteQuery } from './release-schemas';
 import { envConfigPatchSchema, envParams, errorResponses, flagInputSchema, flagPatchSchema, flagSchema, json, keySchema, projectParams, jsonBody } from './schemas';
 import { entityTag } from '../store/write-conditions';
 import { effectiveState } from '../store/settle';
+import { withArchiveWarning, withUsage } from './flag-usage';
 import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './preconditions';
 
 const security = [{ AdminToken: [] }];
@@ -22,12 +23,13 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
       method: 'get',
       path: '/projects/{project}/flags',
       security,
-      request: { params: projectParams },
-      responses: { 200: json(z.object({ flags: z.array(flagSchema) }), 'Every flag, with its config in every environment'), ...errorResponses },
+      request: { params: projectParams, query: z.object({ stale: z.enum(['true', 'false']).optional().describe('true: only the flags ready to clean up') }) },
+      responses: { 200: json(z.object({ flags: z.array(flagSchema) }), 'Every flag, with its config and usage in every environment, and whether it is stale'), ...errorResponses },
     }),
     async (c) => {
       const project = await getProject(c.var.db, c.req.valid('param').project);
-      return c.json({ flags: await listFlags(c.var.db, project) }, 200);
+      const flags = await withUsage(c, project, await listFlags(c.var.db, project));
+      return c.json({ flags: c.req.valid('query').stale === 'true' ? flags.filter((f) => f.stale !== null) : flags }, 200);
     },
   )
   .openapi(
@@ -47,13 +49,15 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({ method: 'get', path: '/projects/{project}/flags/{flag}', security, request: { params: flagParams }, responses: { 200: tagged(json(flagSchema, 'The flag; its ETag names this version of the definition and of every environment’s config')), ...errorResponses } }),
     async (c) => {
-      const { project, flag } = c.req.valid('param');
-      const found = await getFlag(c.var.db, await getProject(c.var.db, project), flag);
+      const params = c.req.valid('param');
+      const project = await getProject(c.var.db, params.project);
+      const found = await getFlag(c.var.db, project, params.flag);
       const now = Date.now();
       // as a write will read it: what the release clock has yet to record is applied first (store/settle.ts)
       const state = effectiveState(found.state, now);
       setEtag(c, await entityTag(flagView(found.flag, state)));
-      return c.json(servedView(found.flag, state, now), 200);
+      const [view] = await withUsage(c, project, [servedView(found.flag, state, now)]);
+      return c.json(view, 200);
     },
   )
   .openapi(
@@ -66,7 +70,11 @@ export const flagRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const params = c.req.valid('param');
-      return perform(c, 'flag.update', await getProject(c.var.db, params.project), { params, query: c.req.valid('query'), body: c.req.valid('json') }, ifMatchOf(c));
+      const body = c.req.valid('json');
+      const project = await getProject(c.var.db, params.project);
+      const res: Response = await perform(c, 'flag.update', project, { params, query: c.req.valid('query'), body }, ifMatchOf(c));
+      // a 202 (held for approval) is not an archive yet: no warning
+      return (body.archived === true && res.status === 200 ? await withArchiveWarning(c, project, params.flag, res) : res) as never;
     },
   )
   .openapi(

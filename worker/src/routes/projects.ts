@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context';
 import { holdsRoleIn } from '../auth/permissions';
-import { createEnvironment, createProject, environmentView, getEnvironment, getProject, listEnvironments, listProjects, projectView } from '../store/projects';
+import { createEnvironment, createProject, environmentView, getEnvironment, getProject, listEnvironments, listProjects, projectView, updateProject } from '../store/projects';
 import { nothingToChange, somethingToChange } from './schemas';
 import { envParams, environmentSchema, errorResponses, json, keySchema, metadataSchema, projectParams, projectSchema, jsonBody } from './schemas';
 import { environmentTag, updateEnvironment } from '../store/environment-rules';
@@ -11,6 +11,12 @@ import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './pr
 
 const security = [{ AdminToken: [] }];
 const newProject = z.object({ key: keySchema, name: z.string().min(1).max(200) }).strict();
+const projectPatchSchema = z
+  .object({ name: z.string().min(1).max(200), staleAfterDays: z.number().int().min(1).max(3650) })
+  .partial()
+  .strict()
+  .refine(somethingToChange, nothingToChange)
+  .openapi('ProjectPatch');
 const rulesSchema = z.record(z.string().min(1).max(128), z.unknown());
 const environmentDetailSchema = environmentSchema
   .extend({ segments: rulesSchema, evaluators: rulesSchema, metadata: metadataSchema, dormantGuard: z.boolean() })
@@ -41,6 +47,20 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({ method: 'get', path: '/projects/{project}', security, request: { params: projectParams }, responses: { 200: json(projectSchema, 'The project'), ...errorResponses } }),
     async (c) => c.json(projectView(await getProject(c.var.db, c.req.valid('param').project)), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/projects/{project}',
+      security,
+      description: 'Renames the project or changes its settings (`staleAfterDays`: after how many days at 100 % a released flag is ready to clean up). Audited.',
+      request: { params: projectParams, ...jsonBody(projectPatchSchema) },
+      responses: { 200: json(projectSchema, 'Updated'), ...errorResponses },
+    }),
+    async (c) => {
+      const project = await getProject(c.var.db, c.req.valid('param').project);
+      return c.json(projectView(await updateProject(c.var.db, c.var.actor, project, c.req.valid('json'))), 200);
+    },
   )
   .openapi(
     createRoute({

@@ -26,17 +26,34 @@ export const planSchema = z
   })
   .openapi('ReleasePlan');
 
-export const guardrailSchema = z
+const metricName = z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'letters, digits, "_", ".", ":" or "-", up to 64');
+
+export const thresholdGuardrailSchema = z
   .object({
-    metric: z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'letters, digits, "_", ".", ":" or "-", up to 64'),
+    kind: z.literal('threshold').optional(),
+    metric: metricName,
     operator: z.enum(['>', '>=', '<', '<=']),
     threshold: z.number().finite(),
     windowMinutes: z.number().positive().max(1440),
     minSamples: z.number().int().min(1).max(100_000).optional(),
-    action: z.enum(['pause', 'rollback']),
+    action: z.enum(['pause', 'rollback']).optional().describe('default pause'),
   })
   .strict()
-  .openapi('Guardrail');
+  .openapi('ThresholdGuardrail');
+
+export const sequentialGuardrailSchema = z
+  .object({
+    kind: z.literal('sequential'),
+    metric: metricName.describe('a trackingEventName apps send to POST /v1/track'),
+    measure: z.enum(['rate', 'mean']).describe('rate: users with the event per exposed user; mean: the mean of the events’ details.value'),
+    direction: z.enum(['increase', 'decrease']).describe('which change inside is a regression'),
+    minSamples: z.number().int().min(10).max(1_000_000).optional().describe('observations each side needs before the test may decide (default 200)'),
+    action: z.enum(['pause', 'rollback']).optional().describe('default pause'),
+  })
+  .strict()
+  .openapi('SequentialGuardrail');
+
+export const guardrailSchema = z.discriminatedUnion('kind', [thresholdGuardrailSchema, sequentialGuardrailSchema]).openapi('Guardrail');
 
 const variantsSchema = z.record(keySchema, z.object({ inside: z.string().min(1).max(128), outside: z.string().min(1).max(128) }).strict());
 
@@ -76,7 +93,37 @@ export const releaseSchema = z
     startedAt: z.string().nullable(),
     pausedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
-    guardrails: z.array(z.object({ metric: z.string(), operator: z.string(), threshold: z.number(), windowMinutes: z.number(), minSamples: z.number(), action: z.string() })),
+    guardrails: z.array(
+      z.union([
+        z.object({ kind: z.literal('threshold').optional(), metric: z.string(), operator: z.string(), threshold: z.number(), windowMinutes: z.number(), minSamples: z.number(), action: z.string() }),
+        z.object({
+          kind: z.literal('sequential'),
+          metric: z.string(),
+          measure: z.string(),
+          direction: z.string(),
+          minSamples: z.number(),
+          action: z.string(),
+          decision: z
+            .object({
+              at: z.string(),
+              outcome: z.enum(['ok', 'regression', 'improvement', 'insufficient']),
+              inside: z.object({ n: z.number(), value: z.number() }),
+              outside: z.object({ n: z.number(), value: z.number() }),
+              interval: z.tuple([z.number(), z.number()]).nullable().describe('always-valid 95 % interval of inside − outside (mSPRT confidence sequence)'),
+              reason: z.string(),
+            })
+            .nullable()
+            .optional()
+            .describe('the release watch’s latest decision (each minute while rolling out); in GET of one release'),
+        }),
+      ]),
+    ),
+    pausedReason: z.enum(['sample_ratio_mismatch', 'no_traffic', 'guardrail']).nullable().optional().describe('why the release watch paused it (null: a person, a threshold guardrail or an alert did, or it is not paused); in GET of one release'),
+    pausedMessage: z.string().nullable().optional(),
+    exposures: z
+      .object({ inside: z.number(), outside: z.number(), since: z.string() })
+      .optional()
+      .describe('distinct users the edge served inside and outside the release in the last hour, or since its start if later: HyperLogLog estimates (about 2.3 % standard error, docs/releases.md). In GET of one release'),
     status: z.object({
       percent: z.number().describe('share of users inside now, 0–100, as the edge computes it'),
       step: z.number().nullable().describe('0-based index of the current step'),
@@ -88,7 +135,7 @@ export const releaseSchema = z
   })
   .openapi('Release');
 
-const readingSchema = z.object({ metric: guardrailSchema.shape.metric, value: z.number().finite(), at: isoTime.optional() }).strict();
+const readingSchema = z.object({ metric: metricName, value: z.number().finite(), at: isoTime.optional() }).strict();
 export const readingsSchema = z
   .union([readingSchema, z.object({ readings: z.array(readingSchema).min(1).max(1000) }).strict()])
   .openapi('MetricReadings');

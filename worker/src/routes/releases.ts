@@ -11,6 +11,9 @@ import { heldResponse } from './change-request-schemas';
 import { perform } from './held-writes';
 import { receiveAlerts, recordReadings } from '../store/release-guardrails';
 import { getRelease, listReleases, releaseView } from '../store/releases';
+import { releaseMeasures } from '../edge/exposures/exposure-reads';
+import { isSequential } from '../store/schema';
+import type { Decision } from '../schedule/decision-ledger';
 import { alertmanagerSchema, readingsSchema, releaseActionQuery, releaseInputSchema, releasePatchSchema, releaseSchema } from './release-schemas';
 import { envParams, errorResponses, json, jsonBody, keySchema } from './schemas';
 import { ifMatchHeaders, ifMatchOf, setEtag, tagged, writeConflicts } from './preconditions';
@@ -72,7 +75,12 @@ let routes = new OpenAPIHono<AppEnv>()
       const s = await scope(c, p);
       const row = await getRelease(s.db, s.env, p.release);
       setEtag(c, await releaseTag(row));
-      return c.json(releaseView(row, s.now), 200);
+      const view = releaseView(row, s.now);
+      // users reached each side (estimates) and the watch's findings: not part of the stored version, which the ETag names
+      const m = await releaseMeasures(c.env, s.env.id, row.key, view.startedAt, s.now);
+      const guardrails = view.guardrails.map((g, i) => (isSequential(g) ? { ...g, decision: (m.decisions[i] as Decision | undefined) ?? null } : g));
+      const pause = view.state === 'paused' && m.pause && row.pausedAt !== null && m.pause.at >= row.pausedAt ? m.pause : null;
+      return c.json({ ...view, guardrails, exposures: m.exposures, pausedReason: pause?.reason ?? null, pausedMessage: pause?.message ?? null }, 200);
     },
   )
   .openapi(

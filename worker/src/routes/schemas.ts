@@ -46,6 +46,10 @@ export const envConfigSchema = z
 /** A flag's configuration in one environment as the API shows it: with the warnings of Curtain's strict checks. */
 export const flagEnvironmentSchema = envConfigSchema
   .extend({
+    usage: z
+      .object({ lastEvaluatedAt: z.string().nullable().describe('the minute of the latest evaluation counted (30 days back at most)'), evaluations24h: z.number() })
+      .optional()
+      .describe('how the edge evaluates the flag here (exposures, eventually consistent): in the flag list and GET of one flag'),
     warnings: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .describe("What Curtain's strict checks say of this flag in this environment (a JSON pointer into the environment's flag set, and what is wrong): rules that flagd loads and a flagd import accepted. Empty when none."),
@@ -67,7 +71,9 @@ export const flagEnvironmentSchema = envConfigSchema
   })
   .openapi('FlagEnvironment');
 
-export const projectSchema = z.object({ id: z.string(), key: z.string(), name: z.string(), createdAt: z.string() }).openapi('Project');
+export const projectSchema = z
+  .object({ id: z.string(), key: z.string(), name: z.string(), staleAfterDays: z.number().int().describe('a flag whose release has held 100 % this many days is ready to clean up (stale)'), createdAt: z.string() })
+  .openapi('Project');
 export const environmentSchema = z
   .object({
     id: z.string(),
@@ -90,6 +96,19 @@ export const flagSchema = z
     metadata: metadataSchema,
     archived: z.boolean().openapi({ description: 'Hidden from the dashboard list; switched off in every environment' }),
     environments: z.record(z.string(), flagEnvironmentSchema),
+    stale: z
+      .object({
+        reason: z.enum(['released', 'unevaluated']).describe('released: its release has held 100 % for the project’s staleAfterDays; unevaluated: no environment evaluated it for 30 days'),
+        since: z.string().describe('since when (the release reached 100 %, or the last evaluation, or the creation)'),
+        stillInCode: z.array(z.string()).describe('environments whose newest deployment references it'),
+      })
+      .nullable()
+      .optional()
+      .describe('ready to clean up; in the flag list and GET of one flag'),
+    warnings: z
+      .array(z.object({ code: z.literal('STILL_IN_CODE'), environments: z.array(z.string()), message: z.string() }))
+      .optional()
+      .describe('after PATCH {archived: true}: the environments whose newest deployment still references the flag'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

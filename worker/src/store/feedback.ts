@@ -10,6 +10,10 @@ export type FeedbackRow = typeof feedback.$inferSelect;
 export const FEEDBACK_USER_WINDOW_MS = 60_000;
 /** At most this many feedbacks per SDK key in any minute, over all its releases and users. */
 export const FEEDBACK_KEY_LIMIT_PER_MINUTE = 600;
+/** At most this many feedbacks kept per release (docs/limits.md): past it, new feedback is refused. */
+export const FEEDBACK_PER_RELEASE = 10_000;
+/** Feedback older than this many days is deleted (FEEDBACK_RETENTION_DAYS overrides it). */
+export const FEEDBACK_RETENTION_DAYS = 90;
 
 export interface FeedbackInput {
   environmentId: string;
@@ -21,10 +25,16 @@ export interface FeedbackInput {
   context: Record<string, unknown>;
   variants: Record<string, string | null>;
   inside: boolean;
+  /** whether the edge served this user inside the release (its record of users served, edge/exposures) */
+  servedInside: boolean;
+  /** a keyed hash of the client's address */
+  source: string;
+  /** feedback before this time (ms) is deleted first */
+  keepFrom: number;
   at: number;
 }
 
-export type FeedbackOutcome = { ok: true; id: number } | { ok: false; refused: 'no-release' | 'user-limit' | 'key-limit' };
+export type FeedbackOutcome = { ok: true; id: number } | { ok: false; refused: 'no-release' | 'user-limit' | 'key-limit' | 'release-full' };
 
 /**
  * Writes the feedback unless the user sent one for this release in the last minute or the key is at its cap: one
@@ -33,19 +43,27 @@ export type FeedbackOutcome = { ok: true; id: number } | { ok: false; refused: '
 export async function recordFeedback(db: Db, f: FeedbackInput): Promise<FeedbackOutcome> {
   const userSince = f.at - FEEDBACK_USER_WINDOW_MS;
   const keySince = f.at - 60_000;
+  // retention first (the release's index on time; on its own: it stands whatever the insert does), then the insert with its limits; counted only for a user served
+  // inside, once per user and once per network source of the release
+  const release = sql`(SELECT id FROM releases WHERE environment_id = ${f.environmentId} AND key = ${f.releaseKey})`;
+  await db.run(sql`DELETE FROM feedback WHERE release_id = ${release} AND at < ${f.keepFrom}`);
   const inserted = await db.all<{ id: number }>(sql`
-    INSERT INTO feedback (release_id, environment_id, sdk_key_id, user_key, rating, comment, context, variants, inside, at)
-    SELECT r.id, r.environment_id, ${f.sdkKeyId}, ${f.userKey}, ${f.rating}, ${f.comment}, ${JSON.stringify(f.context)}, ${JSON.stringify(f.variants)}, ${f.inside ? 1 : 0}, ${f.at}
+    INSERT INTO feedback (release_id, environment_id, sdk_key_id, user_key, rating, comment, context, variants, inside, counted, source, at)
+    SELECT r.id, r.environment_id, ${f.sdkKeyId}, ${f.userKey}, ${f.rating}, ${f.comment}, ${JSON.stringify(f.context)}, ${JSON.stringify(f.variants)}, ${f.inside ? 1 : 0},
+      CASE WHEN ${f.inside && f.servedInside ? 1 : 0} = 1 AND NOT EXISTS (SELECT 1 FROM feedback c WHERE c.release_id = r.id AND c.counted = 1 AND (c.user_key = ${f.userKey} OR c.source = ${f.source})) THEN 1 ELSE 0 END,
+      ${f.source}, ${f.at}
     FROM releases r
     WHERE r.environment_id = ${f.environmentId} AND r.key = ${f.releaseKey}
       AND NOT EXISTS (SELECT 1 FROM feedback u WHERE u.release_id = r.id AND u.user_key = ${f.userKey} AND u.at > ${userSince})
       AND (SELECT count(*) FROM feedback k WHERE k.sdk_key_id = ${f.sdkKeyId} AND k.at > ${keySince}) < ${FEEDBACK_KEY_LIMIT_PER_MINUTE}
+      AND (SELECT count(*) FROM feedback n WHERE n.release_id = r.id) < ${FEEDBACK_PER_RELEASE}
     RETURNING id`);
   if (inserted.length) return { ok: true, id: inserted[0].id };
-  const [release] = await db.all<{ id: string; recent: number }>(sql`
-    SELECT r.id, (SELECT count(*) FROM feedback u WHERE u.release_id = r.id AND u.user_key = ${f.userKey} AND u.at > ${userSince}) AS recent
+  const [row] = await db.all<{ id: string; recent: number; held: number }>(sql`
+    SELECT r.id, (SELECT count(*) FROM feedback u WHERE u.release_id = r.id AND u.user_key = ${f.userKey} AND u.at > ${userSince}) AS recent,
+      (SELECT count(*) FROM feedback n WHERE n.release_id = r.id) AS held
     FROM releases r WHERE r.environment_id = ${f.environmentId} AND r.key = ${f.releaseKey}`);
-  return { ok: false, refused: !release ? 'no-release' : release.recent > 0 ? 'user-limit' : 'key-limit' };
+  return { ok: false, refused: !row ? 'no-release' : row.recent > 0 ? 'user-limit' : row.held >= FEEDBACK_PER_RELEASE ? 'release-full' : 'key-limit' };
 }
 
 export const feedbackView = (r: FeedbackRow) => ({
@@ -101,10 +119,10 @@ export async function listFeedback(db: Db, releaseId: string, page: { limit: num
   };
 }
 
-/** The share of negative ratings from users inside the release in (from, to], and how many ratings it is over. */
+/** The share of negative ratings that count (served inside, one per user and per source) in (from, to], and how many ratings it is over. */
 export async function negativeShare(db: Db, releaseId: string, from: number, to: number): Promise<{ value: number | null; samples: number }> {
   const [w] = await db.all<{ samples: number; negatives: number | null }>(
-    sql`SELECT count(*) AS samples, sum(rating = 'negative') AS negatives FROM feedback WHERE release_id = ${releaseId} AND inside = 1 AND at > ${from} AND at <= ${to}`,
+    sql`SELECT count(*) AS samples, sum(rating = 'negative') AS negatives FROM feedback WHERE release_id = ${releaseId} AND counted = 1 AND at > ${from} AND at <= ${to}`,
   );
   return { value: w.samples > 0 ? (w.negatives ?? 0) / w.samples : null, samples: w.samples };
 }

@@ -16,6 +16,7 @@ export const projectView = (p: ProjectRow) => ({
   id: p.id,
   key: p.key,
   name: p.name,
+  staleAfterDays: p.staleAfterDays,
   createdAt: new Date(p.createdAt).toISOString(),
 });
 
@@ -49,7 +50,7 @@ export async function createProject(db: Db, actor: AuditActor, input: { key: str
     throw new ApiError('CONFLICT', `Project '${input.key}' already exists`);
   }
   const now = Date.now();
-  const project: ProjectRow = { id: randomId(), key: input.key, name: input.name, createdAt: now };
+  const project: ProjectRow = { id: randomId(), key: input.key, name: input.name, staleAfterDays: 14, createdAt: now };
   const envRows = defaultEnvironments.map((e, i) => ({
     id: randomId(),
     projectId: project.id,
@@ -64,6 +65,16 @@ export async function createProject(db: Db, actor: AuditActor, input: { key: str
     auditInsert(db, { actor, action: 'project.create', projectId: project.id, resource: `projects/${project.key}`, after: { ...input, environments: envRows.map((e) => e.key) } }, now),
   ]);
   return project;
+}
+
+/** Changes a project's name or settings, with its audit entry in the same batch. */
+export async function updateProject(db: Db, actor: AuditActor, project: ProjectRow, patch: { name?: string; staleAfterDays?: number }) {
+  const after: ProjectRow = { ...project, ...patch };
+  await db.batch([
+    db.update(projects).set(patch).where(eq(projects.id, project.id)),
+    auditInsert(db, { actor, action: 'project.update', projectId: project.id, resource: `projects/${project.key}`, before: projectView(project), after: projectView(after) }, Date.now()),
+  ]);
+  return after;
 }
 
 export async function createEnvironment(db: Db, actor: AuditActor, project: ProjectRow, input: { key: string; name: string }) {

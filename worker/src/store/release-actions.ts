@@ -11,7 +11,7 @@ import { assertValid } from './definition-checks';
 import { bumpVersion, configStatements, endedConfigs, withConfigs, type ConfigChange, type Ending } from './release-end';
 import { changesWhatReleaseOwns, decidesEveryone, names, owningRelease, releaseOwnsFlag } from './release-ownership';
 import { settledState } from './settle';
-import { assertNotStarted, currentState, getRelease, releaseResource, releaseView, resolveFlags, type ReleaseInput } from './releases';
+import { assertNotStarted, currentState, getRelease, releaseResource, releaseView, resolveFlags, normalizeGuardrail, type ReleaseInput } from './releases';
 import { releases } from './schema';
 import { assertIfMatch, commitWrite, entityTag, envVersionIs, releaseRevisionIs } from './write-conditions';
 import { assertNothingTakenAway } from './release-start';
@@ -113,7 +113,7 @@ export async function updateRelease(c: Commit, key: string, patch: Partial<Omit<
   if (patch.notes !== undefined) after.notes = patch.notes;
   if (patch.bucketBy !== undefined) after.bucketBy = patch.bucketBy;
   if (patch.plan !== undefined) after.steps = patch.plan.steps;
-  if (patch.guardrails !== undefined) after.guardrails = patch.guardrails.map((g) => ({ ...g, minSamples: g.minSamples ?? 1 }));
+  if (patch.guardrails !== undefined) after.guardrails = patch.guardrails.map(normalizeGuardrail);
   if (patch.flags !== undefined || patch.variants !== undefined) {
     const keys = patch.flags ?? before.flags.map((f) => f.key);
     const kept = Object.fromEntries(before.flags.filter((f) => keys.includes(f.key)).map((f) => [f.key, { inside: f.inside, outside: f.outside }]));

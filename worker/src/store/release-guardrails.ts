@@ -7,10 +7,12 @@ import type { Db, EnvironmentRow, ProjectRow, ReleaseRow } from './db';
 import { negativeShare } from './feedback';
 import { releaseAction } from './release-actions';
 import { currentState, getRelease, releaseView } from './releases';
-import { environments, projects, releaseMetrics, releases, type Guardrail } from './schema';
+import { environments, isSequential, projects, releaseMetrics, releases, type Guardrail, type ThresholdGuardrail } from './schema';
 import { retryStale } from './write-conditions';
 
-interface Ctx {
+const thresholds = (row: ReleaseRow) => row.guardrails.filter((g): g is ThresholdGuardrail => !isSequential(g));
+
+export interface Ctx {
   db: Db;
   actor: AuditActor;
   project: ProjectRow;
@@ -27,7 +29,7 @@ export interface Reading {
 /** The guardrail metric fed by POST /v1/feedback rather than by readings: negative ratings over all ratings from users inside. */
 export const FEEDBACK_METRIC = 'feedback.negative_share';
 
-const breaches = (g: Guardrail, v: number) =>
+const breaches = (g: ThresholdGuardrail, v: number) =>
   g.operator === '>' ? v > g.threshold : g.operator === '>=' ? v >= g.threshold : g.operator === '<' ? v < g.threshold : v <= g.threshold;
 
 /** Whether the action can still change anything: a paused release cannot pause again, a rolled-back one cannot roll back. */
@@ -37,7 +39,7 @@ function actionable(row: ReleaseRow, action: Guardrail['action'], now: number) {
 }
 
 /** Acts unless the release no longer allows it; a person's action racing this one is read again, not overwritten. */
-async function act(c: Ctx, row: ReleaseRow, action: Guardrail['action'], actor: AuditActor, cause: unknown) {
+export async function act(c: Ctx, row: ReleaseRow, action: Guardrail['action'], actor: AuditActor, cause: unknown) {
   return retryStale(async () => {
     const current = await getRelease(c.db, c.env, row.key);
     if (!actionable(current, action, c.now)) return null;
@@ -46,7 +48,7 @@ async function act(c: Ctx, row: ReleaseRow, action: Guardrail['action'], actor: 
 }
 
 /** A guardrail's value over its window ending at `now`, and how many samples it is over (null: no samples). */
-async function windowValue(db: Db, row: ReleaseRow, g: Guardrail, now: number): Promise<{ value: number | null; samples: number }> {
+async function windowValue(db: Db, row: ReleaseRow, g: ThresholdGuardrail, now: number): Promise<{ value: number | null; samples: number }> {
   const from = now - g.windowMinutes * 60_000;
   if (g.metric === FEEDBACK_METRIC) return negativeShare(db, row.id, from, now);
   const [w] = await db
@@ -57,7 +59,7 @@ async function windowValue(db: Db, row: ReleaseRow, g: Guardrail, now: number): 
 }
 
 /** Checks `guardrails` of the release over their windows; the first breach acts, recorded with what caused it. */
-async function check(c: Ctx, row: ReleaseRow, guardrails: Guardrail[], source: string, cause: Record<string, unknown>) {
+async function check(c: Ctx, row: ReleaseRow, guardrails: ThresholdGuardrail[], source: string, cause: Record<string, unknown>) {
   for (const g of guardrails) {
     const w = await windowValue(c.db, row, g, c.now);
     if (w.value === null || w.samples < g.minSamples || !breaches(g, w.value)) continue;
@@ -80,7 +82,7 @@ export async function recordReadings(c: Ctx, key: string, readings: Reading[]) {
   const inserts = Array.from({ length: Math.ceil(rows.length / 20) }, (_, i) => c.db.insert(releaseMetrics).values(rows.slice(i * 20, i * 20 + 20)));
   await c.db.batch(inserts as [(typeof inserts)[number], ...(typeof inserts)[number][]]);
   const metrics = new Set(readings.map((r) => r.metric));
-  return check(c, row, row.guardrails.filter((g) => metrics.has(g.metric)), `readings from ${c.actor.name}`, { readings });
+  return check(c, row, thresholds(row).filter((g) => metrics.has(g.metric)), `readings from ${c.actor.name}`, { readings });
 }
 
 /**
@@ -89,7 +91,7 @@ export async function recordReadings(c: Ctx, key: string, readings: Reading[]) {
  */
 export async function feedbackArrived(db: Db, environmentId: string, releaseKey: string, source: string, now: number) {
   const row = await db.query.releases.findFirst({ where: and(eq(releases.environmentId, environmentId), eq(releases.key, releaseKey)) });
-  const guardrails = row?.guardrails.filter((g) => g.metric === FEEDBACK_METRIC) ?? [];
+  const guardrails = row ? thresholds(row).filter((g) => g.metric === FEEDBACK_METRIC) : [];
   if (!row || guardrails.length === 0) return { breached: null, affected: [] as string[] };
   const env = (await db.query.environments.findFirst({ where: eq(environments.id, environmentId) }))!;
   const project = (await db.query.projects.findFirst({ where: eq(projects.id, env.projectId) }))!;

@@ -24,7 +24,7 @@ export interface ReleaseInput {
   notes?: string;
   owner?: string | null;
   variants?: Record<string, { inside: string; outside: string }>;
-  guardrails?: (Omit<Guardrail, 'minSamples'> & { minSamples?: number })[];
+  guardrails?: GuardrailInput[];
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -95,7 +95,14 @@ export function resolveFlags(state: ProjectState, keys: string[], variants: Rele
   });
 }
 
-const guardrails = (input: ReleaseInput['guardrails']): Guardrail[] => (input ?? []).map((g) => ({ ...g, minSamples: g.minSamples ?? 1 }));
+/** A guardrail as the API takes it: minSamples and action may be left out. */
+export type GuardrailInput = Guardrail extends infer G ? (G extends Guardrail ? Omit<G, 'minSamples' | 'action'> & { minSamples?: number; action?: Guardrail['action'] } : never) : never;
+
+/** Fills a guardrail's defaults: one sample (a threshold), 200 a side (a sequential test), action pause. */
+export const normalizeGuardrail = (g: GuardrailInput): Guardrail =>
+  g.kind === 'sequential' ? { ...g, minSamples: g.minSamples ?? 200, action: g.action ?? 'pause' } : { ...g, minSamples: g.minSamples ?? 1, action: g.action ?? 'pause' };
+
+const guardrails = (input: ReleaseInput['guardrails']): Guardrail[] => (input ?? []).map(normalizeGuardrail);
 
 /** Creates a draft; a racing creation of the same key is read again, and so answered 409 as a key that exists. */
 export const createRelease = (db: Db, actor: AuditActor, project: ProjectRow, env: EnvironmentRow, input: ReleaseInput, now: number) =>

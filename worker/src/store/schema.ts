@@ -8,6 +8,8 @@ export const projects = sqliteTable('projects', {
   id: text('id').primaryKey(),
   key: text('key').notNull().unique(),
   name: text('name').notNull(),
+  /** a flag whose release has held 100 % this many days is ready to clean up (stale) */
+  staleAfterDays: integer('stale_after_days').notNull().default(14),
   createdAt: createdAt(),
 });
 
@@ -207,7 +209,9 @@ export interface ReleaseFlag {
   outside: string;
 }
 
-export interface Guardrail {
+/** A guardrail on one number: the mean of readings (or feedback's negative share) over a window against a threshold. */
+export interface ThresholdGuardrail {
+  kind?: 'threshold';
   metric: string;
   operator: '>' | '>=' | '<' | '<=';
   threshold: number;
@@ -215,6 +219,23 @@ export interface Guardrail {
   minSamples: number;
   action: 'pause' | 'rollback';
 }
+
+/** A guardrail that compares a tracked metric inside vs outside the release with a sequential test (measure/sequential.ts). */
+export interface SequentialGuardrail {
+  kind: 'sequential';
+  /** a trackingEventName sent to POST /v1/track */
+  metric: string;
+  /** rate: users with the event per exposed user; mean: the mean of the events' values */
+  measure: 'rate' | 'mean';
+  /** which way is a regression */
+  direction: 'increase' | 'decrease';
+  /** observations each side needs before the test may decide */
+  minSamples: number;
+  action: 'pause' | 'rollback';
+}
+
+export type Guardrail = ThresholdGuardrail | SequentialGuardrail;
+export const isSequential = (g: Guardrail): g is SequentialGuardrail => g.kind === 'sequential';
 
 export const releases = sqliteTable(
   'releases',
@@ -345,6 +366,13 @@ export const feedback = sqliteTable(
     variants: text('variants', { mode: 'json' }).$type<Record<string, string | null>>().notNull(),
     /** whether the user was inside the release (had its inside variant of any of its flags) */
     inside: integer('inside', { mode: 'boolean' }).notNull(),
+    /**
+     * whether it counts toward a feedback guardrail: the edge served the user inside, it is the user's first that counts,
+     * and the first that counts from its network source (docs/announcing.md, threat model)
+     */
+    counted: integer('counted', { mode: 'boolean' }).notNull().default(false),
+    /** a keyed hash of the client's address (never the address) */
+    source: text('source'),
     at: integer('at').notNull(),
   },
   (t) => [

@@ -18,6 +18,7 @@ const policyOf: Record<string, Policy> = {
   'GET /v1/flags/:key': 'sdk',
   'POST /v1/whats-new': 'sdk',
   'POST /v1/feedback': 'sdk',
+  'POST /v1/track': 'sdk',
   'GET /v1/releases.atom': 'feed',
 };
 const policy = (method: string, path: string): Policy | undefined => policyOf[`${method} ${path}`] ?? (path.startsWith('/api/v1/') ? 'admin' : undefined);
