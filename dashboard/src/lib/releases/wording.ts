@@ -64,7 +64,8 @@ export function impact(r: Release, action: ReleaseAction, now = Date.now(), x: R
     case 'start': {
       const first = r.plan.steps[0]?.percent ?? 0;
       const later = r.startAt !== null && Date.parse(r.startAt) > now;
-      return `${later ? `At ${whenText(r.startAt!, now)}` : 'Right away'}, ${aboutPercent(first)} of users (of those the flags' own rules leave to the default) get ${served(r, 'inside')}; the plan then grows on schedule. The flags are switched on in this environment${later ? ' now, serving the outside variant until then' : ''}.${none}`;
+      // a release not started has served nobody: its exposures are absent or empty, so the share is all there is
+      return `${later ? `At ${whenText(r.startAt!, now)}` : 'Right away'}, ${aboutPercent(first)} of users (of those the flags' own rules leave to the default) get ${served(r, 'inside')}; the plan then grows on schedule. The flags are switched on in this environment${later ? ' now, serving the outside variant until then' : ''}.${noTraffic(x ?? { inside: 0, outside: 0, since: '' })}`;
     }
     case 'pause':
       return `The rollout freezes at ${aboutPercent(p)} of users${inside}: they keep ${served(r, 'inside')}, and nobody else joins${next ? ` (the next step, ${next.percent} %, will not happen)` : ''} until you resume.${none}`;
