@@ -1,7 +1,8 @@
 // Measured releases in real Chromium: a sequential guardrail added in the plan editor; known traffic driven over OFREP
 // with the development SDK key; once the API reports the edge's flushed counts, the release page's people inside and
 // outside, its evaluations-per-minute chart and the rollback dialog's "about N people" match them; the flag list says
-// how often the flag was evaluated; the project's staleAfterDays setting saved by an admin.
+// how often the flag was evaluated; the project's staleAfterDays setting saved by an admin; archiving a flag still in
+// code shows the server's warning.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { admin, evaluate, expectNoSeriousAxeViolations, expectQuietConsole, shot, signedIn, startHarness, stopHarness, type Harness } from './harness';
@@ -141,4 +142,19 @@ test('an admin sets after how many days a released flag is ready to clean up', a
   await expect.poll(() => panel.getByRole('status').textContent()).toContain('after 30 days at 100 %');
   expect((await admin<{ projects: { key: string; staleAfterDays: number }[] }>(h, 'GET', '/projects')).projects.find((p) => p.key === 'default')?.staleAfterDays).toBe(30);
   await expectNoSeriousAxeViolations(page, 'access with project settings');
+});
+
+test('archiving a flag the newest deployment still references shows the server’s STILL_IN_CODE warning', async () => {
+  await admin(h, 'POST', `${project}/flags`, { key: 'old-banner', description: 'A banner nobody shows any more' });
+  await admin(h, 'POST', `${project}/environments/staging/deployments`, { version: '9.0.0', commit: 'feedface0001', flags: ['old-banner'] });
+  const page = await signedIn(h, '/flags/old-banner');
+  await page.getByRole('heading', { level: 1, name: 'old-banner' }).waitFor();
+  await page.getByRole('button', { name: 'Archive…' }).click();
+  const d = await dialog(page, /^Archive old-banner/);
+  await d.getByRole('button', { name: /^Archive old-banner/ }).click();
+  await d.waitFor({ state: 'detached' });
+  const warning = page.getByRole('status').filter({ hasText: 'still in code' });
+  await expect.poll(() => warning.textContent(), { timeout: 15_000 }).toMatch(/^Archived, still in code in Staging: Flag 'old-banner' is archived, but the newest deployment of staging still references it/);
+  expect((await admin<{ archived: boolean }>(h, 'GET', `${project}/flags/old-banner`)).archived).toBe(true);
+  await expectNoSeriousAxeViolations(page, 'flag archived while still in code');
 });
