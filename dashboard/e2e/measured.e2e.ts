@@ -1,6 +1,6 @@
 // Measured releases in real Chromium: a sequential guardrail added in the plan editor; known traffic driven over OFREP
 // with the development SDK key; once the API reports the edge's flushed counts, the release page's people inside and
-// outside, its evaluations-per-minute chart and the rollback dialog's "about N people" match them; the flag list says
+// outside, its evaluations-per-minute chart and the dialogs' "about N people" (also right after an action) match them; the flag list says
 // how often the flag was evaluated; the project's staleAfterDays setting saved by an admin; archiving a flag still in
 // code shows the server's warning.
 import type { Page } from 'playwright-core';
@@ -121,6 +121,18 @@ test('the release page and its dialogs count the people OFREP served, as the API
   expect(await kill.textContent()).toContain(`of users (about ${n(x.inside)} people since`);
   await kill.getByRole('button', { name: 'Cancel' }).click();
   await kill.waitFor({ state: 'detached' });
+  // right after an action (whose answer carries no measures), the next dialog still counts the people
+  await page.getByRole('button', { name: 'Pause…' }).click();
+  const pause = await dialog(page, /^Pause Measured checkout/);
+  expect(await pause.textContent()).toContain(`freezes at about 50 % of users (about ${n(x.inside)} people since`);
+  await pause.getByRole('button', { name: 'Pause', exact: true }).click();
+  await pause.waitFor({ state: 'detached' });
+  await expect.poll(() => page.locator('.release-state').first().textContent()).toBe('Paused');
+  await page.getByRole('button', { name: 'Roll back…' }).click();
+  const after = await dialog(page, /^Roll back Measured checkout/);
+  expect(await after.textContent()).toContain(`of users (about ${n(x.inside)} people since`);
+  await after.getByRole('button', { name: 'Cancel' }).click();
+  await after.waitFor({ state: 'detached' });
 
   // The flag list: how often and when, per environment, from the same counts.
   await page.getByRole('link', { name: 'Flags', exact: true }).click();
@@ -138,7 +150,7 @@ test('an admin sets after how many days a released flag is ready to clean up', a
   const days = panel.getByLabel('Ready to clean up after (days at 100 %)');
   expect(await days.inputValue()).toBe('14');
   await days.fill('30');
-  await panel.getByRole('button', { name: 'Save' }).click();
+  await panel.getByRole('button', { name: 'Save setting' }).click();
   await expect.poll(() => panel.getByRole('status').textContent()).toContain('after 30 days at 100 %');
   expect((await admin<{ projects: { key: string; staleAfterDays: number }[] }>(h, 'GET', '/projects')).projects.find((p) => p.key === 'default')?.staleAfterDays).toBe(30);
   await expectNoSeriousAxeViolations(page, 'access with project settings');
