@@ -56,7 +56,7 @@ test('a 10 % canary set in the split editor serves about 10 % of 1,000 users, an
   await page.getByRole('button', { name: 'Save targeting' }).click();
   await expect.poll(() => page.getByText('Saved at').count()).toBe(1);
   const saved = await admin<FlagView>(h, 'GET', `/projects/default/flags/${key}`);
-  expect(saved.environments.development).toEqual({ state: 'ENABLED', defaultVariant: 'on', targeting: { fractional: [['on', 1000], ['off', 9000]] }, warnings: [], release: null });
+  expect(saved.environments.development).toEqual({ state: 'ENABLED', defaultVariant: 'on', targeting: { fractional: [['on', 1000], ['off', 9000]] }, warnings: [], release: null, usage: expect.any(Object) });
   await expectNoSeriousAxeViolations(page, 'flag page with a split');
   await shot(page, 'canary-split');
 

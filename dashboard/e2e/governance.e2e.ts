@@ -196,6 +196,10 @@ test('a viewer cannot switch anything: every control is disabled with the reason
   await page.getByRole('heading', { name: 'Access', exact: true }).waitFor();
   await page.getByRole('region', { name: 'You' }).getByText('with the admin token “val (viewer)”: viewer in default').waitFor();
   expect(await page.getByRole('checkbox', { name: 'Protect Production' }).isDisabled()).toBe(true);
+  // the project's settings too: disabled, with why
+  const staleDays = page.getByRole('region', { name: 'Project settings' }).getByLabel('Ready to clean up after (days at 100 %)');
+  expect(await staleDays.isDisabled()).toBe(true);
+  expect(await staleDays.getAttribute('title')).toMatch(/^Your role \(viewer\) cannot .*: that takes an admin\.$/);
   await page.getByText('Your role (viewer) cannot change keys, tokens, people or environment settings: that takes an admin.').first().waitFor();
   await expectNoSeriousAxeViolations(page, 'viewer access');
   await shot(page, 'governance-viewer');
@@ -205,5 +209,9 @@ test('a viewer cannot switch anything: every control is disabled with the reason
     method: 'PATCH', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify({ state: 'ENABLED' })
   });
   expect(refused.status).toBe(403);
+  const settings = await fetch(`${h.curtain.apiUrl.replace(/\/$/, '')}/projects/default`, {
+    method: 'PATCH', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify({ staleAfterDays: 3 })
+  });
+  expect(settings.status).toBe(403);
   await page.context().close();
 });

@@ -64,7 +64,7 @@ test('the release overview: every environment’s releases, a guardrail’s paus
   await page.getByRole('link', { name: 'Releases', exact: true }).click();
   await page.getByRole('heading', { name: /^Release overview/ }).waitFor();
   const paused = page.getByRole('row', { name: /Guarded checkout/ });
-  await expect.poll(() => paused.textContent()).toMatch(/Staging.*Guarded checkout.*Paused.*by guardrail error_rate.*20 %.*resume or roll back.*error_rate > 0.05 → pause/);
+  await expect.poll(() => paused.textContent()).toMatch(/Staging.*Guarded checkout.*Paused.*by guardrail error_rate.*20 %.*resume or roll back.*error_rate > 0.05 over 5 min → pause/);
   expect(await page.getByRole('row', { name: /Dev rollout/ }).textContent()).toMatch(/Development.*Rolling out.*5 %.*100 % at/);
   expect(await page.getByRole('region', { name: /Shipped, not released/ }).textContent()).toMatch(/Staging.*shipped-dark/);
   await expectNoSeriousAxeViolations(page, 'overview');

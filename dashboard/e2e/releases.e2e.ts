@@ -86,7 +86,7 @@ test('a release planned on the timeline is started, paused and killed, and OFREP
   await form.getByRole('textbox', { name: 'Step 2: share of users in percent' }).fill('20');
   expect(await form.getByText('Not below the step before').count()).toBe(1);
   await form.getByRole('textbox', { name: 'Step 2: share of users in percent' }).fill('100');
-  await form.getByRole('button', { name: '+ Add guardrail' }).click();
+  await form.getByRole('button', { name: '+ Add threshold guardrail' }).click();
   await form.getByLabel('Release notes (Markdown)').fill('## One-page checkout\n\nFewer steps. <script>alert(1)</script> [Tell us](https://example.com/feedback)');
   await form.getByRole('button', { name: 'Preview' }).click();
   await form.getByRole('heading', { name: 'One-page checkout' }).waitFor();
@@ -129,7 +129,7 @@ test('a release planned on the timeline is started, paused and killed, and OFREP
 
   // Kill, one obvious button away: everyone gets the outside variant within seconds.
   await page.getByRole('button', { name: /^Kill New checkout/ }).click();
-  await confirm(page, /^Kill New checkout/, /Everyone gets checkout-v3 → off.*about 30\.5 % of users who have it now lose it/, 'Kill it now');
+  await confirm(page, /^Kill New checkout/, /Everyone gets checkout-v3 → off.*about 30\.5 % of users \(about [\d,]+ people since [^)]+\) who have it now lose it/, 'Kill it now');
   await expect.poll(() => page.locator('.release-state').first().textContent()).toBe('Killed');
   // focus rests on the release's new status, not on the page's body
   expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Killed');

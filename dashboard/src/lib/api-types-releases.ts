@@ -10,8 +10,22 @@ export type ReleaseAction = 'start' | 'pause' | 'resume' | 'rollback' | 'kill';
 
 /** `percent`: 0.01–100, two decimals, never below the step before. */
 export type ReleaseStep = Schemas['ReleaseStep'];
-export type Guardrail = Schemas['Guardrail'];
-export type GuardrailOperator = Guardrail['operator'];
+/** A threshold guardrail as a plan sends it (`kind` optional: the API's default; the document's generated discriminator is not the API's). */
+export type ThresholdGuardrail = Omit<Schemas['ThresholdGuardrail'], 'kind'> & { kind?: 'threshold' };
+/** A guardrail that compares a tracking event inside vs outside the release with a sequential test (mSPRT). */
+export type SequentialGuardrail = Schemas['SequentialGuardrail'];
+export type Guardrail = ThresholdGuardrail | SequentialGuardrail;
+export type GuardrailOperator = ThresholdGuardrail['operator'];
+type ReleaseGuardrailView = Schemas['Release']['guardrails'][number];
+/** The release watch's latest decision on a sequential guardrail (`interval`: always-valid 95 % of inside − outside). */
+export type GuardrailDecision = NonNullable<Extract<ReleaseGuardrailView, { kind: 'sequential' }>['decision']>;
+/** A guardrail as the release view carries it: a sequential one with its latest decision (absent in lists). */
+export type ReleaseGuardrail = ThresholdGuardrail | (SequentialGuardrail & { decision?: GuardrailDecision | null });
+/** Distinct users the edge served inside and outside the release in the last hour (or since its start): estimates. */
+export type ReleaseExposures = NonNullable<Schemas['Release']['exposures']>;
+export type PausedReason = NonNullable<Schemas['Release']['pausedReason']>;
+/** How often the edge evaluated a flag, per minute and variant (inside/outside where a release decides it). */
+export type FlagExposures = Schemas['FlagExposures'];
 export type ReleaseFlag = Schemas['Release']['flags'][number];
 /** Where the plan stands now, from the same clock and formula as the edge (`step`: 0-based, null before the start). */
 export type ReleaseStatus = Schemas['Release']['status'];
@@ -19,9 +33,9 @@ export type ReleaseStatus = Schemas['Release']['status'];
 export type TimelineStep = Schemas['Release']['timeline'][number];
 
 /** A release (`notes` in Markdown; `startAt`: when the plan starts or started, in true time). */
-export type Release = Omit<Schemas['Release'], 'guardrails'> & { guardrails: Guardrail[] };
-export type ReleaseInput = Schemas['ReleaseInput'];
-export type ReleasePatch = Schemas['ReleasePatch'];
+export type Release = Omit<Schemas['Release'], 'guardrails'> & { guardrails: ReleaseGuardrail[] };
+export type ReleaseInput = Omit<Schemas['ReleaseInput'], 'guardrails'> & { guardrails?: Guardrail[] };
+export type ReleasePatch = Omit<Schemas['ReleasePatch'], 'guardrails'> & { guardrails?: Guardrail[] };
 export type Deployment = Schemas['Deployment'];
 
 export interface UnreleasedFlag {

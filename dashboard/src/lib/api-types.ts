@@ -8,7 +8,9 @@ type Schemas = components['schemas'];
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** A project (`staleAfterDays`: after how many days at 100 % a released flag is ready to clean up). */
 export type Project = Schemas['Project'];
+export type ProjectPatch = Schemas['ProjectPatch'];
 
 /** An environment; `protected`: a write there by anyone but an admin opens a change request (new projects protect production). */
 export type Environment = Schemas['Environment'];
@@ -24,7 +26,13 @@ export type FlagEnvironmentConfig = Pick<Schemas['FlagEnvironmentConfig'], 'stat
   schedule?: ScheduledChange[];
   /** the newest started or scheduled release of the flag here (null or absent when none) */
   release?: FlagRelease | null;
+  /** how the edge evaluates it here (exposures, eventually consistent; absent from servers without them) */
+  usage?: FlagUsage;
 };
+
+export type FlagUsage = NonNullable<Schemas['FlagEnvironment']['usage']>;
+/** Ready to clean up: why, since when, and the environments whose newest deployment still references it. */
+export type FlagStale = NonNullable<Schemas['Flag']['stale']>;
 
 /** A flag's release in one environment, as the flag view carries it (`owns`: it decides the flag's switch and default variant). */
 export type FlagRelease = NonNullable<Schemas['FlagEnvironment']['release']>;
@@ -45,7 +53,7 @@ export interface FlagInput {
   environments?: Record<string, Partial<FlagEnvironmentConfig>>;
 }
 
-export type FlagEnvironmentPatch = Partial<Omit<FlagEnvironmentConfig, 'warnings' | 'schedule' | 'release'>>;
+export type FlagEnvironmentPatch = Partial<Omit<FlagEnvironmentConfig, 'warnings' | 'schedule' | 'release' | 'usage'>>;
 
 /** What `PATCH /projects/{p}/flags/{flag}` changes: the flag in every environment. */
 export type FlagPatch = Partial<Pick<Flag, 'description' | 'tags' | 'variants' | 'clientVisible' | 'metadata' | 'archived'>>;

@@ -189,3 +189,18 @@ describe('governance', () => {
     expect(seen[0].authorization).toBeUndefined();
   });
 });
+
+describe('measures', () => {
+  it('asks for a flag’s exposures over a window, and patches the project’s staleAfterDays', async () => {
+    const minutes = [{ at: '2027-01-01T12:00:00.000Z', variants: { on: { count: 3, inside: 3 } } }];
+    const { api, seen } = fake({
+      'GET /projects/p/environments/dev/flags/f%20x/exposures': () => Response.json({ flag: 'f x', environment: 'dev', from: '', to: '', minutes }),
+      'PATCH /projects/p': () => Response.json({ id: '1', key: 'p', name: 'P', staleAfterDays: 30, createdAt: '' })
+    });
+    const x = await api.flagExposures('p', 'dev', 'f x', new Date('2027-01-01T11:00:00Z'), new Date('2027-01-01T12:30:00Z'));
+    expect(x.minutes).toEqual(minutes);
+    expect(seen[0].url).toBe('/api/v1/projects/p/environments/dev/flags/f%20x/exposures?from=2027-01-01T11%3A00%3A00.000Z&to=2027-01-01T12%3A30%3A00.000Z');
+    expect((await api.updateProject('p', { staleAfterDays: 30 })).staleAfterDays).toBe(30);
+    expect(seen[1]).toMatchObject({ method: 'PATCH', url: '/api/v1/projects/p' });
+  });
+});

@@ -4,11 +4,11 @@ import { ApiError, ChangeRequestHeld, changeEvents, feedbackPage, toApiError, Ve
 import { calendarEntry, overlaps } from './releases/timeline';
 import type {
   AuditEntry, ChangeEvent, CreatedSdkKey, Environment, EnvironmentDetail, EnvironmentPatch, Flag, FlagEnvironmentPatch, FlagInput,
-  FlagPatch, JsonValue, Project, PropagationStatus, SdkKey, SdkKeyInput
+  FlagPatch, JsonValue, Project, ProjectPatch, PropagationStatus, SdkKey, SdkKeyInput
 } from './api-types';
 import type { AdminToken, AdminTokenInput, ChangeRequest, ChangeRequestState, CreatedAdminToken, DiffEntry, Me, Person, PersonInput, PersonPatch } from './api-types-governance';
 import type {
-  CalendarEntry, Deployment, ExplainedEvaluation, FeedbackPage, Release, ReleaseAction, ReleaseInput,
+  CalendarEntry, Deployment, ExplainedEvaluation, FeedbackPage, FlagExposures, Release, ReleaseAction, ReleaseInput,
   ReleasePatch, ScheduledChange, ScheduledChangeInput, UnreleasedFlag
 } from './api-types-releases';
 
@@ -60,6 +60,8 @@ export class Api {
   /** Who is calling and the roles they hold. */
   me() { return this.request<Me>('GET', '/me'); }
   projects() { return this.request<{ projects: Project[] }>('GET', '/projects').then((r) => r.projects); }
+  /** Renames the project or changes its settings (`staleAfterDays`); admins only. */
+  updateProject(project: string, patch: ProjectPatch) { return this.request<Project>('PATCH', p(project), patch); }
   environments(project: string) { return this.request<{ environments: Environment[] }>('GET', `${p(project)}/environments`).then((r) => r.environments); }
   environment(project: string, env: string) { return this.request<EnvironmentDetail>('GET', e(project, env)); }
   updateEnvironment(project: string, env: string, patch: EnvironmentPatch) { return this.request<EnvironmentDetail>('PATCH', e(project, env), patch); }
@@ -167,6 +169,11 @@ export class Api {
     return this.request<{ deployments: Deployment[]; next: string | null }>('GET', `${e(project, env)}/deployments?limit=${limit}${before ? `&before=${seg(before)}` : ''}`);
   }
   unreleasedFlags(project: string, env: string) { return this.request<{ flags: UnreleasedFlag[] }>('GET', `${e(project, env)}/unreleased-flags`).then((r) => r.flags); }
+
+  /** How often the edge evaluated the flag in [from, to), per minute and variant, inside/outside its release (eventually consistent). */
+  flagExposures(project: string, env: string, flag: string, from: Date, to: Date) {
+    return this.request<FlagExposures>('GET', `${e(project, env)}/flags/${seg(flag)}/exposures?from=${seg(from.toISOString())}&to=${seg(to.toISOString())}`);
+  }
 
   schedule(project: string, env: string, flag: string) { return this.request<{ schedule: ScheduledChange[] }>('GET', `${e(project, env)}/flags/${seg(flag)}/schedule`).then((r) => r.schedule); }
   scheduleChange(project: string, env: string, flag: string, input: ScheduledChangeInput, o: WriteOptions = {}) {

@@ -77,6 +77,7 @@ const P = '/projects/:project';
 const E = `${P}/environments/:env`;
 /** The routes whose permission the dashboard checks before offering an action, by the table's own names. */
 export const routes = {
+  updateProject: `PATCH ${P}`,
   createFlag: `POST ${P}/flags`,
   updateFlag: `PATCH ${P}/flags/:flag`,
   deleteFlag: `DELETE ${P}/flags/:flag`,

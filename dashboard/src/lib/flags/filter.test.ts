@@ -48,6 +48,12 @@ describe('flag filters', () => {
     expect(filterFlags(flags, { ...emptyQuery(), inRelease: true }, 'development')).toEqual([]);
   });
 
+  it('keeps only flags ready to clean up with the stale filter', () => {
+    const stale = [{ ...flags[0], stale: { reason: 'released' as const, since: '2027-01-01T00:00:00Z', stillInCode: ['production'] } }, ...flags.slice(1)];
+    expect(filterFlags(stale, { ...emptyQuery(), stale: true }, 'development').map((f) => f.key)).toEqual([flags[0].key]);
+    expect(filterFlags(flags, { ...emptyQuery(), stale: true }, 'development')).toEqual([]);
+  });
+
   it('shows the flag’s own status once its release has ended, and still finds it by how the release ended', () => {
     const killed: FlagRelease = { key: 'c', name: 'Canary', state: 'rolled_back', killed: true, percent: 0, nextStepAt: null, inside: 'on', outside: 'off', owns: false };
     const after = flag('checkout-v2', {}, { state: 'ENABLED', defaultVariant: 'off', targeting: null, release: killed });

@@ -1,4 +1,4 @@
-// Which flags the list shows (search, tag, state, type, in a release, archived) and each flag's status in an environment
+// Which flags the list shows (search, tag, state, type, in a release, ready to clean up, archived) and each flag's status in an environment
 // at a glance: the release's while one owns the flag there, else the flag's own (what the edge serves).
 import type { Flag, FlagEnvironmentConfig, FlagType, JsonValue } from '../api-types';
 import { endedRelease, owningRelease, releaseLabel, releaseStatus, type ReleaseStatusKind } from './release-status';
@@ -22,9 +22,11 @@ export interface FlagQuery {
   inRelease: boolean;
   /** archived flags are hidden unless this is on */
   showArchived: boolean;
+  /** only flags ready to clean up (stale: released to everyone long enough, or evaluated nowhere for 30 days) */
+  stale: boolean;
 }
 
-export const emptyQuery = (): FlagQuery => ({ text: '', tag: '', status: '', type: '', inRelease: false, showArchived: false });
+export const emptyQuery = (): FlagQuery => ({ text: '', tag: '', status: '', type: '', inRelease: false, showArchived: false, stale: false });
 
 /** The owning release, when there is one, says what users get; otherwise the flag's own configuration does. */
 export function envStatus(config: FlagEnvironmentConfig | undefined): EnvStatus {
@@ -78,6 +80,7 @@ export function filterFlags(flags: readonly Flag[], query: FlagQuery, env: strin
       (!query.tag || f.tags.includes(query.tag)) &&
       (!query.type || f.type === query.type) &&
       (!query.inRelease || owningRelease(f.environments[env]) !== null) &&
+      (!query.stale || !!f.stale) &&
       (!query.status || matchesStatus(f.environments[env], query.status))
   );
 }

@@ -1,5 +1,6 @@
 // Releases in words for the people who run them: states, holds, and what an action will do to how many users.
-import type { Release, ReleaseAction, ReleaseState } from '../api-types-releases';
+import type { Release, ReleaseAction, ReleaseExposures, ReleaseState } from '../api-types-releases';
+import { peopleText } from './measures';
 
 export const STATE_LABELS: Record<ReleaseState, string> = {
   draft: 'Draft',
@@ -35,24 +36,47 @@ export function whenText(iso: string, now = Date.now()): string {
 const list = (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 const served = (r: Release, side: 'inside' | 'outside') => list(r.flags.map((f) => `${f.key} → ${f[side]}`));
 
-/** What an action will do, to how many users, in one or two sentences (shown in its confirmation). */
-export function impact(r: Release, action: ReleaseAction, now = Date.now()): string {
+/**
+ * How many people a share is, from the release's exposures (distinct users served in the last hour, or since its start):
+ * " (about 1,240 people in the last hour)"; '' when the exposures are unknown (a list without them).
+ */
+function counted(x: ReleaseExposures | null | undefined, side: 'inside' | 'total', now: number): string {
+  if (!x) return '';
+  const n = side === 'inside' ? x.inside : x.inside + x.outside;
+  const since = Date.parse(x.since);
+  const window = Number.isFinite(since) && since > now - 59 * 60_000 ? `since ${whenText(x.since, now)}` : 'in the last hour';
+  return ` (${peopleText(n)} ${window})`;
+}
+
+/** The exposures say nothing yet: the share is all there is (said once, at the end). */
+const noTraffic = (x: ReleaseExposures | null | undefined) => (x && x.inside + x.outside === 0 ? ' No traffic is counted for this release yet, so only the share is known.' : '');
+
+/**
+ * What an action will do, to how many users, in one or two sentences (shown in its confirmation): the share, and
+ * with the release's `exposures` how many people that was in the last hour (or that there is no traffic yet).
+ */
+export function impact(r: Release, action: ReleaseAction, now = Date.now(), x: ReleaseExposures | null | undefined = r.exposures): string {
   const p = r.status.percent;
   const next = r.status.step === null ? null : r.plan.steps[r.status.step + 1];
+  const inside = counted(x && x.inside + x.outside > 0 ? x : null, 'inside', now);
+  const none = noTraffic(x);
   switch (action) {
     case 'start': {
       const first = r.plan.steps[0]?.percent ?? 0;
       const later = r.startAt !== null && Date.parse(r.startAt) > now;
-      return `${later ? `At ${whenText(r.startAt!, now)}` : 'Right away'}, ${aboutPercent(first)} of users (of those the flags' own rules leave to the default) get ${served(r, 'inside')}; the plan then grows on schedule. The flags are switched on in this environment${later ? ' now, serving the outside variant until then' : ''}.`;
+      // a release not started has served nobody: its exposures are absent or empty, so the share is all there is
+      return `${later ? `At ${whenText(r.startAt!, now)}` : 'Right away'}, ${aboutPercent(first)} of users (of those the flags' own rules leave to the default) get ${served(r, 'inside')}; the plan then grows on schedule. The flags are switched on in this environment${later ? ' now, serving the outside variant until then' : ''}.${noTraffic(x ?? { inside: 0, outside: 0, since: '' })}`;
     }
     case 'pause':
-      return `The rollout freezes at ${aboutPercent(p)} of users: they keep ${served(r, 'inside')}, and nobody else joins${next ? ` (the next step, ${next.percent} %, will not happen)` : ''} until you resume.`;
-    case 'resume':
-      return `The plan continues from ${aboutPercent(p)} of users, the same people; ${next ? `the next step (${next.percent} %) comes once the current step has held its remaining time` : 'the last step holds its remaining time'}.`;
+      return `The rollout freezes at ${aboutPercent(p)} of users${inside}: they keep ${served(r, 'inside')}, and nobody else joins${next ? ` (the next step, ${next.percent} %, will not happen)` : ''} until you resume.${none}`;
+    case 'resume': {
+      const joining = next && x && x.inside + x.outside > 0 && p < 100 ? `, adding ${peopleText(((x.inside + x.outside) * (next.percent - p)) / 100)} at the last hour's traffic` : '';
+      return `The plan continues from ${aboutPercent(p)} of users${inside}, the same people; ${next ? `the next step (${next.percent} %${joining}) comes once the current step has held its remaining time` : 'the last step holds its remaining time'}.${none}`;
+    }
     case 'rollback':
-      return `A${aboutPercent(p).slice(1)} of users lose the feature and get ${served(r, 'outside')} within seconds. The flags' own rules still apply (testers who are always in keep it).`;
+      return `A${aboutPercent(p).slice(1)} of users${inside} lose the feature and get ${served(r, 'outside')} within seconds. The flags' own rules still apply (testers who are always in keep it).${none}`;
     case 'kill':
-      return `Everyone gets ${served(r, 'outside')} within seconds: the ${aboutPercent(p)} of users who have it now lose it, and the flags' own rules are overridden too (testers included). This cannot be resumed.`;
+      return `Everyone gets ${served(r, 'outside')} within seconds: the ${aboutPercent(p)} of users${inside} who have it now lose it, and the flags' own rules are overridden too (testers included). This cannot be resumed.${none}`;
   }
 }
 

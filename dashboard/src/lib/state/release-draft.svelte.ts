@@ -1,19 +1,14 @@
 // A release being planned or edited: its fields as typed, what stops the save, the API's issues by field, and the
 // ReleaseInput it becomes.
-import { ApiError, type ApiIssue, type Guardrail, type Release, type ReleaseInput } from '../api';
+import { ApiError, type ApiIssue, type Release, type ReleaseInput } from '../api';
+import { guardrailProblem, toGuardrail, toGuardrailDraft, type GuardrailDraft } from '../releases/guardrail-draft';
 import type { FlagChoice } from '../releases/choice';
 import { keyFrom, PRESETS, stepProblems, toDraft, toSteps, type StepDraft } from '../releases/plan-draft';
 
 export { defaultChoice, type FlagChoice } from '../releases/choice';
 import { messageOf } from './workspace.svelte';
 
-export interface GuardrailDraft {
-  metric: string;
-  operator: Guardrail['operator'];
-  threshold: string;
-  windowMinutes: string;
-  action: Guardrail['action'];
-}
+export type { GuardrailDraft } from '../releases/guardrail-draft';
 
 /** "2027-03-03T09:00" in the viewer's time zone, as a datetime-local input shows it. */
 export function toLocalInput(iso: string | null): string {
@@ -46,7 +41,7 @@ export class ReleaseDraft {
     ...(this.steps.length ? [] : ['Add at least one step.']),
     ...(this.stepProblems.some((p) => p !== null) ? ['Fix the plan’s steps.'] : []),
     ...(this.startAt && Number.isNaN(Date.parse(this.startAt)) ? ['A start date and time, or none.'] : []),
-    ...(this.guardrails.some((g) => !g.metric.trim() || !Number.isFinite(Number(g.threshold)) || g.threshold.trim() === '' || !(Number(g.windowMinutes) > 0)) ? ['Complete each guardrail: a metric, a threshold and a window.'] : [])
+    ...(this.guardrails.some((g) => guardrailProblem(g) !== null) ? ['Complete each guardrail: a metric, a threshold and a window; or an event and its minimum samples.'] : [])
   ]);
 
   constructor(release?: Release) {
@@ -60,7 +55,7 @@ export class ReleaseDraft {
     this.startAt = toLocalInput(release.startAt);
     this.steps = release.plan.steps.map(toDraft);
     this.notes = release.notes;
-    this.guardrails = release.guardrails.map((g) => ({ metric: g.metric, operator: g.operator, threshold: String(g.threshold), windowMinutes: String(g.windowMinutes), action: g.action }));
+    this.guardrails = release.guardrails.map(toGuardrailDraft);
   }
 
   setName(name: string) {
@@ -84,7 +79,7 @@ export class ReleaseDraft {
       bucketBy: this.bucketBy.trim() || 'targetingKey',
       notes: this.notes,
       owner: this.owner.trim() || null,
-      guardrails: this.guardrails.map((g) => ({ metric: g.metric.trim(), operator: g.operator, threshold: Number(g.threshold), windowMinutes: Number(g.windowMinutes), action: g.action }))
+      guardrails: this.guardrails.map(toGuardrail)
     };
   }
 

@@ -79,7 +79,7 @@ export class ReleaseDetail {
    */
   async act(action: ReleaseAction, { acknowledgeLoss = false } = {}) {
     const attempt = async (force: boolean) => {
-      this.release = await this.api.releaseAction(this.project, this.env, this.key, action, { force, acknowledgeLoss });
+      this.release = this.measured(await this.api.releaseAction(this.project, this.env, this.key, action, { force, acknowledgeLoss }));
       this.now = Date.now();
     };
     await this.holding(async () => {
@@ -89,13 +89,24 @@ export class ReleaseDetail {
   }
 
   async update(patch: ReleasePatch) {
-    await this.holding(async () => void (this.release = await this.api.updateRelease(this.project, this.env, this.key, patch)));
+    await this.holding(async () => void (this.release = this.measured(await this.api.updateRelease(this.project, this.env, this.key, patch))));
     return this.release;
   }
 
   /** Deletes it; false when a protected environment held the deletion for review (it is still here). */
   async remove(): Promise<boolean> {
     return this.holding(() => this.api.deleteRelease(this.project, this.env, this.key));
+  }
+
+  /**
+   * A write's answer carries no measures (exposures and decisions are in GET of one release only): the ones read last
+   * stay until the next read, so that a dialog opened right after an action still counts people.
+   */
+  private measured(next: Release): Release {
+    const before = this.release;
+    if (!before || next.exposures !== undefined) return next;
+    const decisions = new Map(before.guardrails.flatMap((g, i) => (g.kind === 'sequential' ? [[i, g.decision]] : [])));
+    return { ...next, exposures: before.exposures, guardrails: next.guardrails.map((g, i) => (g.kind === 'sequential' && g.decision === undefined && decisions.has(i) ? { ...g, decision: decisions.get(i) } : g)) };
   }
 
   /** Runs a write; a protected environment's hold is kept in `held` (nothing changed) rather than thrown. True when it applied. */

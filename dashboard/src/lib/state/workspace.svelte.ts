@@ -20,6 +20,7 @@ export class Workspace {
   flagErrors = $state<Record<string, string>>({});
 
   environment = $derived(this.environments.find((e) => e.key === this.envKey) ?? null);
+  project = $derived(this.projects.find((p) => p.key === this.projectKey) ?? null);
   /** the selected environment's live link (change stream, propagation), while it is shown */
   live = $state<LiveEnvironment | null>(null);
   /** a switch the dormant-code guard refused, waiting for "go ahead anyway" */
