@@ -1,5 +1,6 @@
 // `curtain deploy record`: tells Curtain what was deployed to an environment and which flags that code uses; flags
 // new to the project are created dormant, unless one looks like a typo of an existing flag.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { collect, connect, withConnection, withEnv, type ConnectionOpts } from './options';
 import { CliError, EXIT, emit, plural } from './output';
@@ -62,7 +63,7 @@ async function record(opts: RecordOpts): Promise<void> {
       at: opts.at,
       flags: opts.flagsFrom || opts.flag ? flags : undefined,
       // kept with the deployment: `curtain flags refs KEY` and the flag's page show where the code uses each flag
-      ...(references ? { references: references.slice(0, 5000).map(({ key, file, line }) => ({ key, file: file.slice(0, 512), line })) } : {}),
+      ...(references ? { references: references.slice(0, 5000).map(({ key, file, line }) => ({ key, file: recordedPath(file, opts.flagsFrom!).slice(0, 512), line })) } : {}),
     },
   });
   const d = res.deployment;
@@ -85,4 +86,14 @@ export function deployCommand(program: Command): void {
     .option('--flag <key>', 'record this flag as used (repeatable)', collect)
     .option('--allow-new <key>', 'create this new flag although it looks like a typo of an existing one (repeatable)', collect)
     .action(record);
+}
+
+/**
+ * Where a reference is, as Curtain keeps it: relative to the working directory (a pipeline runs at the repository's
+ * root, so `src/checkout.ts` whatever directory was scanned), or to the scanned directory for a file outside it.
+ */
+function recordedPath(file: string, scanned: string): string {
+  const inCwd = relative(process.cwd(), resolve(file));
+  const path = inCwd.startsWith('..') || isAbsolute(inCwd) ? relative(resolve(scanned), resolve(file)) : inCwd;
+  return path.split(sep).join('/');
 }

@@ -26,8 +26,7 @@ async function codeUses(client: CurtainClient, key: string, envs: string[]): Pro
 async function stale(opts: StaleOpts): Promise<void> {
   const client = connect(opts);
   if (opts.env) await client.call('get', '/projects/{project}/environments/{env}', { path: { env: opts.env } }); // an unknown one: NOT_FOUND with close matches
-  // `stale=true` is issue 21's query (api/schema.ts gains it when the worker's side is merged; then the cast goes)
-  const { flags } = (await client.call('get', '/projects/{project}/flags', { query: { stale: 'true' } as never })) as { flags: FlagWithStaleness[] };
+  const { flags } = (await client.call('get', '/projects/{project}/flags', { query: { stale: 'true' } })) as { flags: FlagWithStaleness[] };
   if (flags.some((f) => f.stale === undefined)) {
     throw new CliError('this Curtain does not report stale flags (its flag list has no `stale`)\n  → upgrade the deployment (npm run deploy) to one that does', EXIT.failed, { code: 'UNSUPPORTED' });
   }

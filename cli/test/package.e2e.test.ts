@@ -42,7 +42,7 @@ describe('the curtain-cli package', () => {
     const packed = npm(['pack', '--json', '--pack-destination', dir], join(repoRoot, 'cli'));
     expect(packed.status, packed.stderr).toBe(0);
     const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
-    expect(info.files.map((f) => f.path).sort()).toEqual(['LICENSE', 'README.md', 'dist/curtain.mjs', 'package.json']);
+    expect(info.files.map((f) => f.path).sort()).toEqual(['LICENSE', 'README.md', 'dist/curtain.mjs', 'dist/openfeature.mjs', 'package.json']);
     tarball = join(dir, info.filename);
     const manifest = JSON.parse(await readFile(join(repoRoot, 'cli/package.json'), 'utf8'));
     expect(manifest).toMatchObject({ name: 'curtain-cli', bin: { curtain: 'dist/curtain.mjs' }, engines: { node: '>=18' }, license: 'Apache-2.0' });

@@ -10,15 +10,19 @@ export type ReleaseAction = 'start' | 'pause' | 'resume' | 'rollback' | 'kill';
 
 /** `percent`: 0.01–100, two decimals, never below the step before. */
 export type ReleaseStep = Schemas['ReleaseStep'];
-/** A threshold guardrail as a plan sends it (`kind` optional: the API's default; the document's generated discriminator is not the API's). */
-export type ThresholdGuardrail = Omit<Schemas['ThresholdGuardrail'], 'kind'> & { kind?: 'threshold' };
+/** A guardrail as the API's one schema has it: each kind's own fields are required by the API (a refinement), so the
+ * dashboard narrows the schema to the two kinds. */
+type GuardrailSchema = Schemas['Guardrail'];
+type Required2<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** A threshold guardrail as a plan sends it (`kind` optional: the API's default). */
+export type ThresholdGuardrail = Omit<Required2<GuardrailSchema, 'operator' | 'threshold' | 'windowMinutes'>, 'kind' | 'measure' | 'direction'> & { kind?: 'threshold' };
 /** A guardrail that compares a tracking event inside vs outside the release with a sequential test (mSPRT). */
-export type SequentialGuardrail = Schemas['SequentialGuardrail'];
+export type SequentialGuardrail = Omit<Required2<GuardrailSchema, 'measure' | 'direction'>, 'kind' | 'operator' | 'threshold' | 'windowMinutes'> & { kind: 'sequential' };
 export type Guardrail = ThresholdGuardrail | SequentialGuardrail;
 export type GuardrailOperator = ThresholdGuardrail['operator'];
 type ReleaseGuardrailView = Schemas['Release']['guardrails'][number];
 /** The release watch's latest decision on a sequential guardrail (`interval`: always-valid 95 % of inside − outside). */
-export type GuardrailDecision = NonNullable<Extract<ReleaseGuardrailView, { kind: 'sequential' }>['decision']>;
+export type GuardrailDecision = NonNullable<ReleaseGuardrailView['decision']>;
 /** A guardrail as the release view carries it: a sequential one with its latest decision (absent in lists). */
 export type ReleaseGuardrail = ThresholdGuardrail | (SequentialGuardrail & { decision?: GuardrailDecision | null });
 /** Distinct users the edge served inside and outside the release in the last hour (or since its start): estimates. */
