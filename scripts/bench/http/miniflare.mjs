@@ -73,8 +73,11 @@ export async function curtainWorker({ name = 'curtain', scriptPath, adminToken, 
   const durableObjects = Object.fromEntries(
     Object.entries(base.durableObjects ?? {}).map(([binding, d]) => [binding, channelsIn ? { ...(typeof d === 'string' ? { className: d } : d), scriptName: channelsIn } : d]),
   );
+  // a second isolate of the same app binds to the owner's objects and leaves consuming the queue to it (Miniflare
+  // allows one consumer per queue)
+  const { queueConsumers, ...shared } = base;
   return {
-    ...base,
+    ...(channelsIn ? shared : { ...shared, ...(queueConsumers ? { queueConsumers } : {}) }),
     name,
     modules: true,
     scriptPath,
