@@ -146,7 +146,8 @@ const semVer: OperatorCompiler = (args, scope, compile) => {
   if (fixed) {
     const k = simpleVar(args[0], scope);
     const test = versionTest(op, fixed);
-    if (k !== null) return (d) => test(prop(d, k));
+    // read here, not by `prop` (see `in` in ops-logic.ts); `test` answers null for anything but a string or number
+    if (k !== null) return (d) => test(d == null ? null : (d as any)[k]);
     return (d, e) => test(a(d, e));
   }
   const b = fixed === undefined ? compile(lit ?? null, scope) : null;
@@ -163,7 +164,8 @@ export const flagdOperators: Record<string, OperatorCompiler> = {
   // `{"op": [{"var": k}, "literal"]}` reads the property itself: one closure, nothing called
   starts_with: stringTest(
     (a, b) => a.startsWith(b),
-    (k, lit) => (d) => { const s = prop(d, k); return typeof s === 'string' ? s.startsWith(lit) : null; },
+    // the property read here, not by `prop` (a load site per kind of test; see `in` in ops-logic.ts)
+    (k, lit) => (d) => { const s = d == null ? null : (d as any)[k]; return typeof s === 'string' ? s.startsWith(lit) : null; },
   ),
-  ends_with: stringTest(endsWith, (k, lit) => (d) => { const s = prop(d, k); return typeof s === 'string' ? endsWith(s, lit) : null; }),
+  ends_with: stringTest(endsWith, (k, lit) => (d) => { const s = d == null ? null : (d as any)[k]; return typeof s === 'string' ? endsWith(s, lit) : null; }),
 };

@@ -35,8 +35,9 @@ function comparator(op: string, test: Compare, between: boolean): OperatorCompil
 function compareProp(op: string, k: string, r: any): Fn {
   if (typeof r === 'string') {
     // a string equals `r` loosely exactly when it is `r`
-    if (op === '==') return (d, e) => { const v = prop(d, k); return typeof v === 'string' ? v === r : looseEquals(v, r, e); };
-    if (op === '!=') return (d, e) => { const v = prop(d, k); return typeof v === 'string' ? v !== r : !looseEquals(v, r, e); };
+    // the property is read here rather than by `prop` (see `in`): a string needs no other check
+    if (op === '==') return (d, e) => { const v = d == null ? null : (d as any)[k]; return typeof v === 'string' ? v === r : looseEquals(prop(d, k), r, e); };
+    if (op === '!=') return (d, e) => { const v = d == null ? null : (d as any)[k]; return typeof v === 'string' ? v !== r : !looseEquals(prop(d, k), r, e); };
   }
   switch (op) {
     case '==': return (d, e) => looseEquals(prop(d, k), r, e);
@@ -138,15 +139,19 @@ export const logicOperators: Record<string, OperatorCompiler> = {
     if (Array.isArray(list) && list.every((x) => x === null || typeof x !== 'object')) {
       const values = list as unknown[];
       const k = simpleVar(args[0], scope);
+      // The fused forms read the property themselves, as `prop` would, rather than calling it: a load written in
+      // `prop` is one site for every name of every rule (megamorphic once rules read a few attributes), one
+      // written here sees the names of this kind of test only.
       if (values.length > 8) {
         const set = new Set(values);
-        if (k !== null) return (d) => set.has(prop(d, k));
+        if (k !== null) return (d) => { const v = d == null ? null : (d as any)[k]; return set.has(v === undefined || typeof v === 'function' ? null : v); };
         const item = compile(args[0], scope);
         return (d, e) => set.has(item(d, e));
       }
       if (k !== null) {
         return (d) => {
-          const x = prop(d, k);
+          let x = d == null ? null : (d as any)[k];
+          if (x === undefined || typeof x === 'function') x = null;
           for (let i = 0; i < values.length; i++) if (values[i] === x) return true;
           return false;
         };
