@@ -2,7 +2,7 @@
 // while shown (recording a deployment changes nothing the edge evaluates, so no change event announces it: it is read
 // again every few seconds, the newest page merged in front of the pages already read).
 import type { Api, Deployment, UnreleasedFlag } from '../api';
-import { messageOf } from './workspace.svelte';
+import { attempt, messageOf } from './attempt';
 
 /** How often the newest deployments are read again while the view is open. */
 export const DEPLOYMENTS_REFRESH_MS = 5_000;
@@ -18,7 +18,7 @@ export class Deployments {
   constructor(private readonly api: Api, readonly project: string, readonly env: string) {}
 
   async load() {
-    await this.attempt(async () => {
+    await attempt(this, 'loading', 'error', async () => {
       const [page, unreleased] = await Promise.all([this.api.deployments(this.project, this.env), this.api.unreleasedFlags(this.project, this.env)]);
       this.deployments = page.deployments;
       this.next = page.next;
@@ -49,22 +49,10 @@ export class Deployments {
 
   async more() {
     if (!this.next) return;
-    await this.attempt(async () => {
+    await attempt(this, 'loading', 'error', async () => {
       const page = await this.api.deployments(this.project, this.env, this.next!);
       this.deployments = [...this.deployments, ...page.deployments];
       this.next = page.next;
     });
-  }
-
-  private async attempt(work: () => Promise<void>) {
-    this.loading = true;
-    this.error = null;
-    try {
-      await work();
-    } catch (error) {
-      this.error = messageOf(error);
-    } finally {
-      this.loading = false;
-    }
   }
 }

@@ -1,5 +1,6 @@
 // The project and environment being looked at, and its flags: loading, optimistic switches, creation, edits, deletion.
-import { ApiError, ChangeRequestHeld, type Api, type Environment, type Flag, type FlagEnvironmentPatch, type FlagInput, type FlagPatch, type Project, type ScheduledChangeInput, type WriteOptions } from '../api';
+import { ChangeRequestHeld, type Api, type Environment, type Flag, type FlagEnvironmentPatch, type FlagInput, type FlagPatch, type Project, type ScheduledChangeInput, type WriteOptions } from '../api';
+import { attempt, messageOf } from './attempt';
 import { DormantGuard } from './guarded.svelte';
 import { Permissions } from './permissions.svelte';
 import { ReleaseGuard } from './release-guard.svelte';
@@ -43,7 +44,7 @@ export class Workspace {
     // at once, so that nothing made before the project loads (the address bar, a link) names another environment
     if (preferred?.env) this.envKey = preferred.env;
     if (preferred?.project) this.projectKey = preferred.project;
-    await this.guard(async () => {
+    await attempt(this, 'loading', 'loadError', async () => {
       this.projects = await this.api.projects();
       const wanted = preferred?.project ?? this.projectKey;
       const project = this.projects.find((p) => p.key === wanted) ?? this.projects[0];
@@ -54,7 +55,7 @@ export class Workspace {
   async selectProject(key: string) {
     this.projectKey = key;
     const loadId = ++this.#loadId;
-    await this.guard(async () => {
+    await attempt(this, 'loading', 'loadError', async () => {
       const [environments, flags] = await Promise.all([
         this.api.environments(key),
         this.api.flags(key)
@@ -217,21 +218,7 @@ export class Workspace {
     const index = this.flags.findIndex((f) => f.key === flag.key);
     if (index >= 0) this.flags[index] = flag;
   }
-
-  private async guard(work: () => Promise<void>) {
-    this.loading = true;
-    this.loadError = null;
-    try {
-      await work();
-    } catch (error) {
-      this.loadError = messageOf(error);
-    } finally {
-      this.loading = false;
-    }
-  }
 }
 
-export function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return error instanceof Error ? error.message : String(error);
-}
+// what a failure says, kept importable from here where the views and state classes have always found it
+export { messageOf };
