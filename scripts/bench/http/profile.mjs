@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // CPU profile of the worker isolate under wrk load, through Miniflare's inspector (Chrome DevTools protocol):
 // prints the functions with the most self time and writes the profile for DevTools.
-//   node_modules/.bin/node scripts/bench/http/profile.mjs [single|bulk]   (needs wrk)
+//   node_modules/.bin/node scripts/bench/http/profile.mjs [single|bulk] [--heap]   (needs wrk)
+// With --heap: where the isolate allocates instead (V8's sampling heap profiler, collected objects included).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +41,27 @@ const wrk = (seconds) =>
     p.on('exit', () => r(out));
   });
 
+if (process.argv.includes('--heap')) {
+  await wrk(3);
+  await send('HeapProfiler.enable');
+  await send('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  const out = await wrk(6);
+  const { result } = await send('HeapProfiler.stopSampling');
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+  const bytes = new Map();
+  const walk = (n) => {
+    const f = n.callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    bytes.set(name, (bytes.get(name) ?? 0) + n.selfSize);
+    n.children.forEach(walk);
+  };
+  walk(result.profile.head);
+  console.log(`${requests} requests; bytes allocated per request, by function (sampled):`);
+  for (const [name, b] of [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${(b / requests).toFixed(0).padStart(8)}  ${name}`);
+  ws.close();
+  await curtain.mf.dispose();
+  process.exit(0);
+}
 await send('Profiler.enable');
 await send('Profiler.setSamplingInterval', { interval: 100 });
 await wrk(3);

@@ -3,7 +3,7 @@
 
 import type { EvaluationResult, JsonValue } from './types';
 import { isPlainObject, truthy, type CompileScope, type Env, type Fn } from './rule';
-import { bucketOf, murmur3From, murmur3Prefix } from './murmur3';
+import { bucketFrom, murmur3Prefix } from './murmur3';
 import { flagKeyPrefixed, MAX_TOTAL_WEIGHT } from './ops-flagd';
 import { keyMissingResult, namedResult, outcomeResult, type ChainProgram, type CompiledFlag, type SplitProgram } from './results';
 import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
@@ -93,14 +93,14 @@ export function runProgram(flag: CompiledFlag, p: ChainProgram, env: Env): Evalu
   }
   const split = p.split;
   if (split === null) return p.otherwise === null || env.split !== undefined ? outcomeResult(flag, p.otherwiseOut, env) : p.otherwise;
-  let hash: number;
+  // the bucket straight from the hash (bucketFrom): a hash returned on its own would be a heap number
+  let bucket: number;
   if (split.rest === null) {
     const tk = ctx.targetingKey;
     if (typeof tk !== 'string' || tk === '') return keyMissingResult(flag);
     if (tk.length > CHARGE_FROM) charge(env, CHAR_UNITS * tk.length);
-    hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk);
-  } else hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), charged(split.rest(ctx, env) as string, env));
-  const bucket = bucketOf(hash, split.total);
+    bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk, split.total);
+  } else bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), charged(split.rest(ctx, env) as string, env), split.total);
   const bounds = split.bounds;
   for (let i = 0; i < bounds.length; i++) if (bounds[i] > bucket) return split.results[i] ?? (env.keyMissing ? keyMissingResult(flag) : flag.defaultResult);
   return env.keyMissing ? keyMissingResult(flag) : flag.defaultResult;

@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest';
-import { bucketOf, murmur3, murmur3From, murmur3Prefix } from './murmur3';
+import { bucketFrom, bucketOf, murmur3, murmur3From, murmur3Prefix } from './murmur3';
 import table from './testdata/murmur3-vectors.json';
 
 // The bench harness's murmur3 (one byte per UTF-16 unit, so only ASCII agrees): an independent cross-check.
@@ -16,6 +16,15 @@ describe('murmur3', () => {
 
   it.each(table.vectors)('puts $key in the same buckets as exact integer arithmetic', ({ key, buckets }) => {
     for (const [total, bucket] of Object.entries(buckets)) expect(bucketOf(murmur3(key), Number(total))).toBe(bucket);
+  });
+
+  it.each(table.vectors)('bucketFrom puts flag + $key where the hash of the whole does', ({ key, buckets }) => {
+    // after ASCII, non-ASCII and surrogate-ended prefixes, for every total of the table and a total of 0
+    for (const prefix of ['', 'flag-003', 'größe', 'x\ud83d']) {
+      for (const total of [0, ...Object.keys(buckets).map(Number)]) {
+        expect(bucketFrom(murmur3Prefix(prefix), key, total)).toBe(exactBucket(murmur3(prefix + key), total));
+      }
+    }
   });
 
   it('matches the published reference vectors', () => {

@@ -101,7 +101,21 @@ export function murmur3Prefix(prefix: string, seed = 0): MurmurState {
 
 /** Hash of prefix + key, continuing from the prefix's state; ASCII keys take a fast path, four characters a block. */
 export function murmur3From(st: MurmurState, key: string): number {
-  if (st.lead !== undefined) return murmur3Rest(st.h1, st.k1, st.shift, st.length, st.lead + key, 0);
+  return hashFrom(st, key, -1);
+}
+
+/**
+ * `bucketOf(murmur3From(st, key), totalWeight)`, without returning the hash: an unsigned
+ * 32-bit hash is mostly beyond V8's small integers, so a hash returned from a call is a heap number (an
+ * allocation per evaluation), where a bucket below the weight is not.
+ */
+export function bucketFrom(st: MurmurState, key: string, totalWeight: number): number {
+  return hashFrom(st, key, totalWeight);
+}
+
+/** The hash of prefix + key (`total` −1), or its bucket of `total` (0 or more). */
+function hashFrom(st: MurmurState, key: string, total: number): number {
+  if (st.lead !== undefined) return murmur3Rest(st.h1, st.k1, st.shift, st.length, st.lead + key, 0, total);
   let h1 = st.h1;
   let k1 = st.k1;
   let shift = st.shift;
@@ -110,7 +124,7 @@ export function murmur3From(st: MurmurState, key: string): number {
   // Complete the prefix's pending block, then whole blocks, then the tail.
   for (; shift !== 0 && i < n; i++) {
     const c = key.charCodeAt(i);
-    if (c >= 0x80) return murmur3Rest(h1, k1, shift, st.length + i, key, i);
+    if (c >= 0x80) return murmur3Rest(h1, k1, shift, st.length + i, key, i, total);
     k1 |= c << shift;
     if ((shift += 8) === 32) {
       h1 = mixBlock(h1, k1);
@@ -128,7 +142,7 @@ export function murmur3From(st: MurmurState, key: string): number {
   }
   for (; i < n; i++) {
     const c = key.charCodeAt(i);
-    if (c >= 0x80) return murmur3Rest(h1, k1, shift, st.length + i, key, i);
+    if (c >= 0x80) return murmur3Rest(h1, k1, shift, st.length + i, key, i, total);
     k1 |= c << shift;
     if ((shift += 8) === 32) {
       h1 = mixBlock(h1, k1);
@@ -136,14 +150,16 @@ export function murmur3From(st: MurmurState, key: string): number {
       shift = 0;
     }
   }
-  return finish(h1, k1, shift, st.length + n);
+  const h = finish(h1, k1, shift, st.length + n);
+  return total < 0 ? h : bucketOf(h, total);
 }
 
 /** The general UTF-8 path from the first non-ASCII character on. */
-function murmur3Rest(h1: number, k1: number, shift: number, length: number, key: string, from: number): number {
+function murmur3Rest(h1: number, k1: number, shift: number, length: number, key: string, from: number, total: number): number {
   const rest = { h1, k1, shift, length };
   feed(rest, key.slice(from));
-  return finish(rest.h1, rest.k1, rest.shift, rest.length);
+  const h = finish(rest.h1, rest.k1, rest.shift, rest.length);
+  return total < 0 ? h : bucketOf(h, total);
 }
 
 /** Hash of the UTF-8 encoding of `key` (seed 0 by default), as an unsigned 32-bit integer. */

@@ -2,7 +2,7 @@
 // The plan travels in the snapshot; every location computes the same percentage from the evaluation time.
 
 import type { ReleaseDefinition, ReleasePosition } from './types';
-import { bucketOf, murmur3From, murmur3Prefix, type MurmurState } from './murmur3';
+import { bucketFrom, murmur3From, murmur3Prefix, type MurmurState } from './murmur3';
 import { attribute } from './ops-data';
 import type { Env, Fn } from './rule';
 import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
@@ -79,7 +79,7 @@ function bucketingValue(ctx: Record<string, unknown>, by: string): string {
 }
 
 /** A user's bucket in a release, 0 to RELEASE_BUCKETS − 1: fixed for the release's life, so users only ever join. */
-const bucketIn = (salt: MurmurState, id: string) => bucketOf(murmur3From(salt, id), RELEASE_BUCKETS);
+const bucketIn = (salt: MurmurState, id: string) => bucketFrom(salt, id, RELEASE_BUCKETS);
 
 /**
  * When the plan took in the user of `ctx` (ms): the start of the first step whose percentage covers their
