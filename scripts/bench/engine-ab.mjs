@@ -5,38 +5,22 @@
 //
 //   node scripts/bench/engine-ab.mjs [--rounds 6] [--flags 200,1000] name=path/to/engine/index.ts …
 //   (a contender named `baseline` is added: a Map lookup and murmur3 of the user key, the harness's)
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateWorkload } from './workload.mjs';
+import { bundleContenders, takeOption, writeWorkloads } from './engine-contenders.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const opt = (n, d) => { const i = args.indexOf(`--${n}`); return i >= 0 ? args.splice(i, 2)[1] : d; };
-const ROUNDS = Number(opt('rounds', 6));
-const FLAGS = opt('flags', '200,1000').split(',').map(Number);
-const WARM = opt('warmup-ms', '400');
-const MEAS = opt('measure-ms', '800');
+const ROUNDS = Number(takeOption(args, 'rounds', 6));
+const FLAGS = takeOption(args, 'flags', '200,1000').split(',').map(Number);
+const WARM = takeOption(args, 'warmup-ms', '400');
+const MEAS = takeOption(args, 'measure-ms', '800');
 const WORK = join(tmpdir(), 'curtain-engine-ab');
-mkdirSync(WORK, { recursive: true });
-
-const contenders = [{ name: 'baseline', bundle: 'baseline' }];
-for (const a of args) {
-  const [name, src] = a.split('=');
-  const out = join(WORK, `${name}.mjs`);
-  await build({ entryPoints: [resolve(src)], bundle: true, format: 'esm', minify: true, platform: 'neutral', target: 'es2022', outfile: out, logLevel: 'error' });
-  contenders.push({ name, bundle: out });
-}
-/** The 200-flag workload is the harness's own (seed 20240601); larger ones take another seed. */
-const seedOf = (n) => (n === 200 ? 20240601 : 20241207 + n);
-const workloads = FLAGS.map((n) => {
-  const file = join(WORK, `workload-${n}.json`);
-  writeFileSync(file, JSON.stringify(generateWorkload({ seed: seedOf(n), nFlags: n })));
-  return { n, file };
-});
+const contenders = await bundleContenders(args, WORK);
+const workloads = writeWorkloads(FLAGS, WORK);
 
 const results = {}; // `${contender}/${n}` -> [{single, bulk}]
 for (let round = 0; round < ROUNDS; round++) {

@@ -4,29 +4,19 @@
 //
 //   node scripts/bench/engine-instructions.mjs [--flags 200,1000] [--n 100000] name=path/to/engine/entry.ts …
 //   (needs valgrind; a contender named `baseline` is added: the harness's trivial baseline)
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateWorkload } from './workload.mjs';
+import { bundleContenders, takeOption, writeWorkloads } from './engine-contenders.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const opt = (n, d) => { const i = args.indexOf(`--${n}`); return i >= 0 ? args.splice(i, 2)[1] : d; };
-const FLAGS = opt('flags', '200,1000').split(',').map(Number);
-const N = Number(opt('n', 100000));
+const FLAGS = takeOption(args, 'flags', '200,1000').split(',').map(Number);
+const N = Number(takeOption(args, 'n', 100000));
 const WORK = join(tmpdir(), 'curtain-engine-instructions');
-mkdirSync(WORK, { recursive: true });
-const contenders = [{ name: 'baseline', bundle: 'baseline' }];
-for (const a of args) {
-  const [name, src] = a.split('=');
-  const out = join(WORK, `${name}.mjs`);
-  await build({ entryPoints: [resolve(src)], bundle: true, format: 'esm', minify: true, platform: 'neutral', target: 'es2022', outfile: out, logLevel: 'error' });
-  contenders.push({ name, bundle: out });
-}
-const seedOf = (n) => (n === 200 ? 20240601 : 20241207);
+const contenders = await bundleContenders(args, WORK);
+const workloads = writeWorkloads(FLAGS, WORK);
 function instructions(bundle, file, mode, n, repeats) {
   // one thread, predictable: V8's background compilers and collectors would add their own, varying, instructions
   const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--predictable', join(HERE, 'engine-instructions-child.mjs'), bundle, file, mode, String(n), String(repeats)], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -35,9 +25,7 @@ function instructions(bundle, file, mode, n, repeats) {
   return Number(m[1]);
 }
 const rows = ['| flags | engine | instructions per single evaluation | × baseline | instructions per bulk user | × baseline |', '|---|---|---:|---:|---:|---:|'];
-for (const nFlags of FLAGS) {
-  const file = join(WORK, `workload-${nFlags}.json`);
-  writeFileSync(file, JSON.stringify(generateWorkload({ seed: seedOf(nFlags), nFlags })));
+for (const { n: nFlags, file } of workloads) {
   const per = {};
   for (const c of contenders) {
     const nBulk = Math.max(50, Math.round((N * 2) / nFlags));
