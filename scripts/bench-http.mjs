@@ -8,7 +8,9 @@
 //        BENCH_FLAGS (200), BENCH_TARGETS (trivial,single,bulk; also trivial-read, trivial-get), BENCH_KEEP (keep
 //        the temp dir), BENCH_PIN (1: workerd on CPUs 1.., wrk on CPU 0), BENCH_AB (another checkout of Curtain, with
 //        its dependencies installed: its worker is served beside this one, as the targets single-before and
-//        bulk-before in the same rounds, for a before/after from one run)
+//        bulk-before in the same rounds, for a before/after from one run), BENCH_RELEASE (1: the same flags in
+//        staging with the single target's flag under a running release at 50 %, as the targets single-release
+//        and bulk-release in the same rounds: what a running release adds to a request)
 //
 // Why many short rounds: this machine's throughput swings by 10–20 % from one second to the next, whatever
 // runs. Short runs in rotating order pair every target with a trivial run seconds away, and the ratio of the
@@ -39,6 +41,7 @@ import {
   callOk,
   curtainWorker,
   randomToken,
+  releaseInStaging,
   removeDir,
   requireNode22,
   startMiniflare,
@@ -137,6 +140,7 @@ try {
   log(`trivial worker at ${trivial.url}`);
 
   const single = flagKey(2); // a targeted string flag: misses r1..r3 for the context, ends in the fractional rollout
+  const release = process.env.BENCH_RELEASE === '1' ? await releaseInStaging(curtain.url, adminToken, flagd, single) : null;
   const ofrepHeaders = { 'content-type': 'application/json', authorization: `Bearer ${sdkKey}` };
   const body = JSON.stringify({ context: benchContext });
   const targets = {
@@ -147,6 +151,11 @@ try {
     single: { url: `${curtain.url}/ofrep/v1/evaluate/flags/${single}`, method: 'POST', headers: ofrepHeaders, body },
     bulk: { url: `${curtain.url}/ofrep/v1/evaluate/flags`, method: 'POST', headers: ofrepHeaders, body },
   };
+  if (release) {
+    const releaseHeaders = { ...ofrepHeaders, authorization: `Bearer ${release}` };
+    targets['single-release'] = { url: `${curtain.url}/ofrep/v1/evaluate/flags/${single}`, method: 'POST', headers: releaseHeaders, body };
+    targets['bulk-release'] = { url: `${curtain.url}/ofrep/v1/evaluate/flags`, method: 'POST', headers: releaseHeaders, body };
+  }
   if (ab) {
     const abHeaders = { ...ofrepHeaders, authorization: `Bearer ${ab.key}` };
     targets['single-before'] = { url: `${ab.url}/ofrep/v1/evaluate/flags/${single}`, method: 'POST', headers: abHeaders, body };
@@ -173,11 +182,16 @@ try {
     const bb = await check('bulk-before', (j) => Array.isArray(j?.flags) && j.flags.length === N_FLAGS);
     if (JSON.stringify(sb) !== JSON.stringify(s0) || JSON.stringify(bb.flags) !== JSON.stringify(b0.flags)) log('note: before and after answer differently');
   }
+  if (release) {
+    const sr = await check('single-release', (j) => j?.key === single && typeof j.value === 'string');
+    await check('bulk-release', (j) => Array.isArray(j?.flags) && j.flags.length === N_FLAGS);
+    log(`checked: single-release ${JSON.stringify(sr)}`);
+  }
   log(`checked: trivial ${JSON.stringify(t0)}; single ${JSON.stringify(s0)}; bulk ${b0.flags.length} flags, ${JSON.stringify(b0).length} bytes`);
 
   const startLoad = loadavg();
   const load = makeLoader({ tool, connections: CONNECTIONS, threads: 1, scriptDir: work });
-  const names = (process.env.BENCH_TARGETS ?? (ab ? 'trivial,single,bulk,single-before,bulk-before' : 'trivial,single,bulk')).split(',');
+  const names = (process.env.BENCH_TARGETS ?? ['trivial,single,bulk', ab ? 'single-before,bulk-before' : '', release ? 'single-release,bulk-release' : ''].filter(Boolean).join(',')).split(',');
   if (!names.includes('trivial')) throw new Error('BENCH_TARGETS must include trivial: every ratio is to it');
   // warm-up once per target (JIT, connections); the rounds follow each other without pause
   if (WARMUP > 0) for (const name of names) await load(targets[name], WARMUP, `${name}-warmup`);

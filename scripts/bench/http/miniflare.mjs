@@ -173,4 +173,24 @@ export async function withoutLimit(base, adminToken, secret) {
   if (key.rateLimit !== null) await callOk(base, 'PATCH', `${path}/${key.id}`, { token: adminToken, body: { rateLimit: null } });
 }
 
+/**
+ * The flags of `flagd` in staging, with `flag` under a running release at 50 % in place of its rollout (a release
+ * decides for the users its flag's rules leave to the default; it needs a deployment that uses the flag); returns a
+ * new staging server key, which has no evaluation limit.
+ */
+export async function releaseInStaging(base, adminToken, flagd, flag) {
+  const env = '/api/v1/projects/default/environments/staging';
+  const as = (body) => ({ token: adminToken, body });
+  const staged = structuredClone(flagd);
+  const chain = staged.flags[flag].targeting.if;
+  chain[chain.length - 1] = null;
+  await callOk(base, 'PUT', `${env}/flagd`, as(staged));
+  await callOk(base, 'POST', `${env}/deployments`, as({ version: 'bench', flags: [flag] }));
+  const key = await callOk(base, 'POST', `${env}/sdk-keys`, as({ name: 'bench-release', kind: 'server' }));
+  const plan = { steps: [{ percent: 50, holdMinutes: 600 }] };
+  await callOk(base, 'POST', `${env}/releases`, as({ key: 'bench', name: 'Bench', flags: [flag], variants: { [flag]: { inside: 'treatment-a', outside: 'control' } }, plan }));
+  await callOk(base, 'POST', `${env}/releases/bench/start?acknowledgeLoss=true`, { token: adminToken });
+  return key.secret;
+}
+
 export const removeDir = (dir) => rmSync(dir, { recursive: true, force: true });
