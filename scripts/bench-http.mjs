@@ -10,7 +10,8 @@
 //        its dependencies installed: its worker is served beside this one, as the targets single-before and
 //        bulk-before in the same rounds, for a before/after from one run), BENCH_RELEASE (1: the same flags in
 //        staging with the single target's flag under a running release at 50 %, as the targets single-release
-//        and bulk-release in the same rounds: what a running release adds to a request)
+//        and bulk-release in the same rounds: what a running release adds to a request), BENCH_USERS (N: each
+//        request, to every target, for the next of N users rather than always the same one; needs wrk)
 //
 // Why many short rounds: this machine's throughput swings by 10–20 % from one second to the next, whatever
 // runs. Short runs in rotating order pair every target with a trivial run seconds away, and the ratio of the
@@ -162,6 +163,10 @@ try {
     targets['bulk-before'] = { url: `${ab.url}/ofrep/v1/evaluate/flags`, method: 'POST', headers: abHeaders, body };
   }
 
+  // BENCH_USERS: many users, one per request (the answers differ; nothing is the same as the request before)
+  const users = Number(process.env.BENCH_USERS ?? 0);
+  if (users > 0) for (const t of Object.values(targets)) if (t.body) Object.assign(t, { users, userKey: benchContext.targetingKey });
+
   // A benchmark of 401s is worthless: check each answer first.
   const check = async (name, ok) => {
     const t = targets[name];
@@ -216,7 +221,7 @@ try {
     `## bench:http — ${new Date().toISOString()}`,
     ``,
     `${tool}${tool === 'wrk' ? ' (1 thread)' : ''}, ${CONNECTIONS} connections, ${WARMUP} s warm-up per target (once) + ${SECONDS} s measured per run, ${ROUNDS} rounds in rotating order; ` +
-      `${N_FLAGS} flags; SDK key: a server key without an evaluation limit (the rate limiter is never called); Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
+      `${N_FLAGS} flags; ${users > 0 ? `${users} users in turn, one per request (BENCH_USERS)` : 'one user'}; SDK key: a server key without an evaluation limit (the rate limiter is never called); Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
     `single = POST /ofrep/v1/evaluate/flags/${single}; bulk = POST /ofrep/v1/evaluate/flags (${N_FLAGS} flags, ${JSON.stringify(b0).length} bytes); ` +
       `trivial = the same POST (same headers and body) to a worker answering constant JSON without reading it; trivial-read = the same POST to that worker, which reads the body before answering (the floor of any POST handler); trivial-get = GET / on that worker (no request body). ` +
       `workerd CPU µs/req: user + system CPU of the serving workerd process (all threads, Miniflare's entry worker included; /proc) per request — the work per request, whatever share of the 2 cores wrk took; "trivial's CPU / this" is the share of the trivial worker's throughput a target would reach with the CPU to itself. ` +

@@ -10,13 +10,23 @@ export function hasWrk() {
 
 const luaString = (s) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
-/** A wrk script that sends one fixed request and prints a JSON summary at the end. */
-function wrkScript({ method, headers, body }) {
+/**
+ * A wrk script that sends one request and prints a JSON summary at the end. With `users` (N) the body's `userKey`
+ * becomes `userKey-0` … `userKey-(N-1)` in turn, one user per request: many users rather than one polling.
+ */
+function wrkScript({ method, headers, body, users, userKey }) {
+  const split = users && body !== undefined ? body.split(userKey) : null;
+  if (users && (!split || split.length !== 2)) throw new Error(`BENCH_USERS: the body must hold ${userKey} once`);
   return `wrk.method = ${luaString(method)}
 ${body !== undefined ? `wrk.body = ${luaString(body)}` : ''}
 ${Object.entries(headers)
   .map(([k, v]) => `wrk.headers[${luaString(k)}] = ${luaString(v)}`)
   .join('\n')}
+${split ? `local n = 0
+request = function()
+  n = (n + 1) % ${users}
+  return wrk.format(nil, nil, nil, ${luaString(split[0] + userKey + '-')} .. n .. ${luaString(split[1])})
+end` : ''}
 done = function(summary, latency, requests)
   io.write(string.format('WRK_JSON {"requests":%d,"duration_us":%d,"bytes":%d,"non2xx":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%f}\\n',
     summary.requests, summary.duration, summary.bytes, summary.errors.status, summary.errors.connect, summary.errors.read,
@@ -25,9 +35,9 @@ end
 `;
 }
 
-function runWrk({ url, method, headers, body, connections, seconds, threads, scriptDir, label }) {
+function runWrk({ url, method, headers, body, users, userKey, connections, seconds, threads, scriptDir, label }) {
   const scriptPath = join(scriptDir, `${label.replace(/[^a-z0-9]+/gi, '-')}.lua`);
-  writeFileSync(scriptPath, wrkScript({ method, headers, body }));
+  writeFileSync(scriptPath, wrkScript({ method, headers, body, users, userKey }));
   return new Promise((resolve, reject) => {
     const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', scriptPath, url];
     // BENCH_PIN: the load generator on CPU 0, workerd (pinned by bench-http.mjs) on the others
@@ -70,8 +80,10 @@ async function runAutocannon({ url, method, headers, body, connections, seconds 
 }
 
 export function makeLoader({ tool, connections, threads = 1, scriptDir }) {
-  return (target, seconds, label) =>
-    tool === 'wrk'
+  return (target, seconds, label) => {
+    if (target.users && tool !== 'wrk') throw new Error('BENCH_USERS needs wrk');
+    return tool === 'wrk'
       ? runWrk({ ...target, connections, seconds, threads, scriptDir, label })
       : runAutocannon({ ...target, connections, seconds });
+  };
 }
