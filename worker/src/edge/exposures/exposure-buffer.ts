@@ -1,5 +1,6 @@
-// Counting evaluations on the hot path: a Map increment (one flag) or one array push (bulk) into this isolate's buffer;
-// everything else (expanding bulk answers, user sketches, the write) happens when the buffer is flushed, in the background.
+// Counting evaluations on the hot path: a Map increment (one flag), or for a bulk answer a counter per entry found by
+// position and identity (a counter increment when the answer equals the one before); the write happens when the
+// buffer is flushed, in the background. Nothing of a request is kept but its counts and, inside a release, its user.
 import type { EvaluationContext, EvaluationResult } from '../../engine/types';
 import type { Bindings } from '../../bindings';
 import type { LiveSnapshot } from '../live-snapshots';
@@ -20,18 +21,69 @@ export const FLUSH_SIZE = 5000;
 /** Default flush interval (EXPOSURE_FLUSH_SECONDS overrides it). */
 const FLUSH_SECONDS = 10;
 
-export interface BulkEntry {
-  results: EvaluationResult[];
-  ctx: EvaluationContext;
-  n: number;
-  /** the answer the results were rendered as: equal answers in a row are counted once with n > 1 */
-  token: object | null;
+/** Results counted in a bulk answer's entry position before the rest of that position's results go to a Map. */
+const SLOTS = 4;
+
+/**
+ * Counts of the results of bulk answers. Entry i of an answer is the same flag every time (the snapshot's order), and
+ * a flag has few shared results (one per variant and reason), so each position keeps its first few results with their
+ * counts, compared by identity: counting an answer walks it once and allocates nothing. Position is only where the
+ * search starts; any result is counted under its own identity, so answers of another length or kind count right too.
+ */
+export class BulkCounts {
+  private slots: (EvaluationResult | null)[] = [];
+  private counts: number[] = [];
+  private other: Map<EvaluationResult, number> | null = null;
+
+  add(results: readonly EvaluationResult[], n: number): void {
+    if (results.length * SLOTS > this.slots.length) this.grow(results.length * SLOTS);
+    const slots = this.slots;
+    const counts = this.counts;
+    next: for (let i = 0; i < results.length; i++) {
+      const r = results[i];
+      const end = (i + 1) * SLOTS;
+      for (let j = i * SLOTS; j < end; j++) {
+        const s = slots[j];
+        if (s === r) {
+          counts[j] += n;
+          continue next;
+        }
+        if (s === null) {
+          slots[j] = r;
+          counts[j] = n;
+          continue next;
+        }
+      }
+      const other = (this.other ??= new Map());
+      other.set(r, (other.get(r) ?? 0) + n);
+    }
+  }
+
+  private grow(to: number): void {
+    for (let j = this.slots.length; j < to; j++) {
+      this.slots.push(null);
+      this.counts.push(0);
+    }
+  }
+
+  /** Each counted result with its count; a result counted at two positions (answers in another order) comes twice. */
+  forEach(f: (r: EvaluationResult, n: number) => void): void {
+    for (let j = 0; j < this.slots.length; j++) {
+      const r = this.slots[j];
+      if (r !== null) f(r, this.counts[j]);
+    }
+    this.other?.forEach((n, r) => f(r, n));
+  }
 }
 
 /** One environment's counts for one minute and one snapshot (a newer snapshot has other result objects). */
 export class Pending {
   readonly single = new Map<EvaluationResult, number>();
-  readonly bulk: BulkEntry[] = [];
+  readonly bulk = new BulkCounts();
+  /** the last bulk answer, not yet in `bulk`: equal answers in a row (by their rendered answer) add to `lastN` */
+  last: EvaluationResult[] | null = null;
+  lastToken: object | null = null;
+  lastN = 0;
   /** user sketches of single-flag requests, by release and side */
   readonly users = new Map<string, HyperLogLog>();
   /** users of single-flag requests served inside, by release: their tokens are made at flush */
@@ -45,6 +97,23 @@ export class Pending {
   ) {
     this.end = minute + MINUTE;
   }
+
+  /** The bulk counts with the last answer in them. */
+  bulkCounts(): BulkCounts {
+    if (this.last !== null) this.bulk.add(this.last, this.lastN);
+    this.last = this.lastToken = null;
+    this.lastN = 0;
+    return this.bulk;
+  }
+
+  /** Where each release's flag sits in answers of a given length (server and client answers differ), -1 if absent. */
+  releaseAt(results: readonly EvaluationResult[]): number[] {
+    const sides = this.sides!;
+    let at = this.at.get(results.length);
+    if (!at) this.at.set(results.length, (at = sides.releases.map((rel) => results.findIndex((r) => r.key === rel.flag))));
+    return at;
+  }
+  private readonly at = new Map<number, number[]>();
 
   sketch(release: string, side: UserSet): HyperLogLog {
     const key = `${release}\u0000${side}`;
@@ -95,11 +164,35 @@ export function countOne(live: LiveSnapshot, env: Bindings, r: EvaluationResult,
 /** Counts a bulk evaluation (every result of it); true when the buffer is due to be flushed. */
 export function countMany(live: LiveSnapshot, env: Bindings, results: EvaluationResult[], ctx: EvaluationContext, token: object | null, now: number): boolean {
   const p = bufferFor(live, env, now);
-  const last = p.bulk.length > 0 ? p.bulk[p.bulk.length - 1] : null;
-  // with no release to count users for, equal answers in a row need only a count
-  if (last !== null && token !== null && last.token === token && p.sides === null) last.n++;
-  else p.bulk.push({ results, ctx, n: 1, token });
+  if (token !== null && token === p.lastToken) p.lastN++;
+  else {
+    if (p.last !== null) p.bulk.add(p.last, p.lastN);
+    p.last = results;
+    p.lastToken = token;
+    p.lastN = 1;
+  }
+  if (p.sides !== null) bulkUser(p, results, ctx);
   return ++size >= FLUSH_SIZE || now >= flushAt;
+}
+
+/** A bulk request's user, on the side of each release its answer put them (read from the release's first flag). */
+function bulkUser(p: Pending, results: readonly EvaluationResult[], ctx: EvaluationContext): void {
+  const sides = p.sides!;
+  const at = p.releaseAt(results);
+  for (let k = 0; k < sides.releases.length; k++) {
+    const rel = sides.releases[k];
+    let i = at[k];
+    if (i < 0) continue;
+    if (results[i].key !== rel.flag) i = results.findIndex((r) => r.key === rel.flag);
+    if (i < 0) continue;
+    const r = results[i];
+    const of = sides.byFlag.get(rel.flag)!;
+    const side = sideOf(of, r);
+    const id = side ? bucketId(ctx, rel.by) : '';
+    if (id === '') continue;
+    addUser(p, rel.key, side!, r.reason === 'SPLIT', id);
+    if (side === 'inside') servedInside(p.served, rel.key, id);
+  }
 }
 
 export function servedInside(served: Map<string, Set<string>>, release: string, id: string) {

@@ -4,9 +4,9 @@ import type { Bindings } from '../../bindings';
 import type { EvaluationResult } from '../../engine/types';
 import { servedToken, type ExposureBatch, type ExposureCount, type UserSet } from '../../measure/exposure-types';
 import { HyperLogLog } from '../../measure/hyperloglog';
-import { addUser, servedInside, takeBuffers, type Pending } from './exposure-buffer';
+import { servedInside, takeBuffers, type Pending } from './exposure-buffer';
 import { murmur3 } from '../../engine';
-import { bucketId, sideOf, variantName } from './release-sides';
+import { sideOf, variantName } from './release-sides';
 import { exposureStore } from './exposure-store';
 
 /** Counts a store could not take yet (Analytics Engine takes 250 data points per invocation), sent with the next flush. */
@@ -25,7 +25,7 @@ export function batchesOf(buffers: Pending[]): ExposureBatch[] {
       else e!.traffic.set(`${release}\u0000${p.minute}`, { release, minute: p.minute, count: n });
     };
     const perResult = new Map<EvaluationResult, number>(p.single);
-    for (const b of p.bulk) for (const r of b.results) perResult.set(r, (perResult.get(r) ?? 0) + b.n);
+    p.bulkCounts().forEach((r, n) => perResult.set(r, (perResult.get(r) ?? 0) + n));
     for (const [r, n] of perResult) {
       if (r.errorCode === 'FLAG_NOT_FOUND') continue;
       const rel = p.sides?.byFlag.get(r.key);
@@ -48,7 +48,6 @@ export function batchesOf(buffers: Pending[]): ExposureBatch[] {
       const [release, side] = key.split('\u0000');
       sketch(release, side as UserSet).merge(h);
     }
-    if (p.sides !== null && p.bulk.length > 0) addBulkUsers(p, { sketch }, e.served);
     for (const [release, ids] of p.served) for (const id of ids) servedInside(e.served, release, id);
     const releases = p.live.snapshot.document.releases ?? {};
     e.salts ??= new Map();
@@ -61,28 +60,6 @@ export function batchesOf(buffers: Pending[]): ExposureBatch[] {
     served: [...e.served.entries()].filter(([release]) => e.salts?.has(release)).map(([release, ids]) => ({ release, tokens: [...ids].map((id) => servedToken(murmur3, e.salts!.get(release)!, id)) })),
     users: [...e.users.values()].map((u) => ({ release: u.release, side: u.side, minute: u.minute, registers: u.h.registers })),
   }));
-}
-
-/** Each bulk request's user, on the side of each release its answer put them (read from the release's first flag). */
-function addBulkUsers(p: Pending, to: { sketch: (release: string, side: UserSet) => HyperLogLog }, served: Map<string, Set<string>>) {
-  const sides = p.sides!;
-  // where each release's flag sits in an answer of a given length (server and client answers differ)
-  const positions = new Map<number, Map<string, number>>();
-  for (const b of p.bulk) {
-    let at = positions.get(b.results.length);
-    if (!at) positions.set(b.results.length, (at = new Map(b.results.map((r, i) => [r.key, i]))));
-    for (const rel of sides.releases) {
-      let i = at.get(rel.flag);
-      if (i === undefined || b.results[i]?.key !== rel.flag) i = b.results.findIndex((r) => r.key === rel.flag);
-      if (i < 0) continue;
-      const r = b.results[i];
-      const side = sideOf(sides.byFlag.get(rel.flag)!, r);
-      const id = side ? bucketId(b.ctx, rel.by) : '';
-      if (id === '') continue;
-      addUser(to, rel.key, side!, r.reason === 'SPLIT', id);
-      if (side === 'inside') servedInside(served, rel.key, id);
-    }
-  }
 }
 
 /** Flushes under way in this isolate: a read waits for them too, so that it sees every count this isolate made. */
