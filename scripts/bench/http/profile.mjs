@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // CPU profile of the worker isolate under wrk load, through Miniflare's inspector (Chrome DevTools protocol):
 // prints the functions with the most self time and writes the profile for DevTools.
-//   node_modules/.bin/node scripts/bench/http/profile.mjs [single|bulk] [--heap]   (needs wrk)
+//   node_modules/.bin/node scripts/bench/http/profile.mjs [single|bulk] [--heap] [--users N]   (needs wrk)
 // With --heap: where the isolate allocates instead (V8's sampling heap profiler, collected objects included).
+// With --users N: each request for the next of N users (as BENCH_USERS does for bench:http), not one user polling.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +20,14 @@ const sdkKey = await bootstrap(curtain.url, adminToken);
 await callOk(curtain.url, 'PUT', '/api/v1/projects/default/environments/development/flagd', { token: adminToken, body: generateFlagd({ nFlags: 200 }) });
 const target = process.argv[2] === 'bulk' ? `${curtain.url}/ofrep/v1/evaluate/flags` : `${curtain.url}/ofrep/v1/evaluate/flags/${flagKey(2)}`;
 const lua = join(work, 'request.lua');
-writeFileSync(lua, `wrk.method="POST"\nwrk.body='${JSON.stringify({ context: benchContext })}'\nwrk.headers["content-type"]="application/json"\nwrk.headers["authorization"]="Bearer ${sdkKey}"\n`);
+const usersAt = process.argv.indexOf('--users');
+const users = usersAt > 0 ? Number(process.argv[usersAt + 1]) : 0;
+const [before, after] = JSON.stringify({ context: benchContext }).split(benchContext.targetingKey);
+writeFileSync(
+  lua,
+  `wrk.method="POST"\nwrk.body='${before + benchContext.targetingKey + after}'\nwrk.headers["content-type"]="application/json"\nwrk.headers["authorization"]="Bearer ${sdkKey}"\n` +
+    (users > 0 ? `local n = 0\nrequest = function()\n  n = (n + 1) % ${users}\n  return wrk.format(nil, nil, nil, '${before + benchContext.targetingKey}-' .. n .. '${after}')\nend\n` : ''),
+);
 
 const targets = await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json`)).json();
 const worker = targets.find((t) => t.title.includes('curtain')) ?? targets[0];
