@@ -213,6 +213,14 @@ describe('OFREP bulk evaluation', () => {
     expect(pro).not.toBe(base);
   });
 
+  it('gives each bulk answer its own ETag when answers for different contexts are made at once', async () => {
+    const etagOf = async (plan: string) => (await ofrep(server, null, { targetingKey: 'u1', plan })).headers.get('etag');
+    const [free, pro] = [await etagOf('free'), await etagOf('pro')];
+    expect(free).not.toBe(pro);
+    const both = await Promise.all(Array.from({ length: 8 }, (_, i) => ofrep(server, null, { targetingKey: 'u1', plan: i % 2 ? 'pro' : 'free' })));
+    expect(both.map((r) => r.headers.get('etag'))).toEqual(Array.from({ length: 8 }, (_, i) => (i % 2 ? pro : free)));
+  });
+
   it('answers each context with its own results when contexts and kinds of key alternate (entries remembered by position)', async () => {
     const client = (await createKey('client')).secret;
     const strOf = async (key: string, plan: string) => (await json(ofrep(key, null, { targetingKey: 'u1', plan }))).body.flags.find((f: { key: string }) => f.key === 'str');

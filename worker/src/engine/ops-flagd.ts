@@ -1,7 +1,7 @@
 // flagd's custom operators: `fractional`, `sem_ver`, `starts_with`, `ends_with`.
 
 import type { JsonValue } from './types';
-import { bucketOf, murmur3, murmur3From, murmur3Prefix } from './murmur3';
+import { bucketFrom, murmur3Prefix, type MurmurState } from './murmur3';
 import { matchSemVer, parseSemVer, SEM_VER_OPERATORS, versionTest } from './sem-ver';
 import type { Fn, OperatorCompiler } from './rule';
 import { prop, simpleVar } from './ops-data';
@@ -23,6 +23,9 @@ function asVariant(v: unknown): unknown {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
 }
 
+/** murmur3's state before any input: an explicit bucketing key is hashed from it, as murmur3(key) is. */
+const EMPTY_PREFIX = murmur3Prefix('');
+
 const fractional: OperatorCompiler = (args, scope, compile) => {
   // The first argument is the bucketing expression unless it is already a bucket (flagd's shorthand).
   const keyed = args.length > 0 && !Array.isArray(args[0]);
@@ -42,14 +45,18 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
   const staticTotal = staticWeights ? staticWeights.reduce((s, w) => s + w, 0) : 0;
 
   return (data, env) => {
-    let hash: number;
+    // the key to bucket by, checked before the weights are read; hashed once the total is known (bucketFrom), since
+    // a hash returned on its own would be a heap number
+    let prefix: MurmurState | null = null;
+    let rest: string;
     if (afterFlagKey) {
       const flag = env.flag;
-      hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), charged(afterFlagKey(data, env) as string, env));
+      prefix = flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key));
+      rest = charged(afterFlagKey(data, env) as string, env);
     } else if (explicitKey) {
       const k = explicitKey(data, env);
       if (typeof k !== 'string') return null;
-      hash = murmur3(charged(k, env));
+      rest = charged(k, env);
     } else {
       const tk = env.ctx.targetingKey;
       if (typeof tk !== 'string' || tk === '') {
@@ -59,7 +66,8 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
       if (tk.length > CHARGE_FROM) charge(env, CHAR_UNITS * tk.length);
       // flagKey + targetingKey, with the flag key's part hashed once per flag
       const flag = env.flag;
-      hash = murmur3From(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk);
+      prefix = flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key));
+      rest = tk;
     }
     let weights = staticWeights;
     let total = staticTotal;
@@ -75,7 +83,7 @@ const fractional: OperatorCompiler = (args, scope, compile) => {
       }
     }
     if (total > MAX_TOTAL_WEIGHT) return null;
-    const bucket = bucketOf(hash, total);
+    const bucket = bucketFrom(prefix ?? EMPTY_PREFIX, rest, total);
     let sum = 0;
     for (let i = 0; i < weights.length; i++) {
       sum += weights[i];

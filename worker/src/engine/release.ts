@@ -2,7 +2,7 @@
 // The plan travels in the snapshot; every location computes the same percentage from the evaluation time.
 
 import type { ReleaseDefinition, ReleasePosition } from './types';
-import { bucketFrom, murmur3From, murmur3Prefix, type MurmurState } from './murmur3';
+import { bucketFrom, murmur3Prefix, type MurmurState } from './murmur3';
 import { attribute } from './ops-data';
 import type { Env, Fn } from './rule';
 import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
@@ -114,12 +114,10 @@ export function releaseRule(def: ReleaseDefinition, inside: string, outside: str
   // the percentage is the same for every evaluation at one time (a request evaluates at one time)
   let lastNow = NaN;
   let bp = 0;
-  let scaled = 0;
   const decide = (ctx: Record<string, unknown>, env: Env): string => {
     if (env.now !== lastNow) {
       lastNow = env.now;
       bp = percentAt(lastNow);
-      scaled = bp * 4294967296;
     }
     if (bp <= 0) return outside;
     if (bp >= RELEASE_BUCKETS) return inside;
@@ -127,8 +125,8 @@ export function releaseRule(def: ReleaseDefinition, inside: string, outside: str
     // without a bucketing value nobody can be kept in as the rollout grows: such users wait outside
     if (id === '') return outside;
     if (id.length > CHARGE_FROM) charge(env, CHAR_UNITS * id.length);
-    // bucket < bp, i.e. floor(hash × 10,000 / 2^32) < bp (bucketIn's), compared exactly in integers below 2^53
-    const v = murmur3From(salt, id) * RELEASE_BUCKETS < scaled ? inside : outside;
+    // the bucket straight from the hash (bucketIn's): a hash returned on its own would be a heap number
+    const v = bucketIn(salt, id) < bp ? inside : outside;
     env.split = v;
     return v;
   };
