@@ -2,8 +2,11 @@
 // machine do not move (timings there swing by tens of percent). Each contender runs N evaluations to warm up the
 // JIT and then 1 or 3 times N more; the difference of the two counts over 2N is the steady-state cost of one.
 //
-//   node scripts/bench/engine-instructions.mjs [--flags 200,1000] [--n 100000] name=path/to/engine/entry.ts …
+//   node scripts/bench/engine-instructions.mjs [--flags 200,1000] [--n 100000] [--cache] name=path/to/engine/entry.ts …
 //   (needs valgrind; a contender named `baseline` is added: the harness's trivial baseline)
+// With --cache: cachegrind instead, with this machine's data caches simulated (L1 48 KiB, 12-way; L2 2 MiB, 16-way,
+// as the last level), and the misses per evaluation too: what instructions do not count, and why an evaluation among
+// 1,000 flags takes longer than among 200 for the same instructions.
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,29 +17,42 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const FLAGS = takeOption(args, 'flags', '200,1000').split(',').map(Number);
 const N = Number(takeOption(args, 'n', 100000));
+const CACHE = args.includes('--cache') ? args.splice(args.indexOf('--cache'), 1) && true : false;
 const WORK = join(tmpdir(), 'curtain-engine-instructions');
 const contenders = await bundleContenders(args, WORK);
 const workloads = writeWorkloads(FLAGS, WORK);
-function instructions(bundle, file, mode, n, repeats) {
+/** Instructions (and with --cache, L1 and last-level data misses) of one contender's run. */
+function counts(bundle, file, mode, n, repeats) {
   // one thread, predictable: V8's background compilers and collectors would add their own, varying, instructions
-  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--predictable', join(HERE, 'engine-instructions-child.mjs'), bundle, file, mode, String(n), String(repeats)], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const m = /Collected : (\d+)/.exec(r.stderr);
-  if (!m) throw new Error(`callgrind: ${r.stderr.slice(-500)}`);
-  return Number(m[1]);
+  const tool = CACHE ? ['--tool=cachegrind', '--cache-sim=yes', '--D1=49152,12,64', '--LL=2097152,16,64', '--cachegrind-out-file=/dev/null'] : ['--tool=callgrind', '--callgrind-out-file=/dev/null'];
+  const r = spawnSync('valgrind', [...tool, process.execPath, '--single-threaded', '--predictable', join(HERE, 'engine-instructions-child.mjs'), bundle, file, mode, String(n), String(repeats)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const num = (re) => Number(re.exec(r.stderr)?.[1].replace(/,/g, ''));
+  const out = CACHE ? { ir: num(/I\s+refs:\s+([\d,]+)/), d1: num(/D1\s+misses:\s+([\d,]+)/), ll: num(/LLd misses:\s+([\d,]+)/) } : { ir: num(/Collected : (\d+)/), d1: 0, ll: 0 };
+  if (!Number.isFinite(out.ir)) throw new Error(`valgrind: ${r.stderr.slice(-500)}`);
+  return out;
 }
-const rows = ['| flags | engine | instructions per single evaluation | × baseline | instructions per bulk user | × baseline |', '|---|---|---:|---:|---:|---:|'];
+/** Per evaluation: the difference of 3 and 1 times n evaluations over 2n. */
+function perEvaluation(bundle, file, mode, n) {
+  const a = counts(bundle, file, mode, n, 1);
+  const b = counts(bundle, file, mode, n, 3);
+  return { ir: (b.ir - a.ir) / (2 * n), d1: (b.d1 - a.d1) / (2 * n), ll: (b.ll - a.ll) / (2 * n) };
+}
+const rows = CACHE
+  ? ['| flags | engine | instructions per single evaluation | L1 data misses | L2 data misses | instructions per bulk user | L1 data misses | L2 data misses |', '|---|---|---:|---:|---:|---:|---:|---:|']
+  : ['| flags | engine | instructions per single evaluation | × baseline | instructions per bulk user | × baseline |', '|---|---|---:|---:|---:|---:|'];
 for (const { n: nFlags, file } of workloads) {
   const per = {};
   for (const c of contenders) {
     const nBulk = Math.max(50, Math.round((N * 2) / nFlags));
-    const single = (instructions(c.bundle, file, 'single', N, 3) - instructions(c.bundle, file, 'single', N, 1)) / (2 * N);
-    const bulk = (instructions(c.bundle, file, 'bulk', nBulk, 3) - instructions(c.bundle, file, 'bulk', nBulk, 1)) / (2 * nBulk);
+    const single = perEvaluation(c.bundle, file, 'single', N);
+    const bulk = perEvaluation(c.bundle, file, 'bulk', nBulk);
     per[c.name] = { single, bulk };
-    console.error(`${nFlags} flags ${c.name}: ${single.toFixed(0)} per single evaluation, ${bulk.toFixed(0)} per bulk user`);
+    console.error(`${nFlags} flags ${c.name}: ${single.ir.toFixed(0)} per single evaluation, ${bulk.ir.toFixed(0)} per bulk user`);
   }
   for (const c of contenders) {
     const { single, bulk } = per[c.name];
-    rows.push(`| ${nFlags} | ${c.name} | ${single.toFixed(0)} | ${(single / per.baseline.single).toFixed(2)} | ${bulk.toFixed(0)} | ${(bulk / per.baseline.bulk).toFixed(2)} |`);
+    if (CACHE) rows.push(`| ${nFlags} | ${c.name} | ${single.ir.toFixed(0)} | ${single.d1.toFixed(1)} | ${single.ll.toFixed(2)} | ${bulk.ir.toFixed(0)} | ${bulk.d1.toFixed(0)} | ${bulk.ll.toFixed(1)} |`);
+    else rows.push(`| ${nFlags} | ${c.name} | ${single.ir.toFixed(0)} | ${(single.ir / per.baseline.single.ir).toFixed(2)} | ${bulk.ir.toFixed(0)} | ${(bulk.ir / per.baseline.bulk.ir).toFixed(2)} |`);
   }
 }
 console.log(rows.join('\n'));

@@ -5,33 +5,33 @@ import type { EvaluationResult, JsonValue } from './types';
 import { isPlainObject, truthy, type CompileScope, type Env, type Fn } from './rule';
 import { bucketFrom, murmur3Prefix } from './murmur3';
 import { flagKeyPrefixed, MAX_TOTAL_WEIGHT } from './ops-flagd';
-import { keyMissingResult, namedResult, outcomeResult, type ChainProgram, type CompiledFlag, type SplitProgram } from './results';
+import { keyMissingResult, namedResult, outcomeResult, type ChainProgram, type CompiledFlag } from './results';
 import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
 import { charged } from './loose';
 
 const literalName = (v: JsonValue): string | null | undefined =>
   v === null ? null : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 
-/** The split of `{"fractional": …}` when it has the shape a program handles, else null. */
-function splitOf(node: JsonValue, flag: CompiledFlag, scope: CompileScope, compile: (n: JsonValue, s: CompileScope) => Fn): SplitProgram | null {
-  if (!isPlainObject(node) || Object.keys(node).length !== 1 || !Array.isArray(node.fractional)) return null;
+/** The split of `{"fractional": …}` when it has the shape a program handles (its steps added to `steps`), else false. */
+function splitOf(node: JsonValue, flag: CompiledFlag, scope: CompileScope, compile: (n: JsonValue, s: CompileScope) => Fn, program: ChainProgram, steps: ChainProgram['steps']): boolean {
+  if (!isPlainObject(node) || Object.keys(node).length !== 1 || !Array.isArray(node.fractional)) return false;
   const args = node.fractional;
   const keyed = args.length > 0 && !Array.isArray(args[0]);
   const rest = keyed ? flagKeyPrefixed(args[0], scope, compile) : null;
-  if (keyed && !rest) return null;
-  const bounds: number[] = [];
-  const results: (EvaluationResult | null)[] = [];
+  if (keyed && !rest) return false;
   let total = 0;
   for (const entry of (keyed ? args.slice(1) : args) as JsonValue[]) {
-    if (!Array.isArray(entry) || entry.length < 1 || entry.length > 2) return null;
+    if (!Array.isArray(entry) || entry.length < 1 || entry.length > 2) return false;
     const w = entry.length > 1 ? entry[1] : 1;
     const name = literalName(entry[0] ?? null);
-    if (typeof w !== 'number' || name === undefined) return null;
+    if (typeof w !== 'number' || name === undefined) return false;
     total += Math.max(0, w);
-    bounds.push(total);
-    results.push(name === null ? null : namedResult(flag, name, 'SPLIT'));
+    steps.push(total, name === null ? null : namedResult(flag, name, 'SPLIT'));
   }
-  return total > MAX_TOTAL_WEIGHT ? null : { rest, bounds, total, results };
+  if (total > MAX_TOTAL_WEIGHT) return false;
+  program.total = total;
+  program.rest = rest;
+  return true;
 }
 
 /** Conditions up to this size (as JSON) are shared by the flags of a snapshot that test the same thing. */
@@ -57,51 +57,55 @@ export function chainProgram(targeting: JsonValue, flag: CompiledFlag, scope: Co
   const chain = targeting.if ?? targeting['?:'];
   if (!Array.isArray(chain) || chain.length < 2) return null;
   const pairs = chain.length >> 1;
-  const program: ChainProgram = { conds: [], outs: [], results: [], otherwiseOut: null, otherwise: null, split: null };
+  const program: ChainProgram = { steps: [], conds: [], outs: [], otherwiseOut: null, otherwise: null, total: -1, rest: null };
+  const picks: (EvaluationResult | null)[] = [];
   for (let i = 0; i < pairs; i++) {
     const out = chain[2 * i + 1];
     const name = literalName(out);
     if (name === undefined) return null;
     program.outs.push(out);
-    program.results.push(name === null ? null : namedResult(flag, name, 'TARGETING_MATCH'));
+    picks.push(name === null ? null : namedResult(flag, name, 'TARGETING_MATCH'));
   }
+  const cuts: ChainProgram['steps'] = [];
   if (chain.length % 2 === 1) {
     const last = chain[chain.length - 1];
     const name = literalName(last);
     if (name !== undefined) {
       program.otherwiseOut = last;
       program.otherwise = name === null ? null : namedResult(flag, name, 'TARGETING_MATCH');
-    } else if (!(program.split = splitOf(last, flag, scope, compile))) return null;
+    } else if (!splitOf(last, flag, scope, compile, program, cuts)) return null;
   }
   // compiled last: a condition that cannot be compiled fails the flag as a whole rule would
   for (let i = 0; i < pairs; i++) program.conds.push(condition(chain[2 * i], scope, compile));
+  // one array, made at once in its final size (no spare capacity), conditions first
+  program.steps = [...program.conds.flatMap((c, i) => [c, picks[i]]), ...cuts];
   return program;
 }
 
 /** Evaluates a flag's program (env.flag, env.split and env.keyMissing set by the caller). */
 export function runProgram(flag: CompiledFlag, p: ChainProgram, env: Env): EvaluationResult {
   const ctx = env.ctx;
-  const conds = p.conds;
-  for (let i = 0; i < conds.length; i++) {
-    const v = conds[i](ctx, env);
+  const steps = p.steps;
+  const n = 2 * p.conds.length;
+  for (let i = 0; i < n; i += 2) {
+    const v = (steps[i] as Fn)(ctx, env);
     if (v === true || (v !== false && truthy(v))) {
-      const r = p.results[i];
+      const r = steps[i + 1] as EvaluationResult | null;
       // a `fractional` inside the condition that picked this very name makes it a SPLIT, as for any rule
-      if (r === null || env.split !== undefined) return outcomeResult(flag, p.outs[i], env);
+      if (r === null || env.split !== undefined) return outcomeResult(flag, p.outs[i >> 1], env);
       return r;
     }
   }
-  const split = p.split;
-  if (split === null) return p.otherwise === null || env.split !== undefined ? outcomeResult(flag, p.otherwiseOut, env) : p.otherwise;
+  const total = p.total;
+  if (total < 0) return p.otherwise === null || env.split !== undefined ? outcomeResult(flag, p.otherwiseOut, env) : p.otherwise;
   // the bucket straight from the hash (bucketFrom): a hash returned on its own would be a heap number
   let bucket: number;
-  if (split.rest === null) {
+  if (p.rest === null) {
     const tk = ctx.targetingKey;
     if (typeof tk !== 'string' || tk === '') return keyMissingResult(flag);
     if (tk.length > CHARGE_FROM) charge(env, CHAR_UNITS * tk.length);
-    bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk, split.total);
-  } else bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), charged(split.rest(ctx, env) as string, env), split.total);
-  const bounds = split.bounds;
-  for (let i = 0; i < bounds.length; i++) if (bounds[i] > bucket) return split.results[i] ?? (env.keyMissing ? keyMissingResult(flag) : flag.defaultResult);
+    bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk, total);
+  } else bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), charged(p.rest(ctx, env) as string, env), total);
+  for (let i = n; i < steps.length; i += 2) if ((steps[i] as number) > bucket) return (steps[i + 1] as EvaluationResult | null) ?? (env.keyMissing ? keyMissingResult(flag) : flag.defaultResult);
   return env.keyMissing ? keyMissingResult(flag) : flag.defaultResult;
 }

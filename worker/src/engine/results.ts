@@ -5,26 +5,29 @@ import type { Env, Fn } from './rule';
 import type { MurmurState } from './murmur3';
 import { ResultCache } from './result-cache';
 
-/** The `fractional` at the end of a chain: literal variants, constant weights, keyed as flagd keys it by default. */
-export interface SplitProgram {
-  /** the bucketing key after the flag key (`{"cat": [{"var": "$flagd.flagKey"}, …]}`), or null for the targetingKey */
-  rest: Fn | null;
-  /** cumulative weights */
-  bounds: number[];
-  total: number;
-  /** each bucket's result; null when its variant is null (the default) */
-  results: (EvaluationResult | null)[];
-}
-
+/**
+ * The common targeting as data: an `if` chain of literal branches ending in a literal or a `fractional` split. What an
+ * evaluation reads is in one array (`steps`), so that a flag's program is a couple of cache lines rather than a
+ * handful of small objects: among 1,000 flags, each evaluation finds its flag's data pushed out of the caches by the
+ * other flags', and each object it reads is one more miss.
+ */
 export interface ChainProgram {
+  /**
+   * Condition i at 2i and the result it picks at 2i + 1 (null: resolved from its literal, `outs[i]`); then, for a
+   * split, each bucket's cumulative weight at 2·conds + 2j and its result at 2·conds + 2j + 1 (null: the default).
+   */
+  steps: (Fn | EvaluationResult | number | null)[];
+  /** the conditions (for explain: evaluation reads them from `steps`) */
   conds: Fn[];
-  /** each branch's literal (null: the default) and its result */
+  /** each branch's literal (null: the default), read only when its result cannot be the one made at compile time */
   outs: JsonValue[];
-  results: (EvaluationResult | null)[];
-  /** the `else`: a literal and its result (null for none: the default), or a split */
+  /** the `else`: a literal and its result (null for none: the default), when there is no split */
   otherwiseOut: JsonValue;
   otherwise: EvaluationResult | null;
-  split: SplitProgram | null;
+  /** the split's total weight, or −1 for no split */
+  total: number;
+  /** the split's bucketing key after the flag key (`{"cat": [{"var": "$flagd.flagKey"}, …]}`), or null for the targetingKey */
+  rest: Fn | null;
 }
 
 export interface CompiledFlag {
