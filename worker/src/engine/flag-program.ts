@@ -57,7 +57,7 @@ export function chainProgram(targeting: JsonValue, flag: CompiledFlag, scope: Co
   const chain = targeting.if ?? targeting['?:'];
   if (!Array.isArray(chain) || chain.length < 2) return null;
   const pairs = chain.length >> 1;
-  const program: ChainProgram = { steps: [], conds: [], outs: [], otherwiseOut: null, otherwise: null, total: -1, rest: null };
+  const program: ChainProgram = { steps: [], cutsAt: 2 * pairs, conds: [], outs: [], otherwiseOut: null, otherwise: null, total: -1, rest: null };
   const picks: (EvaluationResult | null)[] = [];
   for (let i = 0; i < pairs; i++) {
     const out = chain[2 * i + 1];
@@ -86,7 +86,7 @@ export function chainProgram(targeting: JsonValue, flag: CompiledFlag, scope: Co
 export function runProgram(flag: CompiledFlag, p: ChainProgram, env: Env): EvaluationResult {
   const ctx = env.ctx;
   const steps = p.steps;
-  const n = 2 * p.conds.length;
+  const n = p.cutsAt;
   for (let i = 0; i < n; i += 2) {
     const v = (steps[i] as Fn)(ctx, env);
     if (v === true || (v !== false && truthy(v))) {

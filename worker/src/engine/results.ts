@@ -17,6 +17,8 @@ export interface ChainProgram {
    * split, each bucket's cumulative weight at 2·conds + 2j and its result at 2·conds + 2j + 1 (null: the default).
    */
   steps: (Fn | EvaluationResult | number | null)[];
+  /** where the split's cuts begin in `steps`: twice the number of conditions */
+  cutsAt: number;
   /** the conditions (for explain: evaluation reads them from `steps`) */
   conds: Fn[];
   /** each branch's literal (null: the default), read only when its result cannot be the one made at compile time */
