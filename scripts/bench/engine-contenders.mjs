@@ -11,6 +11,13 @@ export function takeOption(args, name, fallback) {
   return i >= 0 ? args.splice(i, 2)[1] : fallback;
 }
 
+/** Removes `--name` from `args`; whether it was there. */
+export function takeFlag(args, name) {
+  const i = args.indexOf(`--${name}`);
+  if (i >= 0) args.splice(i, 1);
+  return i >= 0;
+}
+
 /** `baseline`, then one minified bundle per `name=path/to/engine/entry.ts` argument, built into `dir`. */
 export async function bundleContenders(args, dir) {
   mkdirSync(dir, { recursive: true });

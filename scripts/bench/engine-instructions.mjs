@@ -11,13 +11,13 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleContenders, takeOption, writeWorkloads } from './engine-contenders.mjs';
+import { bundleContenders, takeFlag, takeOption, writeWorkloads } from './engine-contenders.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const FLAGS = takeOption(args, 'flags', '200,1000').split(',').map(Number);
 const N = Number(takeOption(args, 'n', 100000));
-const CACHE = args.includes('--cache') ? args.splice(args.indexOf('--cache'), 1) && true : false;
+const CACHE = takeFlag(args, 'cache');
 const WORK = join(tmpdir(), 'curtain-engine-instructions');
 const contenders = await bundleContenders(args, WORK);
 const workloads = writeWorkloads(FLAGS, WORK);

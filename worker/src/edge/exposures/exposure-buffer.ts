@@ -5,7 +5,7 @@ import type { EvaluationContext, EvaluationResult } from '../../engine/types';
 import type { Bindings } from '../../bindings';
 import type { LiveSnapshot } from '../live-snapshots';
 import { MINUTE, minuteOf } from '../../measure/exposure-types';
-import { bucketId, releaseSides, sideOf, type ReleaseSides } from './release-sides';
+import { bucketId, releaseSides, sideOf, type ReleaseOfFlag, type ReleaseSides } from './release-sides';
 import { hashUser, HyperLogLog } from '../../measure/hyperloglog';
 import type { Side, UserSet } from '../../measure/exposure-types';
 
@@ -98,11 +98,17 @@ export class Pending {
     this.end = minute + MINUTE;
   }
 
+  /** Adds the last answer to the counts and starts counting `next` (an answer rendered as `token`), or nothing. */
+  settleLast(next: EvaluationResult[] | null, token: object | null): void {
+    if (this.last !== null) this.bulk.add(this.last, this.lastN);
+    this.last = next;
+    this.lastToken = next === null ? null : token;
+    this.lastN = next === null ? 0 : 1;
+  }
+
   /** The bulk counts with the last answer in them. */
   bulkCounts(): BulkCounts {
-    if (this.last !== null) this.bulk.add(this.last, this.lastN);
-    this.last = this.lastToken = null;
-    this.lastN = 0;
+    this.settleLast(null, null);
     return this.bulk;
   }
 
@@ -151,12 +157,7 @@ export function countOne(live: LiveSnapshot, env: Bindings, r: EvaluationResult,
   p.single.set(r, (p.single.get(r) ?? 0) + 1);
   if (p.sides !== null) {
     const rel = p.sides.byFlag.get(r.key);
-    const side = rel ? sideOf(rel, r) : null;
-    const id = side ? bucketId(ctx, rel!.by) : '';
-    if (id !== '') {
-      addUser(p, rel!.release, side!, r.reason === 'SPLIT', id);
-      if (side === 'inside') servedInside(p.served, rel!.release, id);
-    }
+    if (rel) releaseUser(p, rel, r, ctx);
   }
   return ++size >= FLUSH_SIZE || now >= flushAt;
 }
@@ -165,12 +166,7 @@ export function countOne(live: LiveSnapshot, env: Bindings, r: EvaluationResult,
 export function countMany(live: LiveSnapshot, env: Bindings, results: EvaluationResult[], ctx: EvaluationContext, token: object | null, now: number): boolean {
   const p = bufferFor(live, env, now);
   if (token !== null && token === p.lastToken) p.lastN++;
-  else {
-    if (p.last !== null) p.bulk.add(p.last, p.lastN);
-    p.last = results;
-    p.lastToken = token;
-    p.lastN = 1;
-  }
+  else p.settleLast(results, token);
   if (p.sides !== null) bulkUser(p, results, ctx);
   return ++size >= FLUSH_SIZE || now >= flushAt;
 }
@@ -184,15 +180,17 @@ function bulkUser(p: Pending, results: readonly EvaluationResult[], ctx: Evaluat
     let i = at[k];
     if (i < 0) continue;
     if (results[i].key !== rel.flag) i = results.findIndex((r) => r.key === rel.flag);
-    if (i < 0) continue;
-    const r = results[i];
-    const of = sides.byFlag.get(rel.flag)!;
-    const side = sideOf(of, r);
-    const id = side ? bucketId(ctx, rel.by) : '';
-    if (id === '') continue;
-    addUser(p, rel.key, side!, r.reason === 'SPLIT', id);
-    if (side === 'inside') servedInside(p.served, rel.key, id);
+    if (i >= 0) releaseUser(p, sides.byFlag.get(rel.flag)!, results[i], ctx);
   }
+}
+
+/** The user of a request whose result `r` a release decides: sketched on the side it was served, and recorded if inside. */
+function releaseUser(p: Pending, rel: ReleaseOfFlag, r: EvaluationResult, ctx: EvaluationContext): void {
+  const side = sideOf(rel, r);
+  const id = side ? bucketId(ctx, rel.by) : '';
+  if (id === '') return;
+  addUser(p, rel.release, side!, r.reason === 'SPLIT', id);
+  if (side === 'inside') servedInside(p.served, rel.release, id);
 }
 
 export function servedInside(served: Map<string, Set<string>>, release: string, id: string) {
