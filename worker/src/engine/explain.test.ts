@@ -55,6 +55,33 @@ describe('matchedBranch', () => {
     expect(explain(doc, 'checkout', { targetingKey: 'u1', country: 'de' })).toMatchObject({ branch: null, result: { reason: 'SPLIT' } });
   });
 
+  it('names conditions read as data (an `and` of attribute tests, an `in` list) and those called as closures', () => {
+    const d: FlagSetDocument = {
+      flags: {
+        f: {
+          state: 'ENABLED',
+          variants: { on: true, off: false },
+          defaultVariant: 'off',
+          targeting: {
+            if: [
+              { and: [{ in: [{ var: 'country' }, ['de', 'fr']] }, { '==': [{ var: 'plan' }, 'pro'] }] }, 'on',
+              { in: [{ var: 'country' }, ['it']] }, 'off',
+              { ends_with: [{ var: 'email' }, '@acme.com'] }, 'on',
+              'off',
+            ],
+          },
+        },
+      },
+    };
+    const cases: [EvaluationContext, number | null][] = [
+      [{ country: 'de', plan: 'pro', email: 'a@acme.com' }, 0],
+      [{ country: 'de', plan: 'free', email: 'a@acme.com' }, 2],
+      [{ country: 'it', plan: 'pro' }, 1],
+      [{ country: 'fr', plan: 'free' }, null],
+    ];
+    for (const [context, branch] of cases) expect(explain(d, 'f', context).branch).toBe(branch);
+  });
+
   it('takes the first condition that holds, as the engine does', () => {
     expect(explain(doc, 'checkout', { targetingKey: 'u1', email: 'ann@example.com', country: 'xx' }).branch).toBe(1);
   });

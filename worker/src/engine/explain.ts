@@ -3,6 +3,8 @@
 
 import { compileFlagSet, FlagSnapshot } from './compile';
 import { evaluateFlag, phaseAt, runRuleAs } from './evaluate';
+import { conditionIndex, heldAt } from './flag-program';
+import type { ChainProgram } from './results';
 import { isPlainObject, truthy, type Fn } from './rule';
 import type { CompiledFlagSet, EvaluationContext, EvaluationResult, FlagDefinition, FlagSetDocument, ReleaseDefinition } from './types';
 
@@ -60,11 +62,11 @@ export class Explainer {
    * (0 for c0, 1 for c1…), or null when no condition did: no such chain, the flag off, killed or in error, or
    * everyone else (the `else`, the default, or the release deciding after no condition held).
    */
-  /** The compiled conditions of the flag's `if` chain in effect at `now`, when it was compiled as a program. */
-  private programConditions(key: string, now: number): Fn[] | null {
+  /** The program of the flag's `if` chain in effect at `now`, when it was compiled as one. */
+  private program(key: string, now: number): ChainProgram | null {
     const flag = this.snapshot.flag(key);
     if (!flag) return null;
-    return (flag.phases ? phaseAt(flag, now) : flag).program?.conds ?? null;
+    return (flag.phases ? phaseAt(flag, now) : flag).program;
   }
 
   branch(result: EvaluationResult, context: EvaluationContext, now: number): number | null {
@@ -77,11 +79,11 @@ export class Explainer {
     const targeting = current.targeting;
     if (current.state !== 'ENABLED' || !isPlainObject(targeting) || Object.keys(targeting).length !== 1 || !Array.isArray(targeting.if)) return null;
     const chain = targeting.if;
-    // a flag compiled as a program holds its conditions compiled already (the same `if` chain)
-    const conds = this.programConditions(key, now);
-    if (conds) {
-      for (let i = 0; i < conds.length; i++) if (truthy(runRuleAs(this.snapshot, key, conds[i], context, now))) return i;
-      return null;
+    // a flag compiled as a program holds its conditions compiled already (the same `if` chain), run as evaluation runs them
+    const program = this.program(key, now);
+    if (program) {
+      const at = runRuleAs(this.snapshot, key, (d, e) => heldAt(program, d as Record<string, unknown>, e), context, now);
+      return typeof at === 'number' && at >= 0 ? conditionIndex(program, at) : null;
     }
     for (let i = 0; i + 1 < chain.length; i += 2) {
       let condition: Fn;

@@ -1,5 +1,6 @@
 // The common targeting as data answers exactly as the same rule compiled the general way.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { compileFlagSet, evaluateFlag, type EvaluationContext, type JsonValue } from './index';
 
 /**
@@ -19,6 +20,7 @@ const shapes: [string, JsonValue, Record<string, JsonValue>, string | null][] = 
   ['a literal else and boolean branch values', { if: [{ '==': [{ var: 'plan' }, 'pro'] }, true, 'c'] }, strings, 'a'],
   ['a name that is not a variant', { if: [{ '==': [{ var: 'plan' }, 'pro'] }, 'nope', 'a'] }, strings, 'a'],
   ['a split in a condition picking the branch’s own name', { if: [{ '==': [{ fractional: [['a', 50], ['b', 50]] }, 'a'] }, 'a', 'c'] }, strings, 'c'],
+  ['tests as data: an `and` of `in`, `==` and a closure', { if: [{ and: [{ in: [{ var: 'country' }, ['de', 'fr', 'it']] }, { '==': [{ var: 'plan' }, 'pro'] }, { ends_with: [{ var: 'email' }, '@x.com'] }] }, 'a', { in: [{ var: 'country' }, ['de', 'at', 'ch', 'nl', 'be', 'lu', 'pl', 'cz', 'sk']] }, 'b', 'c'] }, strings, 'c'],
   ['a split with a null bucket', { if: [{ '==': [{ var: 'plan' }, 'x'] }, 'a', { fractional: [['b', 50], [null, 50]] }] }, strings, 'c'],
 ];
 
@@ -43,5 +45,29 @@ describe('flag programs', () => {
       reasons.add(`${a.reason}/${a.variant}`);
     }
     expect(reasons.size).toBeGreaterThan(1); // the contexts take more than one path
+  });
+});
+
+// what the tests read: the attributes they name, with values of every JSON type (and strings that loosely equal others)
+const attr = fc.constantFrom('country', 'plan', 'n');
+const primitive = fc.oneof(fc.constantFrom('de', 'fr', 'pro', '1', '', 'true', '[object Object]'), fc.constantFrom(1, 0, true, false, null));
+const value = fc.oneof(primitive, fc.constant(undefined), fc.constant([]), fc.constant(['de']), fc.constant({}), fc.constant([1]));
+const test = fc.oneof(
+  fc.record({ '==': fc.tuple(attr.map((a) => ({ var: a })), fc.constantFrom('de', 'pro', '1', '', 'true', '[object Object]')) }),
+  fc.record({ in: fc.tuple(attr.map((a) => ({ var: a })), fc.array(primitive, { maxLength: 11 })) }),
+  fc.constant({ '!': [{ var: 'plan' }] }),
+);
+const cond = fc.oneof(test, fc.record({ and: fc.array(test, { minLength: 1, maxLength: 4 }) }));
+
+describe('conditions as data', () => {
+  it('decide as the same conditions compiled as closures, for any context', () => {
+    fc.assert(
+      fc.property(fc.array(cond, { minLength: 1, maxLength: 4 }), fc.array(fc.record({ country: value, plan: value, n: value }, { requiredKeys: [] }), { minLength: 1, maxLength: 8 }), (conds, ctxs) => {
+        const names = ['a', 'b', 'c', 'true'];
+        const [program, general] = both({ if: [...conds.flatMap((c, i) => [c, names[i]]), null] }, strings, null);
+        for (const context of ctxs) expect(evaluateFlag(program, 'f', context, { now: 0 })).toEqual(evaluateFlag(general, 'f', context, { now: 0 }));
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -1,5 +1,6 @@
 // The common targeting as data: an `if` chain whose branches are literal variant names, ending in a literal or a
-// `fractional` split. Evaluating it calls only the conditions' closures and returns results made at compile time.
+// `fractional` split. Evaluating it reads its conditions' tests or calls their closures, and returns results made at
+// compile time.
 
 import type { EvaluationResult, JsonValue } from './types';
 import { isPlainObject, truthy, type CompileScope, type Env, type Fn } from './rule';
@@ -8,6 +9,7 @@ import { flagKeyPrefixed, MAX_TOTAL_WEIGHT } from './ops-flagd';
 import { keyMissingResult, namedResult, outcomeResult, type ChainProgram, type CompiledFlag } from './results';
 import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
 import { charged } from './loose';
+import { conditionData, testsHold, type Slot } from './condition-data';
 
 const literalName = (v: JsonValue): string | null | undefined =>
   v === null ? null : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
@@ -57,7 +59,7 @@ export function chainProgram(targeting: JsonValue, flag: CompiledFlag, scope: Co
   const chain = targeting.if ?? targeting['?:'];
   if (!Array.isArray(chain) || chain.length < 2) return null;
   const pairs = chain.length >> 1;
-  const program: ChainProgram = { steps: [], cutsAt: 2 * pairs, conds: [], outs: [], otherwiseOut: null, otherwise: null, total: -1, rest: null };
+  const program: ChainProgram = { steps: [], cutsAt: 0, outs: [], otherwiseOut: null, otherwise: null, total: -1, rest: null };
   const picks: (EvaluationResult | null)[] = [];
   for (let i = 0; i < pairs; i++) {
     const out = chain[2 * i + 1];
@@ -76,25 +78,58 @@ export function chainProgram(targeting: JsonValue, flag: CompiledFlag, scope: Co
     } else if (!splitOf(last, flag, scope, compile, program, cuts)) return null;
   }
   // compiled last: a condition that cannot be compiled fails the flag as a whole rule would
-  for (let i = 0; i < pairs; i++) program.conds.push(condition(chain[2 * i], scope, compile));
-  // one array, made at once in its final size (no spare capacity), conditions first
-  program.steps = [...program.conds.flatMap((c, i) => [c, picks[i]]), ...cuts];
+  const steps: Slot[] = [];
+  const call = (node: JsonValue) => condition(node, scope, compile);
+  for (let i = 0; i < pairs; i++) {
+    if (!conditionData(chain[2 * i], scope, call, steps)) steps.push(call(chain[2 * i]));
+    steps.push(picks[i]);
+  }
+  program.cutsAt = steps.length;
+  // one array, made at once in its final size (no spare capacity): conditions, then the split's cuts
+  program.steps = [...steps, ...cuts];
   return program;
+}
+
+/**
+ * Where the first condition that holds has its result in `p.steps`, or −1 when none does. A condition is a closure
+ * (its result next), or the index where its tests end (its result there) followed by the tests (condition-data.ts).
+ */
+export function heldAt(p: ChainProgram, ctx: Record<string, unknown>, env: Env): number {
+  const steps = p.steps;
+  const n = p.cutsAt;
+  let i = 0;
+  while (i < n) {
+    const s = steps[i];
+    if (typeof s === 'function') {
+      const v = (s as Fn)(ctx, env);
+      if (v === true || (v !== false && truthy(v))) return i + 1;
+      i += 2;
+    } else {
+      const end = s as number;
+      if (testsHold(steps, i + 1, end, ctx, env)) return end;
+      i = end + 1;
+    }
+  }
+  return -1;
+}
+
+/** The index of the condition whose result is at `at` in `p.steps` (as `heldAt` returned it). */
+export function conditionIndex(p: ChainProgram, at: number): number {
+  let index = 0;
+  for (let i = 0; i < at; index++) i = typeof p.steps[i] === 'function' ? i + 2 : (p.steps[i] as number) + 1;
+  return index - 1;
 }
 
 /** Evaluates a flag's program (env.flag, env.split and env.keyMissing set by the caller). */
 export function runProgram(flag: CompiledFlag, p: ChainProgram, env: Env): EvaluationResult {
   const ctx = env.ctx;
   const steps = p.steps;
-  const n = p.cutsAt;
-  for (let i = 0; i < n; i += 2) {
-    const v = (steps[i] as Fn)(ctx, env);
-    if (v === true || (v !== false && truthy(v))) {
-      const r = steps[i + 1] as EvaluationResult | null;
-      // a `fractional` inside the condition that picked this very name makes it a SPLIT, as for any rule
-      if (r === null || env.split !== undefined) return outcomeResult(flag, p.outs[i >> 1], env);
-      return r;
-    }
+  const at = heldAt(p, ctx, env);
+  if (at >= 0) {
+    const r = steps[at] as EvaluationResult | null;
+    // a `fractional` inside the condition that picked this very name makes it a SPLIT, as for any rule
+    if (r === null || env.split !== undefined) return outcomeResult(flag, p.outs[conditionIndex(p, at)], env);
+    return r;
   }
   const total = p.total;
   if (total < 0) return p.otherwise === null || env.split !== undefined ? outcomeResult(flag, p.otherwiseOut, env) : p.otherwise;
@@ -106,6 +141,7 @@ export function runProgram(flag: CompiledFlag, p: ChainProgram, env: Env): Evalu
     if (tk.length > CHARGE_FROM) charge(env, CHAR_UNITS * tk.length);
     bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk, total);
   } else bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), charged(p.rest(ctx, env) as string, env), total);
+  const n = p.cutsAt;
   for (let i = n; i < steps.length; i += 2) if ((steps[i] as number) > bucket) return (steps[i + 1] as EvaluationResult | null) ?? (env.keyMissing ? keyMissingResult(flag) : flag.defaultResult);
   return env.keyMissing ? keyMissingResult(flag) : flag.defaultResult;
 }

@@ -13,14 +13,13 @@ import { ResultCache } from './result-cache';
  */
 export interface ChainProgram {
   /**
-   * Condition i at 2i and the result it picks at 2i + 1 (null: resolved from its literal, `outs[i]`); then, for a
-   * split, each bucket's cumulative weight at 2·conds + 2j and its result at 2·conds + 2j + 1 (null: the default).
+   * The conditions, each a closure followed by the result it picks, or as data (condition-data.ts): the index of its
+   * result, its tests, then the result (null: resolved from its literal, `outs`); after them, for a split, each
+   * bucket's cumulative weight and its result (null: the default).
    */
-  steps: (Fn | EvaluationResult | number | null)[];
-  /** where the split's cuts begin in `steps`: twice the number of conditions */
+  steps: unknown[];
+  /** where the split's cuts begin in `steps`, after the conditions */
   cutsAt: number;
-  /** the conditions (for explain: evaluation reads them from `steps`) */
-  conds: Fn[];
   /** each branch's literal (null: the default), read only when its result cannot be the one made at compile time */
   outs: JsonValue[];
   /** the `else`: a literal and its result (null for none: the default), when there is no split */

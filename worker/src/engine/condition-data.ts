@@ -1,0 +1,81 @@
+// A chain's condition as data in its program's array: the attribute tests that flags seldom share (`in` a list,
+// `==` a string, and an `and` of them) are read from the array, not called as closures.
+
+import type { JsonValue } from './types';
+import { isPlainObject, truthy, type CompileScope, type Env, type Fn } from './rule';
+import { prop, simpleVar } from './ops-data';
+import { looseEquals } from './loose';
+
+/**
+ * The tests of a data condition, each an op code and its operands. A condition holds when every test holds, in
+ * order (an `and`, short-circuited as JsonLogic's; its truthiness is all a chain reads).
+ */
+const EQ = 0; // [EQ, k, r]: `{"==": [{"var": k}, r]}`, r a string
+const IN = 1; // [IN, k, n, v1 … vn]: `{"in": [{"var": k}, [v1 … vn]]}`, n ≤ 8 primitives
+const IN_SET = 2; // [IN_SET, k, set]: the same with more than 8
+const CALL = 3; // [CALL, fn]: any other condition, compiled
+
+export type Slot = Fn | JsonValue | Set<unknown> | object | undefined;
+
+/** The tests of `node` when it is one (with no closure to call), else null. */
+function attributeTest(node: JsonValue, scope: CompileScope): Slot[] | null {
+  if (!isPlainObject(node)) return null;
+  const keys = Object.keys(node);
+  if (keys.length !== 1) return null;
+  const args = node[keys[0]];
+  if (!Array.isArray(args) || args.length !== 2) return null;
+  const k = simpleVar(args[0], scope);
+  if (k === null) return null;
+  const right = args[1];
+  if (keys[0] === '==' && typeof right === 'string') return [EQ, k, right];
+  if (keys[0] !== 'in' || !Array.isArray(right) || !right.every((x) => x === null || typeof x !== 'object')) return null;
+  return right.length > 8 ? [IN_SET, k, new Set(right)] : [IN, k, right.length, ...right];
+}
+
+/**
+ * A condition as data (appended to `out`, its first slot the index where its tests end), when it is an attribute
+ * test or an `and` with one among its parts; else false. `call` compiles the other parts.
+ */
+export function conditionData(node: JsonValue, scope: CompileScope, call: (n: JsonValue) => Fn, out: Slot[]): boolean {
+  const single = attributeTest(node, scope);
+  const parts = single ? [node] : isPlainObject(node) && Object.keys(node).length === 1 && Array.isArray(node.and) ? node.and : null;
+  if (parts === null || parts.length === 0) return false;
+  const tests = parts.map((p) => attributeTest(p, scope));
+  if (tests.every((t) => t === null)) return false;
+  const at = out.length;
+  out.push(0);
+  for (let i = 0; i < parts.length; i++) out.push(...(tests[i] ?? [CALL, call(parts[i])]));
+  out[at] = out.length;
+  return true;
+}
+
+/** Whether the tests in `steps` from `i` to `end` hold for the context `d`. */
+export function testsHold(steps: readonly unknown[], i: number, end: number, d: Record<string, unknown>, env: Env): boolean {
+  while (i < end) {
+    const op = steps[i] as number;
+    if (op === EQ) {
+      // as `compareProp`: a string attribute is compared as it is, anything else loosely
+      const k = steps[i + 1] as string;
+      const r = steps[i + 2];
+      const v = d[k];
+      if (typeof v === 'string' ? v !== r : !looseEquals(prop(d, k), r, env)) return false;
+      i += 3;
+    } else if (op === IN) {
+      let x = d[steps[i + 1] as string];
+      if (x === undefined || typeof x === 'function') x = null;
+      const last = i + 3 + (steps[i + 2] as number);
+      let j = i + 3;
+      while (j < last && steps[j] !== x) j++;
+      if (j === last) return false;
+      i = last;
+    } else if (op === IN_SET) {
+      const v = d[steps[i + 1] as string];
+      if (!(steps[i + 2] as Set<unknown>).has(v === undefined || typeof v === 'function' ? null : v)) return false;
+      i += 3;
+    } else {
+      if (!truthy((steps[i + 1] as Fn)(d, env))) return false;
+      i += 2;
+    }
+  }
+  return true;
+}
