@@ -64,7 +64,7 @@ describe('conditions as data', () => {
     fc.assert(
       fc.property(fc.array(cond, { minLength: 1, maxLength: 4 }), fc.array(fc.record({ country: value, plan: value, n: value }, { requiredKeys: [] }), { minLength: 1, maxLength: 8 }), (conds, ctxs) => {
         const names = ['a', 'b', 'c', 'true'];
-        const [program, general] = both({ if: [...conds.flatMap((c, i) => [c, names[i]]), null] }, strings, null);
+        const [program, general] = both({ if: [...conds.flatMap((c, i) => [c, names[i]]), null] } as JsonValue, strings, null);
         for (const context of ctxs) expect(evaluateFlag(program, 'f', context, { now: 0 })).toEqual(evaluateFlag(general, 'f', context, { now: 0 }));
       }),
       { numRuns: 400 },
