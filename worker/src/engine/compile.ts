@@ -115,22 +115,23 @@ function makeFlag(key: string, def: FlagDefinition, setMetadata: Metadata, scope
       unservable = true;
     }
   }
+  // what every evaluation reads first, so that it is one cache line more often than two
   const flag: CompiledFlag = {
-    key,
-    hashPrefix: undefined,
-    type: inferFlagType(def.variants),
     fixed: null,
-    program: null,
-    rule: null,
     cost: 0,
+    program: null,
+    hashPrefix: undefined,
     defaultResult: null as unknown as EvaluationResult,
+    phases: null,
+    rule: null,
+    key,
+    type: inferFlagType(def.variants),
     keyMissingResult: null,
     budgetResult: null,
     variants,
     matches: null,
     splits: null,
     metadata: Object.keys(merged).length ? merged : undefined,
-    phases: null,
   };
   const defaultVariant = typeof def.defaultVariant === 'string' && def.defaultVariant !== '' ? def.defaultVariant : null;
   flag.defaultResult =
