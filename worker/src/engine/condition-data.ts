@@ -15,10 +15,8 @@ const IN = 1; // [IN, k, n, v1 … vn]: `{"in": [{"var": k}, [v1 … vn]]}`, n �
 const IN_SET = 2; // [IN_SET, k, set]: the same with more than 8
 const CALL = 3; // [CALL, fn]: any other condition, compiled
 
-export type Slot = Fn | JsonValue | Set<unknown> | object | undefined;
-
 /** The tests of `node` when it is one (with no closure to call), else null. */
-function attributeTest(node: JsonValue, scope: CompileScope): Slot[] | null {
+function attributeTest(node: JsonValue, scope: CompileScope): unknown[] | null {
   if (!isPlainObject(node)) return null;
   const keys = Object.keys(node);
   if (keys.length !== 1) return null;
@@ -36,7 +34,7 @@ function attributeTest(node: JsonValue, scope: CompileScope): Slot[] | null {
  * A condition as data (appended to `out`, its first slot the index where its tests end), when it is an attribute
  * test or an `and` with one among its parts; else false. `call` compiles the other parts.
  */
-export function conditionData(node: JsonValue, scope: CompileScope, call: (n: JsonValue) => Fn, out: Slot[]): boolean {
+export function conditionData(node: JsonValue, scope: CompileScope, call: (n: JsonValue) => Fn, out: unknown[]): boolean {
   const single = attributeTest(node, scope);
   const parts = single ? [node] : isPlainObject(node) && Object.keys(node).length === 1 && Array.isArray(node.and) ? node.and : null;
   if (parts === null || parts.length === 0) return false;

@@ -9,7 +9,7 @@ import { flagKeyPrefixed, MAX_TOTAL_WEIGHT } from './ops-flagd';
 import { keyMissingResult, namedResult, outcomeResult, type ChainProgram, type CompiledFlag } from './results';
 import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
 import { charged } from './loose';
-import { conditionData, testsHold, type Slot } from './condition-data';
+import { conditionData, testsHold } from './condition-data';
 
 const literalName = (v: JsonValue): string | null | undefined =>
   v === null ? null : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
@@ -78,7 +78,7 @@ export function chainProgram(targeting: JsonValue, flag: CompiledFlag, scope: Co
     } else if (!splitOf(last, flag, scope, compile, program, cuts)) return null;
   }
   // compiled last: a condition that cannot be compiled fails the flag as a whole rule would
-  const steps: Slot[] = [];
+  const steps: ChainProgram['steps'] = [];
   const call = (node: JsonValue) => condition(node, scope, compile);
   for (let i = 0; i < pairs; i++) {
     if (!conditionData(chain[2 * i], scope, call, steps)) steps.push(call(chain[2 * i]));
