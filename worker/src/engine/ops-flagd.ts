@@ -153,9 +153,8 @@ const semVer: OperatorCompiler = (args, scope, compile) => {
   const fixed = typeof lit === 'string' || typeof lit === 'number' ? parseSemVer(lit) : undefined;
   if (fixed) {
     const k = simpleVar(args[0], scope);
-    const test = versionTest(op, fixed);
-    // read here, not by `prop` (see `in` in ops-logic.ts); `test` answers null for anything but a string or number
-    if (k !== null) return (d) => test(d == null ? null : (d as any)[k]);
+    if (k !== null) return versionTest(op, fixed, k);
+    const test = versionTest(op, fixed, null);
     return (d, e) => test(a(d, e));
   }
   const b = fixed === undefined ? compile(lit ?? null, scope) : null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareSemVer, isStrictSemVer, matchSemVer, matchVersion, parseSemVer, SEM_VER_OPERATORS } from './sem-ver';
+import { compareSemVer, isStrictSemVer, matchSemVer, matchVersion, parseSemVer, SEM_VER_OPERATORS, versionTest } from './sem-ver';
 
 const cmp = (a: string, b: string) => compareSemVer(parseSemVer(a)!, parseSemVer(b)!);
 
@@ -90,6 +90,18 @@ describe('matchVersion', () => {
     for (const lit of literals) {
       const b = parseSemVer(lit)!;
       for (const op of [...SEM_VER_OPERATORS, '?']) expect([op, lit, matchVersion(raw, op, b)]).toEqual([op, lit, a ? matchSemVer(a, op, b) : null]);
+    }
+  });
+
+  it('with a key, compares the attribute of that name exactly as it compares the value itself', () => {
+    for (const lit of literals) {
+      const b = parseSemVer(lit)!;
+      for (const op of [...SEM_VER_OPERATORS, '?']) {
+        const keyed = versionTest(op, b, 'appVersion');
+        for (const raw of raws) expect([op, lit, raw, keyed({ appVersion: raw })]).toEqual([op, lit, raw, matchVersion(raw, op, b)]);
+        // no object, or no such attribute: nothing to compare
+        for (const d of [null, undefined, 'appVersion', {}, { version: '2.1.0' }]) expect([op, lit, d, keyed(d)]).toEqual([op, lit, d, null]);
+      }
     }
   });
 

@@ -146,10 +146,11 @@ function matchParsed(raw: unknown, op: string, b: SemVer): boolean | null {
 }
 
 /**
- * The precedence of `raw` against a literal `b` (-1, 0 or 1) without the memo or an allocation when `raw` is a
- * plain "M.m.p" string (the common case); NaN when it is not one (the caller takes the general path).
+ * The precedence of `raw` against a literal version M.m.p (-1, 0 or 1; `release`: the literal has no pre-release)
+ * without the memo or an allocation when `raw` is a plain "M.m.p" string (the common case); NaN when it is not one
+ * (the caller takes the general path).
  */
-function comparePlain(raw: string, b: SemVer): number {
+function comparePlain(raw: string, major: number, minor: number, patch: number, release: boolean): number {
   // a context's version is read once for all the flags that compare it (the same string each time)
   if (raw !== last.raw) {
     last.raw = raw;
@@ -159,31 +160,39 @@ function comparePlain(raw: string, b: SemVer): number {
     last.patch = plain[2];
   }
   if (!last.plain) return NaN;
-  if (last.major !== b.major) return last.major < b.major ? -1 : 1;
-  if (last.minor !== b.minor) return last.minor < b.minor ? -1 : 1;
-  if (last.patch !== b.patch) return last.patch < b.patch ? -1 : 1;
-  return b.pre.length === 0 ? 0 : 1; // a release follows its pre-releases
+  if (last.major !== major) return last.major < major ? -1 : 1;
+  if (last.minor !== minor) return last.minor < minor ? -1 : 1;
+  if (last.patch !== patch) return last.patch < patch ? -1 : 1;
+  return release ? 0 : 1; // a release follows its pre-releases
 }
 
 /** `matchSemVer(parseSemVer(raw), op, b)` for a literal `b`, fast for plain "M.m.p" strings. */
 export function matchVersion(raw: unknown, op: string, b: SemVer): boolean | null {
-  return versionTest(op, b)(raw);
+  return versionTest(op, b, null)(raw);
 }
 
 /**
  * `matchVersion(·, op, b)` as one function per operator, chosen when the rule is compiled: an evaluation
- * compares numbers and tests the result, with no dispatch on the operator.
+ * compares numbers and tests the result, with no dispatch on the operator. With a key `k`, the function takes an
+ * object and compares its attribute `k` (what `{"sem_ver": [{"var": k}, op, b]}` reads): one closure, whose
+ * context holds the literal's parts, is all a chain's condition loads.
  */
-export function versionTest(op: string, b: SemVer): (raw: unknown) => boolean | null {
+export function versionTest(op: string, b: SemVer, k: string | null): (x: unknown) => boolean | null {
   const general = (raw: unknown) => matchParsed(raw, op, b);
+  const M = b.major;
+  const m = b.minor;
+  const p = b.patch;
+  const rel = b.pre.length === 0;
+  // read here, not by `prop` (see `in` in ops-logic.ts): anything but a string or number answers null
+  const at = (x: unknown) => (k === null ? x : x == null ? null : (x as Record<string, unknown>)[k]);
   switch (op) {
-    case '>=': return (raw) => { const c = typeof raw === 'string' ? comparePlain(raw, b) : NaN; return c === c ? c >= 0 : general(raw); };
-    case '>': return (raw) => { const c = typeof raw === 'string' ? comparePlain(raw, b) : NaN; return c === c ? c > 0 : general(raw); };
-    case '<=': return (raw) => { const c = typeof raw === 'string' ? comparePlain(raw, b) : NaN; return c === c ? c <= 0 : general(raw); };
-    case '<': return (raw) => { const c = typeof raw === 'string' ? comparePlain(raw, b) : NaN; return c === c ? c < 0 : general(raw); };
-    case '=': return (raw) => { const c = typeof raw === 'string' ? comparePlain(raw, b) : NaN; return c === c ? c === 0 : general(raw); };
-    case '!=': return (raw) => { const c = typeof raw === 'string' ? comparePlain(raw, b) : NaN; return c === c ? c !== 0 : general(raw); };
-    default: return general; // ^ and ~ compare parts: the general path
+    case '>=': return (x) => { const raw = at(x); const c = typeof raw === 'string' ? comparePlain(raw, M, m, p, rel) : NaN; return c === c ? c >= 0 : general(raw); };
+    case '>': return (x) => { const raw = at(x); const c = typeof raw === 'string' ? comparePlain(raw, M, m, p, rel) : NaN; return c === c ? c > 0 : general(raw); };
+    case '<=': return (x) => { const raw = at(x); const c = typeof raw === 'string' ? comparePlain(raw, M, m, p, rel) : NaN; return c === c ? c <= 0 : general(raw); };
+    case '<': return (x) => { const raw = at(x); const c = typeof raw === 'string' ? comparePlain(raw, M, m, p, rel) : NaN; return c === c ? c < 0 : general(raw); };
+    case '=': return (x) => { const raw = at(x); const c = typeof raw === 'string' ? comparePlain(raw, M, m, p, rel) : NaN; return c === c ? c === 0 : general(raw); };
+    case '!=': return (x) => { const raw = at(x); const c = typeof raw === 'string' ? comparePlain(raw, M, m, p, rel) : NaN; return c === c ? c !== 0 : general(raw); };
+    default: return (x) => general(at(x)); // ^ and ~ compare parts: the general path
   }
 }
 
