@@ -1,10 +1,12 @@
-// A chain's condition as data in its program's array: the attribute tests that flags seldom share (`in` a list,
-// `==` a string, and an `and` of them) are read from the array, not called as closures.
+// A chain's condition as data in its program's array: the attribute tests (`in` a list, `==` a string, `ends_with` a
+// string, `sem_ver` against a release, and an `and` of them) are read from the array, not called as closures.
 
 import type { JsonValue } from './types';
 import { isPlainObject, truthy, type CompileScope, type Env, type Fn } from './rule';
 import { prop, simpleVar } from './ops-data';
 import { looseEquals } from './loose';
+import { endsWith } from './ops-flagd';
+import { parseSemVer, releaseKey, versionKey, versionRange, versionTest } from './sem-ver';
 
 /**
  * The tests of a data condition, each an op code and its operands. A condition holds when every test holds, in
@@ -14,6 +16,8 @@ const EQ = 0; // [EQ, k, r]: `{"==": [{"var": k}, r]}`, r a string
 const IN = 1; // [IN, k, n, v1 … vn]: `{"in": [{"var": k}, [v1 … vn]]}`, n ≤ 8 primitives
 const IN_SET = 2; // [IN_SET, k, set]: the same with more than 8
 const CALL = 3; // [CALL, fn]: any other condition, compiled
+const ENDS = 4; // [ENDS, k, s]: `{"ends_with": [{"var": k}, s]}`
+const VERSION = 5; // [VERSION, k, lo, hi, outside, general]: `{"sem_ver": [{"var": k}, op, v]}`, v a release (`versionRange`)
 
 /** The tests of `node` when it is one (with no closure to call), else null. */
 function attributeTest(node: JsonValue, scope: CompileScope): unknown[] | null {
@@ -21,13 +25,26 @@ function attributeTest(node: JsonValue, scope: CompileScope): unknown[] | null {
   const keys = Object.keys(node);
   if (keys.length !== 1) return null;
   const args = node[keys[0]];
+  if (keys[0] === 'sem_ver') return versionData(args, scope);
   if (!Array.isArray(args) || args.length !== 2) return null;
   const k = simpleVar(args[0], scope);
   if (k === null) return null;
   const right = args[1];
   if (keys[0] === '==' && typeof right === 'string') return [EQ, k, right];
+  if (keys[0] === 'ends_with') return typeof right === 'string' ? [ENDS, k, right] : null;
   if (keys[0] !== 'in' || !Array.isArray(right) || !right.every((x) => x === null || typeof x !== 'object')) return null;
   return right.length > 8 ? [IN_SET, k, new Set(right)] : [IN, k, right.length, ...right];
+}
+
+/** The test of `{"sem_ver": [{"var": k}, op, v]}` when `op` compares and `v` is a release with a key, else null. */
+function versionData(args: JsonValue, scope: CompileScope): unknown[] | null {
+  if (!Array.isArray(args) || args.length !== 3 || typeof args[1] !== 'string') return null;
+  const k = simpleVar(args[0], scope);
+  const literal = typeof args[2] === 'string' || typeof args[2] === 'number' ? parseSemVer(args[2]) : null;
+  const key = literal ? releaseKey(literal) : -1;
+  const range = key < 0 ? null : versionRange(args[1], key);
+  // anything but a plain version in the context is compared the general way, as the closure would
+  return k === null || range === null ? null : [VERSION, k, ...range, versionTest(args[1], literal!, null)];
 }
 
 /**
@@ -66,6 +83,17 @@ export function testsHold(steps: readonly unknown[], i: number, end: number, d: 
       while (j < last && steps[j] !== x) j++;
       if (j === last) return false;
       i = last;
+    } else if (op === ENDS) {
+      const v = d[steps[i + 1] as string];
+      if (typeof v !== 'string' || !endsWith(v, steps[i + 2] as string)) return false;
+      i += 3;
+    } else if (op === VERSION) {
+      const v = d[steps[i + 1] as string];
+      const c = typeof v === 'string' ? versionKey(v) : -1;
+      if (c >= 0) {
+        if ((c >= (steps[i + 2] as number) && c < (steps[i + 3] as number)) === steps[i + 4]) return false;
+      } else if (!truthy((steps[i + 5] as (x: unknown) => unknown)(v))) return false;
+      i += 6;
     } else if (op === IN_SET) {
       const v = d[steps[i + 1] as string];
       if (!(steps[i + 2] as Set<unknown>).has(v === undefined || typeof v === 'function' ? null : v)) return false;

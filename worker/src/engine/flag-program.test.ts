@@ -50,14 +50,14 @@ describe('flag programs', () => {
 
 // what the tests read: the attributes they name, with values of every JSON type (and strings that loosely equal others)
 const attr = fc.constantFrom('country', 'plan', 'n');
-const primitive = fc.oneof(fc.constantFrom('de', 'fr', 'pro', '1', '', 'true', '[object Object]', 'a@x.com', '1.2.3', 'v2.0.0', '1.2', '2.0.0-rc.1'), fc.constantFrom(1, 0, 2.5, true, false, null));
+const primitive = fc.oneof(fc.constantFrom('de', 'fr', 'pro', '1', '', 'true', '[object Object]', 'a@x.com', '1.2.3', 'v2.0.0', '1.2', '2.0.0-rc.1', '1.10.0', '0.9.9', '2.0.0', '1.2.0', 'V1.2.0', '01.2.0', '131072.0.0'), fc.constantFrom(1, 0, 2.5, true, false, null));
 const value = fc.oneof(primitive, fc.constant(undefined), fc.constant([]), fc.constant(['de']), fc.constant({}), fc.constant([1]));
 const test = fc.oneof(
   fc.record({ '==': fc.tuple(attr.map((a) => ({ var: a })), fc.constantFrom('de', 'pro', '1', '', 'true', '[object Object]')) }),
   fc.record({ in: fc.tuple(attr.map((a) => ({ var: a })), fc.array(primitive, { maxLength: 11 })) }),
   fc.record({ ends_with: fc.tuple(attr.map((a) => ({ var: a })), fc.constantFrom('@x.com', 'de', '', 'pro')) }),
   fc.record({ starts_with: fc.tuple(attr.map((a) => ({ var: a })), fc.constantFrom('a@', 'd', '', '1.')) }),
-  fc.record({ sem_ver: fc.tuple(attr.map((a) => ({ var: a })), fc.constantFrom('>=', '<', '=', '!=', '^', '~', '>', '<=', 'x'), fc.constantFrom('1.2.0', '2.0.0', 2, '2.0.0-rc.2', 'x')) }),
+  fc.record({ sem_ver: fc.tuple(attr.map((a) => ({ var: a })), fc.constantFrom('>=', '<', '=', '!=', '^', '~', '>', '<=', 'x'), fc.constantFrom('1.2.0', '2.0.0', 2, '2.0.0-rc.2', 'x', '1.10.0', 'v0.9.9', '131072.0.0')) }),
   fc.constant({ '!': [{ var: 'plan' }] }),
 );
 const cond = fc.oneof(test, fc.record({ and: fc.array(test, { minLength: 1, maxLength: 4 }) }));

@@ -115,7 +115,7 @@ export function flagKeyPrefixed(node: JsonValue, scope: Parameters<OperatorCompi
 }
 
 /** `a.endsWith(b)`, compared from the end: inlined where the built-in is a call, and domains differ near their end. */
-function endsWith(a: string, b: string): boolean {
+export function endsWith(a: string, b: string): boolean {
   const off = a.length - b.length;
   if (off < 0) return false;
   for (let i = b.length - 1; i >= 0; i--) if (a.charCodeAt(off + i) !== b.charCodeAt(i)) return false;

@@ -105,6 +105,23 @@ describe('matchVersion', () => {
     }
   });
 
+  it('with a key, reads the attribute afresh when the same object comes back changed, or another object with the same version', () => {
+    const b = parseSemVer('2.1.0')!;
+    const atLeast = versionTest('>=', b, 'appVersion');
+    const ctx: Record<string, unknown> = { appVersion: '2.7.13' };
+    expect(atLeast(ctx)).toBe(true);
+    ctx.appVersion = '1.0.0'; // an SDK that reuses its context object
+    expect(atLeast(ctx)).toBe(false);
+    ctx.appVersion = '2.1.0-beta';
+    expect(atLeast(ctx)).toBe(false);
+    ctx.appVersion = 'x';
+    expect(atLeast(ctx)).toBeNull();
+    expect(atLeast({ appVersion: 'x' })).toBeNull();
+    expect(atLeast({ appVersion: '3.0.0' })).toBe(true);
+    expect(matchVersion('1.0.0', '>=', b)).toBe(false); // the value itself, between two reads of an attribute
+    expect(atLeast({ appVersion: '3.0.0' })).toBe(true);
+  });
+
   it('reads each context value afresh: the last one read is remembered, whatever is parsed in between', () => {
     const b = parseSemVer('2.1.0')!;
     const expected: [string, boolean | null, boolean | null][] = [

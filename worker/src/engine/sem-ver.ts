@@ -19,47 +19,47 @@ const MAX_LENGTH = 256;
 const cache = new Map<string, SemVer | null>();
 const CACHE_LIMIT = 8192;
 
-/** The parts of the last version `readPlain` accepted (module scratch: the hot path allocates nothing). */
-const plain = [0, 0, 0];
+/** Each part of a plain version below this fits a key (`plainKey`): three parts in 51 bits, exact as a double. */
+const PART = 131072;
 
 /**
- * Reads the common "1.2.3" shape (after an optional leading v/V) into `plain` without a regular
- * expression or an allocation; false for anything else (leading zeros, pre-release, build, partial
- * versions…), which the full parser then decides.
+ * The common "1.2.3" shape (after an optional leading v/V) as one number that orders as the versions do,
+ * M·2^34 + m·2^17 + p, read without a regular expression or an allocation; −1 for anything else (leading zeros,
+ * pre-release, build, partial versions, a part of 2^17 or more…), which the full parser then decides.
  */
-function readPlain(s: string): boolean {
+export function plainKey(s: string): number {
   let i = 0;
   const first = s.charCodeAt(0);
   if (first === 118 || first === 86) i = 1;
-  let major = 0;
-  let minor = 0;
+  let key = 0;
   let value = 0;
   let part = 0;
   let digits = 0;
   for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (digits === 1 && value === 0) return false; // leading zero: let the full parser decide
+      if (digits === 1 && value === 0) return -1; // leading zero: let the full parser decide
       value = value * 10 + (c - 48);
-      if (++digits > 15) return false;
-    } else if (c === 46 && digits > 0 && part < 2) {
-      if (part === 0) major = value;
-      else minor = value;
+      if (++digits > 6) return -1;
+    } else if (c === 46 && digits > 0 && part < 2 && value < PART) {
+      key = key * PART + value;
       part++;
       value = 0;
       digits = 0;
-    } else return false;
+    } else return -1;
   }
-  if (part !== 2 || digits === 0) return false;
-  plain[0] = major;
-  plain[1] = minor;
-  plain[2] = value;
-  return true;
+  return part === 2 && digits > 0 && value < PART ? key * PART + value : -1;
+}
+
+/** The key of a literal version when it is a release whose parts fit one (`plainKey`), else −1. */
+export function releaseKey(v: SemVer): number {
+  return v.pre.length === 0 && v.major < PART && v.minor < PART && v.patch < PART ? (v.major * PART + v.minor) * PART + v.patch : -1;
 }
 
 function parseUncached(str: string): SemVer | null {
   if (str.length > MAX_LENGTH) return null;
-  if (readPlain(str)) return { major: plain[0], minor: plain[1], patch: plain[2], pre: [] };
+  const key = plainKey(str);
+  if (key >= 0) return { major: Math.floor(key / PART / PART), minor: Math.floor(key / PART) % PART, patch: key % PART, pre: [] };
   const s = str.trim().replace(/^[vV]/, '');
   const m = FULL.exec(s);
   if (m) {
@@ -134,36 +134,38 @@ export function matchSemVer(a: SemVer, op: string, b: SemVer): boolean | null {
   }
 }
 
-/**
- * The last string `matchVersion` read and its parts when it is a plain "M.m.p" (copied: `plain` is
- * scratch that other reads overwrite). The empty string reads as not plain, so the start state is true.
- */
-const last = { raw: '', plain: false, major: 0, minor: 0, patch: 0 };
-
 function matchParsed(raw: unknown, op: string, b: SemVer): boolean | null {
   const a = parseSemVer(raw);
   return a ? matchSemVer(a, op, b) : null;
 }
 
 /**
- * The precedence of `raw` against a literal version M.m.p (-1, 0 or 1; `release`: the literal has no pre-release)
- * without the memo or an allocation when `raw` is a plain "M.m.p" string (the common case); NaN when it is not one
- * (the caller takes the general path).
+ * The keys for which `op` holds against a literal with key `key` (`releaseKey`): a version's key `c` stands as `op`
+ * says when `lo <= c < hi`, or, for `!=`, when it does not. Null for `^` and `~`, which compare parts.
  */
-function comparePlain(raw: string, major: number, minor: number, patch: number, release: boolean): number {
-  // a context's version is read once for all the flags that compare it (the same string each time)
-  if (raw !== last.raw) {
-    last.raw = raw;
-    last.plain = readPlain(raw);
-    last.major = plain[0];
-    last.minor = plain[1];
-    last.patch = plain[2];
+export function versionRange(op: string, key: number): [lo: number, hi: number, outside: boolean] | null {
+  switch (op) {
+    case '>=': return [key, Infinity, false];
+    case '>': return [key + 1, Infinity, false];
+    case '<=': return [0, key + 1, false];
+    case '<': return [0, key, false];
+    case '=': return [key, key + 1, false];
+    case '!=': return [key, key + 1, true];
+    default: return null;
   }
-  if (!last.plain) return NaN;
-  if (last.major !== major) return last.major < major ? -1 : 1;
-  if (last.minor !== minor) return last.minor < minor ? -1 : 1;
-  if (last.patch !== patch) return last.patch < patch ? -1 : 1;
-  return release ? 0 : 1; // a release follows its pre-releases
+}
+
+/** The last string `versionKey` read and its key: a context's version is read once for all the flags that compare it. */
+let lastVersion = '';
+let lastKey = -1;
+
+/** `plainKey(raw)`, remembered for the string read last (the same string for every flag of one context). */
+export function versionKey(raw: string): number {
+  if (raw !== lastVersion) {
+    lastVersion = raw;
+    lastKey = plainKey(raw);
+  }
+  return lastKey;
 }
 
 /** `matchSemVer(parseSemVer(raw), op, b)` for a literal `b`, fast for plain "M.m.p" strings. */
@@ -172,28 +174,22 @@ export function matchVersion(raw: unknown, op: string, b: SemVer): boolean | nul
 }
 
 /**
- * `matchVersion(·, op, b)` as one function per operator, chosen when the rule is compiled: an evaluation
- * compares numbers and tests the result, with no dispatch on the operator. With a key `k`, the function takes an
- * object and compares its attribute `k` (what `{"sem_ver": [{"var": k}, op, b]}` reads): one closure, whose
- * context holds the literal's parts, is all a chain's condition loads.
+ * `matchVersion(·, op, b)` as one function, made when the rule is compiled: for a plain version against a release, an
+ * evaluation compares a key (`plainKey`) with a range (`versionRange`). With an attribute name `k`, the function takes an object and
+ * compares its attribute `k` (what `{"sem_ver": [{"var": k}, op, b]}` reads), in one closure.
  */
 export function versionTest(op: string, b: SemVer, k: string | null): (x: unknown) => boolean | null {
-  const general = (raw: unknown) => matchParsed(raw, op, b);
-  const M = b.major;
-  const m = b.minor;
-  const p = b.patch;
-  const rel = b.pre.length === 0;
   // read here, not by `prop` (see `in` in ops-logic.ts): anything but a string or number answers null
   const at = (x: unknown) => (k === null ? x : x == null ? null : (x as Record<string, unknown>)[k]);
-  switch (op) {
-    case '>=': return (x) => { const raw = at(x); const c = typeof raw === 'string' ? comparePlain(raw, M, m, p, rel) : NaN; return c === c ? c >= 0 : general(raw); };
-    case '>': return (x) => { const raw = at(x); const c = typeof raw === 'string' ? comparePlain(raw, M, m, p, rel) : NaN; return c === c ? c > 0 : general(raw); };
-    case '<=': return (x) => { const raw = at(x); const c = typeof raw === 'string' ? comparePlain(raw, M, m, p, rel) : NaN; return c === c ? c <= 0 : general(raw); };
-    case '<': return (x) => { const raw = at(x); const c = typeof raw === 'string' ? comparePlain(raw, M, m, p, rel) : NaN; return c === c ? c < 0 : general(raw); };
-    case '=': return (x) => { const raw = at(x); const c = typeof raw === 'string' ? comparePlain(raw, M, m, p, rel) : NaN; return c === c ? c === 0 : general(raw); };
-    case '!=': return (x) => { const raw = at(x); const c = typeof raw === 'string' ? comparePlain(raw, M, m, p, rel) : NaN; return c === c ? c !== 0 : general(raw); };
-    default: return (x) => general(at(x)); // ^ and ~ compare parts: the general path
-  }
+  const key = releaseKey(b);
+  const range = key < 0 ? null : versionRange(op, key);
+  if (range === null) return (x) => matchParsed(at(x), op, b);
+  const [lo, hi, outside] = range;
+  return (x) => {
+    const raw = at(x);
+    const c = typeof raw === 'string' ? versionKey(raw) : -1;
+    return c >= 0 ? (c >= lo && c < hi) !== outside : matchParsed(raw, op, b);
+  };
 }
 
 /** The strict form the flagd schema requires for literal versions in a saved rule. */
