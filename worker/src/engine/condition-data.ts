@@ -6,7 +6,7 @@ import { isPlainObject, truthy, type CompileScope, type Env, type Fn } from './r
 import { prop, simpleVar } from './ops-data';
 import { looseEquals } from './loose';
 import { endsWith } from './ops-flagd';
-import { parseSemVer, releaseKey, versionKey, versionRange, versionTest } from './sem-ver';
+import { matchSemVer, parseSemVer, releaseKey, versionKey, versionRange, type SemVer } from './sem-ver';
 
 /**
  * The tests of a data condition, each an op code and its operands. A condition holds when every test holds, in
@@ -17,7 +17,7 @@ const IN = 1; // [IN, k, n, v1 … vn]: `{"in": [{"var": k}, [v1 … vn]]}`, n �
 const IN_SET = 2; // [IN_SET, k, set]: the same with more than 8
 const CALL = 3; // [CALL, fn]: any other condition, compiled
 const ENDS = 4; // [ENDS, k, s]: `{"ends_with": [{"var": k}, s]}`
-const VERSION = 5; // [VERSION, k, lo, hi, outside, general]: `{"sem_ver": [{"var": k}, op, v]}`, v a release (`versionRange`)
+const VERSION = 5; // [VERSION, k, lo, hi, outside, op, v]: `{"sem_ver": [{"var": k}, op, v]}`, v a release (`versionRange`)
 
 /** The tests of `node` when it is one (with no closure to call), else null. */
 function attributeTest(node: JsonValue, scope: CompileScope): unknown[] | null {
@@ -44,7 +44,7 @@ function versionData(args: JsonValue, scope: CompileScope): unknown[] | null {
   const key = literal ? releaseKey(literal) : -1;
   const range = key < 0 ? null : versionRange(args[1], key);
   // anything but a plain version in the context is compared the general way, as the closure would
-  return k === null || range === null ? null : [VERSION, k, ...range, versionTest(args[1], literal!, null)];
+  return k === null || range === null ? null : [VERSION, k, ...range, args[1], literal];
 }
 
 /**
@@ -92,8 +92,11 @@ export function testsHold(steps: readonly unknown[], i: number, end: number, d: 
       const c = typeof v === 'string' ? versionKey(v) : -1;
       if (c >= 0) {
         if ((c >= (steps[i + 2] as number) && c < (steps[i + 3] as number)) === steps[i + 4]) return false;
-      } else if (!truthy((steps[i + 5] as (x: unknown) => unknown)(v))) return false;
-      i += 6;
+      } else {
+        const a = parseSemVer(v);
+        if (!a || !matchSemVer(a, steps[i + 5] as string, steps[i + 6] as SemVer)) return false;
+      }
+      i += 7;
     } else if (op === IN_SET) {
       const v = d[steps[i + 1] as string];
       if (!(steps[i + 2] as Set<unknown>).has(v === undefined || typeof v === 'function' ? null : v)) return false;
