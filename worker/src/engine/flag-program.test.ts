@@ -63,6 +63,20 @@ const test = fc.oneof(
 const cond = fc.oneof(test, fc.record({ and: fc.array(test, { minLength: 1, maxLength: 4 }) }));
 
 describe('conditions as data', () => {
+  it('compare versions as the closures do at every boundary: each operator, literal and version, equal ones included', () => {
+    const literals = ['1.2.0', '1.10.0', 'v2.0.0', '0.0.0', 2, '2.0.0-rc.1', '131072.0.0'];
+    const versions = ['1.2.0', '1.1.99', '1.2.1', '1.10.0', '1.9.0', '2.0.0', 'V2.0.0', '2.0.0-rc.1', '0.0.0', '131072.0.0', '1.2', '01.2.0', 2, null];
+    for (const op of ['>=', '>', '<=', '<', '=', '!=', '^', '~']) {
+      for (const lit of literals) {
+        const [program, general] = both({ if: [{ sem_ver: [{ var: 'v' }, op, lit] }, 'a', 'b'] }, strings, null);
+        for (const v of versions) {
+          const a = evaluateFlag(program, 'f', { v }, { now: 0 }).variant;
+          expect([op, lit, v, a]).toEqual([op, lit, v, evaluateFlag(general, 'f', { v }, { now: 0 }).variant]);
+        }
+      }
+    }
+  });
+
   it('decide as the same conditions compiled as closures, for any context', () => {
     fc.assert(
       fc.property(fc.array(cond, { minLength: 1, maxLength: 4 }), fc.array(fc.record({ country: value, plan: value, n: value }, { requiredKeys: [] }), { minLength: 1, maxLength: 8 }), (conds, ctxs) => {
