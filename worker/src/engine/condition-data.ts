@@ -6,7 +6,7 @@ import { isPlainObject, truthy, type CompileScope, type Env, type Fn } from './r
 import { prop, simpleVar } from './ops-data';
 import { looseEquals } from './loose';
 import { endsWith } from './ops-flagd';
-import { matchSemVer, parseSemVer, releaseKey, versionKey, versionRange, type SemVer } from './sem-ver';
+import { parseSemVer, releaseKey, versionHolds, versionRange, type SemVer } from './sem-ver';
 
 /**
  * The tests of a data condition, each an op code and its operands. A condition holds when every test holds, in
@@ -89,13 +89,7 @@ export function testsHold(steps: readonly unknown[], i: number, end: number, d: 
       i += 3;
     } else if (op === VERSION) {
       const v = d[steps[i + 1] as string];
-      const c = typeof v === 'string' ? versionKey(v) : -1;
-      if (c >= 0) {
-        if ((c >= (steps[i + 2] as number) && c < (steps[i + 3] as number)) === steps[i + 4]) return false;
-      } else {
-        const a = parseSemVer(v);
-        if (!a || !matchSemVer(a, steps[i + 5] as string, steps[i + 6] as SemVer)) return false;
-      }
+      if (!versionHolds(v, steps[i + 2] as number, steps[i + 3] as number, steps[i + 4] as boolean, steps[i + 5] as string, steps[i + 6] as SemVer)) return false;
       i += 7;
     } else if (op === IN_SET) {
       const v = d[steps[i + 1] as string];

@@ -160,12 +160,22 @@ let lastVersion = '';
 let lastKey = -1;
 
 /** `plainKey(raw)`, remembered for the string read last (the same string for every flag of one context). */
-export function versionKey(raw: string): number {
+function versionKey(raw: string): number {
   if (raw !== lastVersion) {
     lastVersion = raw;
     lastKey = plainKey(raw);
   }
   return lastKey;
+}
+
+/**
+ * Whether `raw` stands against the literal `b` as `op` says, `[lo, hi, outside]` being `versionRange(op, releaseKey(b))`:
+ * a plain version by its key, anything else parsed (null when it is no version). What a VERSION test in a flag's
+ * program (condition-data.ts) and the closure of a compiled rule (`versionTest`) both run.
+ */
+export function versionHolds(raw: unknown, lo: number, hi: number, outside: boolean, op: string, b: SemVer): boolean | null {
+  const c = typeof raw === 'string' ? versionKey(raw) : -1;
+  return c >= 0 ? (c >= lo && c < hi) !== outside : matchParsed(raw, op, b);
 }
 
 /** `matchSemVer(parseSemVer(raw), op, b)` for a literal `b`, fast for plain "M.m.p" strings. */
@@ -175,8 +185,8 @@ export function matchVersion(raw: unknown, op: string, b: SemVer): boolean | nul
 
 /**
  * `matchVersion(·, op, b)` as one function, made when the rule is compiled: for a plain version against a release, an
- * evaluation compares a key (`plainKey`) with a range (`versionRange`). With an attribute name `k`, the function takes an object and
- * compares its attribute `k` (what `{"sem_ver": [{"var": k}, op, b]}` reads), in one closure.
+ * evaluation compares a key (`plainKey`) with a range (`versionRange`). With an attribute name `k`, the function takes
+ * an object and compares its attribute `k` (what `{"sem_ver": [{"var": k}, op, b]}` reads), in one closure.
  */
 export function versionTest(op: string, b: SemVer, k: string | null): (x: unknown) => boolean | null {
   // read here, not by `prop` (see `in` in ops-logic.ts): anything but a string or number answers null
@@ -185,11 +195,7 @@ export function versionTest(op: string, b: SemVer, k: string | null): (x: unknow
   const range = key < 0 ? null : versionRange(op, key);
   if (range === null) return (x) => matchParsed(at(x), op, b);
   const [lo, hi, outside] = range;
-  return (x) => {
-    const raw = at(x);
-    const c = typeof raw === 'string' ? versionKey(raw) : -1;
-    return c >= 0 ? (c >= lo && c < hi) !== outside : matchParsed(raw, op, b);
-  };
+  return (x) => versionHolds(at(x), lo, hi, outside, op, b);
 }
 
 /** The strict form the flagd schema requires for literal versions in a saved rule. */
