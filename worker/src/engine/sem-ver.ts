@@ -155,17 +155,20 @@ export function versionRange(op: string, key: number): [lo: number, hi: number, 
   }
 }
 
-/** The last string `versionKey` read and its key: a context's version is read once for all the flags that compare it. */
+/**
+ * The last string `versionKey` read and its key: a context's version is read once for all the flags that compare it.
+ * The key is kept in a typed array: a key past 2^31 kept in a variable would be a new heap number for every version.
+ */
 let lastVersion = '';
-let lastKey = -1;
+const lastKey = new Float64Array([-1]);
 
 /** `plainKey(raw)`, remembered for the string read last (the same string for every flag of one context). */
 function versionKey(raw: string): number {
   if (raw !== lastVersion) {
     lastVersion = raw;
-    lastKey = plainKey(raw);
+    lastKey[0] = plainKey(raw);
   }
-  return lastKey;
+  return lastKey[0];
 }
 
 /**
