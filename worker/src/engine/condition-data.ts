@@ -2,7 +2,7 @@
 // string, `sem_ver` against a release, and an `and` of them) are read from the array, not called as closures.
 
 import type { JsonValue } from './types';
-import { isPlainObject, truthy, type CompileScope, type Env, type Fn } from './rule';
+import { isPlainObject, setRoot, truthy, type CompileScope, type Env, type Fn } from './rule';
 import { prop, simpleVar } from './ops-data';
 import { looseEquals } from './loose';
 import { endsWith } from './ops-flagd';
@@ -96,6 +96,7 @@ export function testsHold(steps: readonly unknown[], i: number, end: number, d: 
       if (!(steps[i + 2] as Set<unknown>).has(v === undefined || typeof v === 'function' ? null : v)) return false;
       i += 3;
     } else {
+      setRoot(env, d);
       if (!truthy((steps[i + 1] as Fn)(d, env))) return false;
       i += 2;
     }

@@ -182,6 +182,41 @@ describe('prerequisites', () => {
   });
 });
 
+describe('the context a closure reads', () => {
+  // The engine stores the context for closures only when one runs (setRoot); a data test reads the one it is given.
+  // Each flag here reads the root context from a closure: by `fractional` on the targetingKey, in a condition, in an
+  // `and` beside data tests, as a whole rule and through a prerequisite.
+  const half = { fractional: [['a', 50], ['b', 50]] };
+  const set = compileFlagSet({
+    flags: {
+      rule: bool({ targeting: { fractional: [['on', 50], ['off', 50]] } }),
+      data: bool({ targeting: { if: [{ '==': [{ var: 'plan' }, 'pro'] }, 'on', 'off'] } }),
+      inCondition: bool({ targeting: { if: [{ '==': [half, 'a'] }, 'on', 'off'] } }),
+      inAnd: bool({ targeting: { if: [{ and: [{ in: [{ var: 'plan' }, ['pro', 'free']] }, { '==': [half, 'a'] }] }, 'on', 'off'] } }),
+      keyed: bool({ targeting: { if: [{ '==': [{ var: 'plan' }, 'none'] }, 'off', { fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] }, ['on', 50], ['off', 50]] }] } }),
+      prerequisite: bool({ targeting: { if: [{ prerequisite: ['rule', 'on'] }, 'on', 'off'] } }),
+    },
+  });
+  const contexts = Array.from({ length: 40 }, (_, i) => ({ targetingKey: `user-${i}`, plan: i % 3 === 0 ? 'pro' : 'free' }));
+  it('is the context of its own evaluation, whichever flags and contexts ran before', () => {
+    // each context's flags at once, the rule first: its closure makes that context the root
+    const expected = contexts.map((ctx) => Object.fromEntries(evaluateAll(set, ctx, { now }).map((r) => [r.key, r.value])));
+    // then flag by flag across the contexts, so that a stale root would give one context's answer to the next
+    for (const key of set.keys) {
+      const got = contexts.map((ctx) => evaluateFlag(set, key, ctx, { now }).value);
+      expect(got, key).toEqual(expected.map((e) => e[key]));
+      if (key !== 'data') expect(new Set(got).size, `${key} splits the users`).toBe(2);
+    }
+    // and each flag after a data test of another context
+    contexts.forEach((ctx, i) => {
+      for (const key of ['inCondition', 'inAnd', 'rule', 'prerequisite']) {
+        evaluateFlag(set, 'data', contexts[(i + 1) % contexts.length], { now });
+        expect(evaluateFlag(set, key, ctx, { now }).value, key).toBe(expected[i][key]);
+      }
+    });
+  });
+});
+
 describe('CompiledFlagSet', () => {
   it('exposes keys, has, metadata and the inferred type of each flag', () => {
     const set = compileFlagSet({ ...doc, metadata: { version: '3' } });

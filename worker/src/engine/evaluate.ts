@@ -13,7 +13,7 @@ import { FlagSnapshot } from './compile';
 import { budgetResult, makeResult, outcomeResult, type CompiledFlag } from './results';
 import { BudgetExceeded, REQUEST_BUDGET } from './budget';
 import { runProgram } from './flag-program';
-import type { Env, Fn } from './rule';
+import { setRoot, type Env, type Fn } from './rule';
 
 function snapshotOf(set: CompiledFlagSet): FlagSnapshot {
   if (!(set instanceof FlagSnapshot)) throw new TypeError('not a compiled flag set: use compileFlagSet()');
@@ -39,7 +39,8 @@ function prerequisiteVariant(key: string, env: Env): string | undefined {
   const { flag: current, split, keyMissing } = env;
   env.depth++;
   try {
-    return run(flag, env).variant;
+    // reached only from a closure, which set env.ctx
+    return run(flag, env, env.ctx).variant;
   } finally {
     env.depth--;
     env.flag = current;
@@ -51,6 +52,8 @@ function prerequisiteVariant(key: string, env: Env): string | undefined {
 /**
  * One environment object, reused: evaluation is synchronous and never re-entered except by
  * prerequisites, which save and restore what they change. This keeps the hot paths allocation-free.
+ * Its context (`ctx`) is stored only before a closure runs (`setRoot`): a program's data tests read the context
+ * they are given, and storing a young context in this long-lived object costs a write barrier.
  */
 const shared: RunEnv = {
   ctx: {},
@@ -64,9 +67,8 @@ const shared: RunEnv = {
   snapshot: null as unknown as FlagSnapshot,
 };
 
-function enter(snapshot: FlagSnapshot, ctx: Record<string, unknown>, now: number): RunEnv {
+function enter(snapshot: FlagSnapshot, now: number): RunEnv {
   shared.snapshot = snapshot;
-  shared.ctx = ctx;
   shared.now = now;
   shared.depth = 0;
   shared.budget = REQUEST_BUDGET;
@@ -87,16 +89,18 @@ export function phaseAt(flag: CompiledFlag, now: number): CompiledFlag {
   return (phase.flag ??= phase.make());
 }
 
-function run(flag: CompiledFlag, env: Env): EvaluationResult {
+/** Evaluates `flag` for the context `ctx`. */
+function run(flag: CompiledFlag, env: Env, ctx: Record<string, unknown>): EvaluationResult {
   if (flag.fixed !== null) return flag.fixed;
   if ((env.budget -= flag.cost) < 0) return budgetResult(flag);
   env.flag = flag;
   env.split = undefined;
   env.keyMissing = false;
   try {
-    if (flag.program !== null) return runProgram(flag, flag.program, env);
-    if (flag.phases !== null) return run(phaseAt(flag, env.now), env);
-    return outcomeResult(flag, (flag.rule as NonNullable<CompiledFlag['rule']>)(env.ctx, env), env);
+    if (flag.program !== null) return runProgram(flag, flag.program, env, ctx);
+    if (flag.phases !== null) return run(phaseAt(flag, env.now), env, ctx);
+    setRoot(env, ctx);
+    return outcomeResult(flag, (flag.rule as NonNullable<CompiledFlag['rule']>)(ctx, env), env);
   } catch (err) {
     if (err instanceof BudgetExceeded) return budgetResult(flag);
     return makeResult(flag, { reason: 'ERROR', errorCode: 'GENERAL', errorMessage: `error evaluating the targeting of flag "${flag.key}"` });
@@ -108,7 +112,8 @@ function run(flag: CompiledFlag, env: Env): EvaluationResult {
  * flag key for `fractional` and `$flagd.flagKey`, prerequisites against the same snapshot. For explain.
  */
 export function runRuleAs(snapshot: FlagSnapshot, key: string, rule: Fn, context: EvaluationContext, now: number): unknown {
-  const env = enter(snapshot, context, now);
+  const env = enter(snapshot, now);
+  env.ctx = context;
   env.flag = snapshot.flag(key) ?? { key };
   env.split = undefined;
   env.keyMissing = false;
@@ -134,7 +139,7 @@ export function evaluateFlag(set: CompiledFlagSet, key: string, context: Evaluat
   }
   const problem = flag.fixed ? null : contextProblem(context);
   if (problem) return makeResult(flag, { reason: 'ERROR', errorCode: 'INVALID_CONTEXT', errorMessage: problem });
-  const r = run(flag, enter(snapshot, context, options.now));
+  const r = run(flag, enter(snapshot, options.now), context);
   if (options.type && r.value !== undefined && !typeMatches(r.value, options.type)) {
     return makeResult(flag, { reason: 'ERROR', errorCode: 'TYPE_MISMATCH', errorMessage: `flag "${key}" is not of type ${options.type}` });
   }
@@ -173,7 +178,7 @@ export function evaluateAll(set: CompiledFlagSet, context: EvaluationContext, op
     }
     return out;
   }
-  const env = enter(snapshot, context, options.now);
-  for (let i = 0; i < flags.length; i++) out[i] = run(flags[i], env);
+  const env = enter(snapshot, options.now);
+  for (let i = 0; i < flags.length; i++) out[i] = run(flags[i], env, context);
   return out;
 }

@@ -3,7 +3,7 @@
 // compile time.
 
 import type { EvaluationResult, JsonValue } from './types';
-import { isPlainObject, truthy, type CompileScope, type Env, type Fn } from './rule';
+import { isPlainObject, setRoot, truthy, type CompileScope, type Env, type Fn } from './rule';
 import { bucketFrom, murmur3Prefix } from './murmur3';
 import { flagKeyPrefixed, MAX_TOTAL_WEIGHT } from './ops-flagd';
 import { keyMissingResult, namedResult, outcomeResult, type ChainProgram, type CompiledFlag } from './results';
@@ -101,6 +101,7 @@ export function heldAt(p: ChainProgram, ctx: Record<string, unknown>, env: Env):
   while (i < n) {
     const s = steps[i];
     if (typeof s === 'function') {
+      setRoot(env, ctx);
       const v = (s as Fn)(ctx, env);
       if (v === true || (v !== false && truthy(v))) return i + 1;
       i += 2;
@@ -120,9 +121,8 @@ export function conditionIndex(p: ChainProgram, at: number): number {
   return index - 1;
 }
 
-/** Evaluates a flag's program (env.flag, env.split and env.keyMissing set by the caller). */
-export function runProgram(flag: CompiledFlag, p: ChainProgram, env: Env): EvaluationResult {
-  const ctx = env.ctx;
+/** Evaluates a flag's program for the context `ctx` (env.flag, env.split and env.keyMissing set by the caller). */
+export function runProgram(flag: CompiledFlag, p: ChainProgram, env: Env, ctx: Record<string, unknown>): EvaluationResult {
   const steps = p.steps;
   const at = heldAt(p, ctx, env);
   if (at >= 0) {
@@ -140,7 +140,10 @@ export function runProgram(flag: CompiledFlag, p: ChainProgram, env: Env): Evalu
     if (typeof tk !== 'string' || tk === '') return keyMissingResult(flag);
     if (tk.length > CHARGE_FROM) charge(env, CHAR_UNITS * tk.length);
     bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk, total);
-  } else bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), charged(p.rest(ctx, env) as string, env), total);
+  } else {
+    setRoot(env, ctx);
+    bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), charged(p.rest(ctx, env) as string, env), total);
+  }
   const n = p.cutsAt;
   for (let i = n; i < steps.length; i += 2) if ((steps[i] as number) > bucket) return (steps[i + 1] as EvaluationResult | null) ?? (env.keyMissing ? keyMissingResult(flag) : flag.defaultResult);
   return env.keyMissing ? keyMissingResult(flag) : flag.defaultResult;

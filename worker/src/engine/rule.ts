@@ -12,7 +12,10 @@ export interface FlagRef {
 
 /** Per-evaluation state handed to every compiled closure (never shared across evaluations in flight). */
 export interface Env {
-  /** the caller's evaluation context: the root of `var` */
+  /**
+   * the caller's evaluation context, the root that `var`, segments and bucketing read: set (`setRoot`) before any
+   * closure runs; a program's data tests read the context they are given
+   */
   ctx: Record<string, unknown>;
   flag: FlagRef;
   /** evaluation time, ms since the epoch */
@@ -27,6 +30,11 @@ export interface Env {
   budget: number;
   /** resolves a prerequisite flag to its variant for this same context and time */
   variantOf(flagKey: string, env: Env): string | undefined;
+}
+
+/** Makes `ctx` the root that closures read, storing it only when it changes (each store of a young context in a long-lived env costs a write barrier). */
+export function setRoot(env: Env, ctx: Record<string, unknown>): void {
+  if (env.ctx !== ctx) env.ctx = ctx;
 }
 
 /** A compiled rule: `data` is what `var` reads (the context, or the element inside map/filter/…). */
