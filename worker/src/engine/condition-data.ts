@@ -1,8 +1,9 @@
-// A chain's condition as data in its program's array: the attribute tests (`in` a list, `==` a string, `ends_with` a
-// string, `sem_ver` against a release, and an `and` of them) are read from the array, not called as closures.
+// A chain's conditions as data in its program's array (the attribute tests: `in` a list, `==` a string, `ends_with` a
+// string, `sem_ver` against a release, and an `and` of them), and the loop that finds the first condition that holds.
 
 import type { JsonValue } from './types';
-import { isPlainObject, setRoot, truthy, type CompileScope, type Env, type Fn } from './rule';
+import type { ChainProgram } from './results';
+import { forClosures, isPlainObject, truthy, type CompileScope, type Env, type Fn } from './rule';
 import { prop, simpleVar } from './ops-data';
 import { looseEquals } from './loose';
 import { endsWith } from './ops-flagd';
@@ -64,42 +65,64 @@ export function conditionData(node: JsonValue, scope: CompileScope, call: (n: Js
   return true;
 }
 
-/** Whether the tests in `steps` from `i` to `end` hold for the context `d`. */
-export function testsHold(steps: readonly unknown[], i: number, end: number, d: Record<string, unknown>, env: Env): boolean {
-  while (i < end) {
-    const op = steps[i] as number;
-    if (op === EQ) {
-      // as `compareProp`: a string attribute is compared as it is, anything else loosely
-      const k = steps[i + 1] as string;
-      const r = steps[i + 2];
-      const v = d[k];
-      if (typeof v === 'string' ? v !== r : !looseEquals(prop(d, k), r, env)) return false;
-      i += 3;
-    } else if (op === IN) {
-      let x = d[steps[i + 1] as string];
-      if (x === undefined || typeof x === 'function') x = null;
-      const last = i + 3 + (steps[i + 2] as number);
-      let j = i + 3;
-      while (j < last && steps[j] !== x) j++;
-      if (j === last) return false;
-      i = last;
-    } else if (op === ENDS) {
-      const v = d[steps[i + 1] as string];
-      if (typeof v !== 'string' || !endsWith(v, steps[i + 2] as string)) return false;
-      i += 3;
-    } else if (op === VERSION) {
-      const v = d[steps[i + 1] as string];
-      if (!versionHolds(v, steps[i + 2] as number, steps[i + 3] as number, steps[i + 4] as boolean, steps[i + 5] as string, steps[i + 6] as SemVer)) return false;
-      i += 7;
-    } else if (op === IN_SET) {
-      const v = d[steps[i + 1] as string];
-      if (!(steps[i + 2] as Set<unknown>).has(v === undefined || typeof v === 'function' ? null : v)) return false;
-      i += 3;
-    } else {
-      setRoot(env, d);
-      if (!truthy((steps[i + 1] as Fn)(d, env))) return false;
-      i += 2;
+/**
+ * Where the first condition of program `p` that holds has its result in `p.steps`, or −1 when none does. A condition
+ * is a closure (its result next), or the index where its tests end (its result there) followed by the tests. The
+ * tests are read here, in the loop over conditions, so that the engine's hottest loop is one function however the
+ * JIT inlines its callers.
+ */
+export function heldAt(p: ChainProgram, d: Record<string, unknown>, env: Env): number {
+  const steps = p.steps;
+  const n = p.cutsAt;
+  let at = 0;
+  conditions: while (at < n) {
+    const s = steps[at];
+    if (typeof s === 'function') {
+      forClosures(env, p.flag, d);
+      const v = (s as Fn)(d, env);
+      if (v === true || (v !== false && truthy(v))) return at + 1;
+      at += 2;
+      continue;
     }
+    const end = s as number;
+    let i = at + 1;
+    at = end + 1;
+    while (i < end) {
+      const op = steps[i] as number;
+      if (op === EQ) {
+        // as `compareProp`: a string attribute is compared as it is, anything else loosely
+        const k = steps[i + 1] as string;
+        const r = steps[i + 2];
+        const v = d[k];
+        if (typeof v === 'string' ? v !== r : !looseEquals(prop(d, k), r, env)) continue conditions;
+        i += 3;
+      } else if (op === IN) {
+        let x = d[steps[i + 1] as string];
+        if (x === undefined || typeof x === 'function') x = null;
+        const last = i + 3 + (steps[i + 2] as number);
+        let j = i + 3;
+        while (j < last && steps[j] !== x) j++;
+        if (j === last) continue conditions;
+        i = last;
+      } else if (op === ENDS) {
+        const v = d[steps[i + 1] as string];
+        if (typeof v !== 'string' || !endsWith(v, steps[i + 2] as string)) continue conditions;
+        i += 3;
+      } else if (op === VERSION) {
+        const v = d[steps[i + 1] as string];
+        if (!versionHolds(v, steps[i + 2] as number, steps[i + 3] as number, steps[i + 4] as boolean, steps[i + 5] as string, steps[i + 6] as SemVer)) continue conditions;
+        i += 7;
+      } else if (op === IN_SET) {
+        const v = d[steps[i + 1] as string];
+        if (!(steps[i + 2] as Set<unknown>).has(v === undefined || typeof v === 'function' ? null : v)) continue conditions;
+        i += 3;
+      } else {
+        forClosures(env, p.flag, d);
+        if (!truthy((steps[i + 1] as Fn)(d, env))) continue conditions;
+        i += 2;
+      }
+    }
+    return end;
   }
-  return true;
+  return -1;
 }

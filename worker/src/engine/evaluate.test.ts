@@ -183,9 +183,9 @@ describe('prerequisites', () => {
 });
 
 describe('the context a closure reads', () => {
-  // The engine stores the context for closures only when one runs (setRoot); a data test reads the one it is given.
-  // Each flag here reads the root context from a closure: by `fractional` on the targetingKey, in a condition, in an
-  // `and` beside data tests, as a whole rule and through a prerequisite.
+  // The engine stores the context and the flag for closures only when one runs (forClosures); a data test reads the
+  // context it is given. Each flag here reads the root context and its own key from a closure: by `fractional` on the
+  // targetingKey, in a condition, in an `and` beside data tests, as a whole rule and through a prerequisite.
   const half = { fractional: [['a', 50], ['b', 50]] };
   const set = compileFlagSet({
     flags: {
@@ -195,6 +195,7 @@ describe('the context a closure reads', () => {
       inAnd: bool({ targeting: { if: [{ and: [{ in: [{ var: 'plan' }, ['pro', 'free']] }, { '==': [half, 'a'] }] }, 'on', 'off'] } }),
       keyed: bool({ targeting: { if: [{ '==': [{ var: 'plan' }, 'none'] }, 'off', { fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] }, ['on', 50], ['off', 50]] }] } }),
       prerequisite: bool({ targeting: { if: [{ prerequisite: ['rule', 'on'] }, 'on', 'off'] } }),
+      named: bool({ targeting: { if: [{ '==': [{ var: '$flagd.flagKey' }, 'named'] }, 'on', 'off'] } }),
     },
   });
   const contexts = Array.from({ length: 40 }, (_, i) => ({ targetingKey: `user-${i}`, plan: i % 3 === 0 ? 'pro' : 'free' }));
@@ -205,11 +206,12 @@ describe('the context a closure reads', () => {
     for (const key of set.keys) {
       const got = contexts.map((ctx) => evaluateFlag(set, key, ctx, { now }).value);
       expect(got, key).toEqual(expected.map((e) => e[key]));
-      if (key !== 'data') expect(new Set(got).size, `${key} splits the users`).toBe(2);
+      if (key === 'named') expect(got.every((v) => v === true), 'a closure reads its own flag key').toBe(true);
+      else if (key !== 'data') expect(new Set(got).size, `${key} splits the users`).toBe(2);
     }
     // and each flag after a data test of another context
     contexts.forEach((ctx, i) => {
-      for (const key of ['inCondition', 'inAnd', 'rule', 'prerequisite']) {
+      for (const key of ['inCondition', 'inAnd', 'rule', 'prerequisite', 'named']) {
         evaluateFlag(set, 'data', contexts[(i + 1) % contexts.length], { now });
         expect(evaluateFlag(set, key, ctx, { now }).value, key).toBe(expected[i][key]);
       }

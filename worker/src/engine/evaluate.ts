@@ -13,7 +13,7 @@ import { FlagSnapshot } from './compile';
 import { budgetResult, makeResult, outcomeResult, type CompiledFlag } from './results';
 import { BudgetExceeded, REQUEST_BUDGET } from './budget';
 import { runProgram } from './flag-program';
-import { setRoot, type Env, type Fn } from './rule';
+import { forClosures, type Env, type Fn } from './rule';
 
 function snapshotOf(set: CompiledFlagSet): FlagSnapshot {
   if (!(set instanceof FlagSnapshot)) throw new TypeError('not a compiled flag set: use compileFlagSet()');
@@ -39,7 +39,7 @@ function prerequisiteVariant(key: string, env: Env): string | undefined {
   const { flag: current, split, keyMissing } = env;
   env.depth++;
   try {
-    // reached only from a closure, which set env.ctx
+    // reached only from a closure, which set env.ctx and env.flag (restored below)
     return run(flag, env, env.ctx).variant;
   } finally {
     env.depth--;
@@ -52,8 +52,8 @@ function prerequisiteVariant(key: string, env: Env): string | undefined {
 /**
  * One environment object, reused: evaluation is synchronous and never re-entered except by
  * prerequisites, which save and restore what they change. This keeps the hot paths allocation-free.
- * Its context (`ctx`) is stored only before a closure runs (`setRoot`): a program's data tests read the context
- * they are given, and storing a young context in this long-lived object costs a write barrier.
+ * Its context and flag are stored only before a closure runs (`forClosures`): a program's data tests read the
+ * context they are given, and storing a young object in this long-lived one costs a write barrier.
  */
 const shared: RunEnv = {
   ctx: {},
@@ -68,7 +68,7 @@ const shared: RunEnv = {
 };
 
 function enter(snapshot: FlagSnapshot, now: number): RunEnv {
-  shared.snapshot = snapshot;
+  if (shared.snapshot !== snapshot) shared.snapshot = snapshot;
   shared.now = now;
   shared.depth = 0;
   shared.budget = REQUEST_BUDGET;
@@ -93,13 +93,12 @@ export function phaseAt(flag: CompiledFlag, now: number): CompiledFlag {
 function run(flag: CompiledFlag, env: Env, ctx: Record<string, unknown>): EvaluationResult {
   if (flag.fixed !== null) return flag.fixed;
   if ((env.budget -= flag.cost) < 0) return budgetResult(flag);
-  env.flag = flag;
   env.split = undefined;
   env.keyMissing = false;
   try {
     if (flag.program !== null) return runProgram(flag, flag.program, env, ctx);
     if (flag.phases !== null) return run(phaseAt(flag, env.now), env, ctx);
-    setRoot(env, ctx);
+    forClosures(env, flag, ctx);
     return outcomeResult(flag, (flag.rule as NonNullable<CompiledFlag['rule']>)(ctx, env), env);
   } catch (err) {
     if (err instanceof BudgetExceeded) return budgetResult(flag);

@@ -3,7 +3,8 @@
 
 import { compileFlagSet, FlagSnapshot } from './compile';
 import { evaluateFlag, phaseAt, runRuleAs } from './evaluate';
-import { conditionIndex, heldAt } from './flag-program';
+import { heldAt } from './condition-data';
+import { conditionIndex } from './flag-program';
 import type { ChainProgram } from './results';
 import { isPlainObject, truthy, type Fn } from './rule';
 import type { CompiledFlagSet, EvaluationContext, EvaluationResult, FlagDefinition, FlagSetDocument, ReleaseDefinition } from './types';

@@ -3,13 +3,13 @@
 // compile time.
 
 import type { EvaluationResult, JsonValue } from './types';
-import { isPlainObject, setRoot, truthy, type CompileScope, type Env, type Fn } from './rule';
+import { forClosures, isPlainObject, type CompileScope, type Env, type Fn } from './rule';
 import { bucketFrom, murmur3Prefix } from './murmur3';
 import { flagKeyPrefixed, MAX_TOTAL_WEIGHT } from './ops-flagd';
 import { keyMissingResult, namedResult, outcomeResult, type ChainProgram, type CompiledFlag } from './results';
 import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
 import { charged } from './loose';
-import { conditionData, testsHold } from './condition-data';
+import { conditionData, heldAt } from './condition-data';
 
 const literalName = (v: JsonValue): string | null | undefined =>
   v === null ? null : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
@@ -59,7 +59,7 @@ export function chainProgram(targeting: JsonValue, flag: CompiledFlag, scope: Co
   const chain = targeting.if ?? targeting['?:'];
   if (!Array.isArray(chain) || chain.length < 2) return null;
   const pairs = chain.length >> 1;
-  const program: ChainProgram = { steps: [], cutsAt: 0, outs: [], otherwiseOut: null, otherwise: null, total: -1, rest: null };
+  const program: ChainProgram = { flag, steps: [], cutsAt: 0, outs: [], otherwiseOut: null, otherwise: null, total: -1, rest: null };
   const picks: (EvaluationResult | null)[] = [];
   for (let i = 0; i < pairs; i++) {
     const out = chain[2 * i + 1];
@@ -90,30 +90,6 @@ export function chainProgram(targeting: JsonValue, flag: CompiledFlag, scope: Co
   return program;
 }
 
-/**
- * Where the first condition that holds has its result in `p.steps`, or −1 when none does. A condition is a closure
- * (its result next), or the index where its tests end (its result there) followed by the tests (condition-data.ts).
- */
-export function heldAt(p: ChainProgram, ctx: Record<string, unknown>, env: Env): number {
-  const steps = p.steps;
-  const n = p.cutsAt;
-  let i = 0;
-  while (i < n) {
-    const s = steps[i];
-    if (typeof s === 'function') {
-      setRoot(env, ctx);
-      const v = (s as Fn)(ctx, env);
-      if (v === true || (v !== false && truthy(v))) return i + 1;
-      i += 2;
-    } else {
-      const end = s as number;
-      if (testsHold(steps, i + 1, end, ctx, env)) return end;
-      i = end + 1;
-    }
-  }
-  return -1;
-}
-
 /** The index of the condition whose result is at `at` in `p.steps` (as `heldAt` returned it). */
 export function conditionIndex(p: ChainProgram, at: number): number {
   let index = 0;
@@ -121,7 +97,7 @@ export function conditionIndex(p: ChainProgram, at: number): number {
   return index - 1;
 }
 
-/** Evaluates a flag's program for the context `ctx` (env.flag, env.split and env.keyMissing set by the caller). */
+/** Evaluates a flag's program for the context `ctx` (env.split and env.keyMissing reset by the caller). */
 export function runProgram(flag: CompiledFlag, p: ChainProgram, env: Env, ctx: Record<string, unknown>): EvaluationResult {
   const steps = p.steps;
   const at = heldAt(p, ctx, env);
@@ -141,7 +117,7 @@ export function runProgram(flag: CompiledFlag, p: ChainProgram, env: Env, ctx: R
     if (tk.length > CHARGE_FROM) charge(env, CHAR_UNITS * tk.length);
     bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), tk, total);
   } else {
-    setRoot(env, ctx);
+    forClosures(env, flag, ctx);
     bucket = bucketFrom(flag.hashPrefix ?? (flag.hashPrefix = murmur3Prefix(flag.key)), charged(p.rest(ctx, env) as string, env), total);
   }
   const n = p.cutsAt;

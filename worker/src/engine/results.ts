@@ -12,6 +12,8 @@ import { ResultCache } from './result-cache';
  * other flags', and each object it reads is one more miss.
  */
 export interface ChainProgram {
+  /** the flag whose program this is: what its closures read as env.flag */
+  flag: CompiledFlag;
   /**
    * The conditions, each a closure followed by the result it picks, or as data (condition-data.ts): the index of its
    * result, its tests, then the result (null: resolved from its literal, `outs`); after them, for a split, each

@@ -13,8 +13,8 @@ export interface FlagRef {
 /** Per-evaluation state handed to every compiled closure (never shared across evaluations in flight). */
 export interface Env {
   /**
-   * the caller's evaluation context, the root that `var`, segments and bucketing read: set (`setRoot`) before any
-   * closure runs; a program's data tests read the context they are given
+   * the caller's evaluation context, the root that `var`, segments and bucketing read, and the flag being evaluated:
+   * both set (`forClosures`) before any closure runs; a program's data tests read the context they are given
    */
   ctx: Record<string, unknown>;
   flag: FlagRef;
@@ -32,8 +32,12 @@ export interface Env {
   variantOf(flagKey: string, env: Env): string | undefined;
 }
 
-/** Makes `ctx` the root that closures read, storing it only when it changes (each store of a young context in a long-lived env costs a write barrier). */
-export function setRoot(env: Env, ctx: Record<string, unknown>): void {
+/**
+ * Makes `flag` and `ctx` what closures read, storing each only when it changes: each store of a young object (a
+ * request's context, a flag compiled on first use) in the long-lived env costs a write barrier.
+ */
+export function forClosures(env: Env, flag: FlagRef, ctx: Record<string, unknown>): void {
+  if (env.flag !== flag) env.flag = flag;
   if (env.ctx !== ctx) env.ctx = ctx;
 }
 
