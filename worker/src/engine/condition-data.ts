@@ -1,5 +1,5 @@
 // A chain's conditions as data in its program's array (the attribute tests: `in` a list, `==` a string, `ends_with` a
-// string, `sem_ver` against a release, and an `and` of them), and the loop that finds the first condition that holds.
+// string, `sem_ver` against a release, and an `and` of them), and the loop that finds the first condition that holds (and which one it was).
 
 import type { JsonValue } from './types';
 import type { ChainProgram } from './results';
@@ -125,4 +125,11 @@ export function heldAt(p: ChainProgram, d: Record<string, unknown>, env: Env): n
     return end;
   }
   return -1;
+}
+
+/** The index of the condition whose result is at `at` in `p.steps` (as `heldAt` returned it). */
+export function conditionIndex(p: ChainProgram, at: number): number {
+  let index = 0;
+  for (let i = 0; i < at; index++) i = typeof p.steps[i] === 'function' ? i + 2 : (p.steps[i] as number) + 1;
+  return index - 1;
 }

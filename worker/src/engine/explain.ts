@@ -3,8 +3,7 @@
 
 import { compileFlagSet, FlagSnapshot } from './compile';
 import { evaluateFlag, phaseAt, runRuleAs } from './evaluate';
-import { heldAt } from './condition-data';
-import { conditionIndex } from './flag-program';
+import { conditionIndex, heldAt } from './condition-data';
 import type { ChainProgram } from './results';
 import { isPlainObject, truthy, type Fn } from './rule';
 import type { CompiledFlagSet, EvaluationContext, EvaluationResult, FlagDefinition, FlagSetDocument, ReleaseDefinition } from './types';

@@ -9,7 +9,7 @@ import { flagKeyPrefixed, MAX_TOTAL_WEIGHT } from './ops-flagd';
 import { keyMissingResult, namedResult, outcomeResult, type ChainProgram, type CompiledFlag } from './results';
 import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
 import { charged } from './loose';
-import { conditionData, heldAt } from './condition-data';
+import { conditionData, conditionIndex, heldAt } from './condition-data';
 
 const literalName = (v: JsonValue): string | null | undefined =>
   v === null ? null : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
@@ -88,13 +88,6 @@ export function chainProgram(targeting: JsonValue, flag: CompiledFlag, scope: Co
   // one array, made at once in its final size (no spare capacity): conditions, then the split's cuts
   program.steps = [...steps, ...cuts];
   return program;
-}
-
-/** The index of the condition whose result is at `at` in `p.steps` (as `heldAt` returned it). */
-export function conditionIndex(p: ChainProgram, at: number): number {
-  let index = 0;
-  for (let i = 0; i < at; index++) i = typeof p.steps[i] === 'function' ? i + 2 : (p.steps[i] as number) + 1;
-  return index - 1;
 }
 
 /** Evaluates a flag's program for the context `ctx` (env.split and env.keyMissing reset by the caller). */

@@ -4,7 +4,7 @@ import type { JsonValue } from './types';
 import { bucketFrom, murmur3Prefix, type MurmurState } from './murmur3';
 import { matchSemVer, parseSemVer, SEM_VER_OPERATORS, versionTest } from './sem-ver';
 import type { Fn, OperatorCompiler } from './rule';
-import { prop, simpleVar } from './ops-data';
+import { simpleVar } from './ops-data';
 import { charge, CHAR_UNITS, CHARGE_FROM } from './budget';
 import { charged } from './loose';
 
