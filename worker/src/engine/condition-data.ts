@@ -1,5 +1,6 @@
 // A chain's conditions as data in its program's array (the attribute tests: `in` a list, `==` a string, `ends_with` a
-// string, `sem_ver` against a release, and an `and` of them), and the loop that finds the first condition that holds (and which one it was).
+// string, `sem_ver` against a release, and an `and` of them), the loop that finds the first condition that holds,
+// and which one it was.
 
 import type { JsonValue } from './types';
 import type { ChainProgram } from './results';
